@@ -1,0 +1,99 @@
+"""Application factory for the governance register (styrregister)."""
+
+import os
+
+from flask import Flask, g, has_request_context, redirect, request, session, url_for
+from flask_login import current_user
+
+from app.config import Config, database_url
+from app.extensions import babel, db, login_manager, migrate
+
+# Endpoints reachable without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "core.set_language", "core.health"}
+
+
+def select_locale():
+    # CLI commands (seed, users) run without a request: they get the default, Swedish.
+    if has_request_context() and session.get("lang") in ("sv", "en"):
+        return session["lang"]
+    return "sv"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        if not (app.debug or app.testing or os.environ.get("FLASK_DEBUG")):
+            raise RuntimeError("SECRET_KEY is not set: put it in instance/config.py (see README).")
+        app.config["SECRET_KEY"] = "dev-only-not-secret"
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    _import_models()
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_cli(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model must be imported so that metadata (and Alembic) sees the whole schema.
+    from app.auth import models as _auth  # noqa: F401
+    from app.core import audit as _audit  # noqa: F401
+    from app.groups import models as _groups  # noqa: F401
+    from app.organisations import models as _orgs  # noqa: F401
+    from app.people import models as _people  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.core.views import bp as core_bp
+    from app.groups.views import bp as groups_bp
+    from app.organisations.views import bp as orgs_bp
+    from app.people.views import bp as people_bp
+
+    for bp in (core_bp, auth_bp, orgs_bp, groups_bp, people_bp):
+        app.register_blueprint(bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from app.core import errors, templating
+
+    errors.register(app)
+    templating.register(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.auth.models import User
+
+        return db.session.get(User, int(user_id))
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @app.before_request
+    def require_login():
+        g.lang = select_locale()
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+
+def _register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from seed.loader import seed_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_command)

@@ -1,0 +1,1 @@
+"""Shared pieces: base model, change log, permission check, pagination, form helpers."""

@@ -1,0 +1,153 @@
+"""The change log: one row per create/update/archive/restore, with old and new field values.
+
+Written by app.core.operations in the same transaction as the change itself, so a change
+without its log row cannot be committed.
+"""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import enum_column
+from app.core.models import LabeledEnum, utcnow
+from app.extensions import db
+
+
+class ChangeAction(LabeledEnum):
+    CREATE = "create", _l("Skapad")
+    UPDATE = "update", _l("Ändrad")
+    ARCHIVE = "archive", _l("Arkiverad")
+    RESTORE = "restore", _l("Återställd")
+
+
+class ChangeLog(db.Model):
+    __tablename__ = "change_log"
+    __table_args__ = (sa.Index("ix_change_log_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(sa.String(60))
+    entity_id: Mapped[int]
+    action: Mapped[ChangeAction] = mapped_column(enum_column(ChangeAction, "change_action"))
+    # The record's version after this change: lets a stale form ask "what changed since mine?".
+    version: Mapped[int]
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # {field: {"old": value, "new": value}} with values as JSON scalars; references are stored
+    # with their display label too, so history stays readable after a rename.
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    user = relationship("User", lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<ChangeLog {self.entity_type}#{self.entity_id} {self.action.value} v{self.version}>"
+
+
+def serialize(value):
+    if value is None or isinstance(value, bool | int | float | str) and not isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def loggable_fields(record) -> list[str]:
+    """Columns worth a line in History: the record's own data, not bookkeeping."""
+    skip = {"id", "version", "created_at", "updated_at", "archived_at",
+            "created_by_id", "updated_by_id", "archived_by_id"} | set(record.__log_exclude__)
+    return [c.key for c in sa.inspect(type(record)).column_attrs if c.key not in skip]
+
+
+def _reference_label(record, field: str):
+    """The display label of the record a foreign key points to (`group_id` → str(group))."""
+    if not field.endswith("_id"):
+        return None
+    rel = sa.inspect(type(record)).relationships.get(field[:-3])
+    value = getattr(record, field)
+    if rel is None or value is None:
+        return None
+    # By id, not through the relationship: that may still hold the object before the change.
+    target = db.session.get(rel.mapper.class_, value)
+    return str(target) if target is not None else None
+
+
+def snapshot(record) -> dict:
+    """Field values and reference labels, to diff before/after an update."""
+    values = {}
+    for field in loggable_fields(record):
+        values[field] = (serialize(getattr(record, field)), _reference_label(record, field))
+    return values
+
+
+def diff(before: dict, after: dict) -> dict:
+    changes = {}
+    for field, (new, new_label) in after.items():
+        old, old_label = before.get(field, (None, None))
+        if old != new:
+            entry = {"old": old, "new": new}
+            if old_label is not None or new_label is not None:
+                entry["old_label"], entry["new_label"] = old_label, new_label
+            changes[field] = entry
+    return changes
+
+
+def log_change(record, action: ChangeAction, user, changes: dict) -> ChangeLog:
+    entry = ChangeLog(
+        entity_type=record.__tablename__,
+        entity_id=record.id,
+        action=action,
+        version=record.version,
+        user_id=getattr(user, "id", None),
+        changes=changes,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def history_for(record, since_version: int | None = None) -> list[ChangeLog]:
+    stmt = sa.select(ChangeLog).where(
+        ChangeLog.entity_type == record.__tablename__, ChangeLog.entity_id == record.id
+    )
+    if since_version is not None:
+        stmt = stmt.where(ChangeLog.version > since_version)
+    return list(db.session.scalars(stmt.order_by(ChangeLog.created_at.desc(), ChangeLog.id.desc())))
+
+
+def describe(record_cls, entry: ChangeLog) -> list[tuple[object, object, object]]:
+    """(field label, old, new) lines a person can read, in the model's field order."""
+    labels = record_cls.__field_labels__
+    columns = sa.inspect(record_cls).columns
+    lines = []
+    ordered = [f for f in labels if f in entry.changes] + [f for f in entry.changes if f not in labels]
+    for field in ordered:
+        change = entry.changes[field]
+        col_type = columns[field].type if field in columns else None
+        lines.append((
+            labels.get(field, field),
+            _display(change.get("old_label", change["old"]), col_type),
+            _display(change.get("new_label", change["new"]), col_type),
+        ))
+    return lines
+
+
+def _display(value, col_type):
+    if value is None or value == "":
+        return "–"
+    enum_cls = getattr(col_type, "enum_class", None)
+    if enum_cls is not None:
+        try:
+            return enum_cls(value).label
+        except ValueError:
+            return value
+    if value is True:
+        return _l("Ja")
+    if value is False:
+        return _l("Nej")
+    return value

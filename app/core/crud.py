@@ -1,0 +1,80 @@
+"""Load → check → act helpers shared by the area views."""
+
+from flask import abort, flash, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.core.audit import describe
+from app.core.operations import BusinessRuleError, StaleRecordError
+from app.core.permissions import can
+from app.extensions import db
+
+
+def load(model, record_id: int):
+    record = db.session.get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def require(action: str, record=None) -> None:
+    if not can(current_user, action, record):
+        abort(403)
+
+
+def save(form, write, success_message) -> tuple[bool, list | None]:
+    """Run `write()` (which calls operations), commit, and flash; on failure keep the form.
+
+    Returns (saved, conflict) where conflict lists the change-log lines someone else saved
+    since the form was rendered. Nothing is committed unless everything succeeded.
+    """
+    try:
+        write()
+        db.session.commit()
+    except BusinessRuleError as err:
+        db.session.rollback()
+        field = getattr(form, err.field, None) if err.field else None
+        if field is not None:
+            field.errors = list(field.errors) + [err.message]
+        else:
+            form.form_errors.append(err.message)
+        return False, None
+    except StaleRecordError as err:
+        record_cls = type(err.record)
+        changes = [(entry, describe(record_cls, entry)) for entry in err.changes]
+        db.session.rollback()
+        # A second save is now a deliberate choice, made after seeing what changed.
+        form.version.data = str(err.record.version)
+        form.form_errors.append(err.message)
+        return False, changes
+    flash(success_message, "success")
+    return True, None
+
+
+def history(record):
+    from app.core.audit import history_for
+
+    return [(entry, describe(type(record), entry)) for entry in history_for(record)]
+
+
+def not_found_unless(condition) -> None:
+    if not condition:
+        abort(404)
+
+
+def toggle_archive(record) -> None:
+    """Archive or restore (the button's `do` value) after the CSRF check; caller checked rights."""
+    from app.core import operations as ops
+    from app.core.forms import ConfirmForm
+
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Formuläret hade gått ut. Försök igen."), "error")
+        return
+    if request.form.get("do") == "restore":
+        ops.restore(record, current_user)
+        db.session.commit()
+        flash(_("%(name)s har återställts.", name=str(record)), "success")
+    else:
+        ops.archive(record, current_user)
+        db.session.commit()
+        flash(_("%(name)s har arkiverats. Den finns kvar och kan återställas.", name=str(record)), "success")

@@ -1,0 +1,34 @@
+"""Error pages. A failed request rolls the session back so nothing is half-saved."""
+
+from flask import render_template, request
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+
+
+def register(app) -> None:
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        if wants_json():
+            return {"error": "forbidden"}, 403
+        return render_template("errors/403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        if wants_json():
+            return {"error": "not found"}, 404
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(StaleDataError)
+    def stale(error):
+        # Two saves raced past the form check; the database refused the second one.
+        db.session.rollback()
+        return render_template("errors/409.html"), 409
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500

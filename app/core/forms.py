@@ -1,0 +1,165 @@
+"""Form building blocks with Swedish messages, and the base form for audited records."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+REQUIRED = _l("Fältet måste fyllas i.")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def max_length(n: int):
+    return Length(max=n, message=_l("Högst %(n)s tecken.", n=n))
+
+
+def optional():
+    return Optional()
+
+
+def optional_int(value):
+    """Coerce a select's value to int, with the empty choice meaning None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class SwedishDateField(DateField):
+    """A date field whose parse error says, in Swedish, what format is expected."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("placeholder", "ÅÅÅÅ-MM-DD")
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = date.fromisoformat(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Ange ett giltigt datum som ÅÅÅÅ-MM-DD.")) from None
+
+
+class SwedishDecimalField(StringField):
+    """A decimal number accepting a comma as the decimal sign, as Swedes write it."""
+
+    def __init__(self, label=None, validators=None, minimum=None, maximum=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.raw_text = raw
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = Decimal(raw.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+            if not self.data.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(_l("Ange ett tal, t.ex. 2,5.")) from None
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        too_low = self.minimum is not None and self.data < self.minimum
+        too_high = self.maximum is not None and self.data > self.maximum
+        if too_low or too_high:
+            raise ValidationError(
+                _l("Ange ett tal mellan %(lo)s och %(hi)s.", lo=self.minimum, hi=self.maximum))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data).replace(".", ",")
+
+
+class EnumSelectField(SelectField):
+    """A select over a LabeledEnum; data is the enum member."""
+
+    def __init__(self, label, enum_cls, blank: str | None = None, **kwargs):
+        self.enum_cls = enum_cls
+
+        def coerce(value):
+            if value in (None, "", "None"):
+                return None
+            return value if isinstance(value, enum_cls) else enum_cls(value)
+
+        choices = ([SelectChoice("", blank)] if blank is not None else []) + [
+            SelectChoice(value, text) for value, text in enum_cls.choices()]
+        super().__init__(label, choices=choices, coerce=coerce, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is None and any(c.value == "" for c in self.choices):
+            return
+        if self.data is None or self.data not in list(self.enum_cls):
+            raise ValidationError(_l("Välj ett av alternativen."))
+
+
+class ReferenceSelectField(SelectField):
+    """A select of records by id; choices are (id, label) set by the view."""
+
+    def __init__(self, label, blank: str | None = None, **kwargs):
+        self.blank = blank
+        super().__init__(label, coerce=optional_int, choices=[], validate_choice=False, **kwargs)
+
+    def set_choices(self, records) -> None:
+        self.choices = ([SelectChoice("", self.blank)] if self.blank is not None else []) + [
+            SelectChoice(r.id, str(r)) for r in records]
+
+    def pre_validate(self, form):
+        valid = {c.value for c in self.choices}
+        if self.data is None:
+            if "" not in valid:
+                raise ValidationError(REQUIRED)
+        elif self.data not in valid:
+            raise ValidationError(_l("Välj ett av alternativen."))
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Välj ett av alternativen.")) from None
+
+
+def end_not_before_start(start_field: str, message):
+    """Validator for an end date: refused when it lies before the start date."""
+
+    def check(form, field):
+        start = getattr(form, start_field).data
+        if field.data and start and field.data < start:
+            raise ValidationError(message)
+
+    return check
+
+
+class RecordForm(FlaskForm):
+    """Base for forms that edit an audited record: carries the version it was rendered with."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data) if self.version.data else None
+        except ValueError:
+            return None
+
+    def record_values(self) -> dict:
+        """Field data to write to the record: every field but bookkeeping ones."""
+        return {name: field.data for name, field in self._fields.items()
+                if name not in ("version", "csrf_token", "submit")}
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form for POST buttons (archive, restore, sign out): CSRF only."""

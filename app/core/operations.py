@@ -1,0 +1,90 @@
+"""Generic writes for audited records: each one flushes the change and its log row together.
+
+Area operations (app/<area>/operations.py) add their business rules and call these.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from app.core.audit import ChangeAction, diff, history_for, log_change, snapshot
+from app.core.models import utcnow
+from app.extensions import db
+
+
+class BusinessRuleError(ValueError):
+    """A rule broken by otherwise well-formed input; `field` names the form field to flag."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class StaleRecordError(Exception):
+    """The form was based on an older version: someone else saved in between."""
+
+    message = _l("Någon annan har ändrat posten sedan du öppnade formuläret. "
+                 "Dina uppgifter är kvar nedan; se vad som ändrats innan du sparar igen.")
+
+    def __init__(self, record, since_version: int):
+        super().__init__(f"{record!r} changed since version {since_version}")
+        self.record = record
+        self.since_version = since_version
+
+    @property
+    def changes(self):
+        return history_for(self.record, since_version=self.since_version)
+
+
+def create(record, user, **values):
+    for key, value in values.items():
+        setattr(record, key, value)
+    record.created_by_id = record.updated_by_id = getattr(user, "id", None)
+    db.session.add(record)
+    db.session.flush()
+    after = snapshot(record)
+    changes = {field: {"old": None, "new": new} | ({"new_label": label} if label else {})
+               for field, (new, label) in after.items() if new not in (None, "")}
+    log_change(record, ChangeAction.CREATE, user, changes)
+    return record
+
+
+def check_version(record, expected_version: int | None) -> None:
+    """Refuse a save based on a form rendered from an older version of the record."""
+    if expected_version is not None and expected_version != record.version:
+        raise StaleRecordError(record, expected_version)
+
+
+def update(record, user, values: dict, expected_version: int | None = None) -> dict:
+    """Apply `values`; refuse if the record moved past `expected_version`. Returns the diff."""
+    check_version(record, expected_version)
+    # One UPDATE per save, so the version moves by one: no flush until the diff is known.
+    with db.session.no_autoflush:
+        before = snapshot(record)
+        for key, value in values.items():
+            setattr(record, key, value)
+        changes = diff(before, snapshot(record))
+        if not changes:
+            return {}
+        record.updated_by_id = getattr(user, "id", None)
+    db.session.flush()
+    log_change(record, ChangeAction.UPDATE, user, changes)
+    return changes
+
+
+def archive(record, user) -> None:
+    if record.archived_at is not None:
+        return
+    record.archived_at = utcnow()
+    record.archived_by_id = record.updated_by_id = getattr(user, "id", None)
+    db.session.flush()
+    log_change(record, ChangeAction.ARCHIVE, user, {})
+
+
+def restore(record, user) -> None:
+    if record.archived_at is None:
+        return
+    record.archived_at = None
+    record.archived_by_id = None
+    record.updated_by_id = getattr(user, "id", None)
+    db.session.flush()
+    log_change(record, ChangeAction.RESTORE, user, {})

@@ -1,0 +1,65 @@
+"""The one permission check: `can(user, action, record)`, used by views and templates alike.
+
+Actions: "view", "create", "edit", "archive" (archive and restore), "add_member",
+"manage_users". `record` is a model instance, or a model class for "create".
+
+Rights come from two places:
+- the user's role: admin may do everything; the secretariat maintains the register;
+  the competence centre and readers read;
+- memberships: the chair or secretary of a group may edit that group's records. A model says
+  which group governs a record (`governing_group_id`) and which actions that delegation covers
+  (`__group_actions__`).
+"""
+
+from datetime import date
+
+from app.auth.models import Role
+
+READ_ACTIONS = {"view"}
+# Areas (a model's `__permission_area__`) each role maintains, beyond reading.
+ROLE_AREAS = {
+    Role.SECRETARIAT: {"structure", "governance"},
+    Role.COMPETENCE_CENTRE: {"competence_centre"},
+    Role.READER: set(),
+}
+# Roles within a group that carry the group's editing rights.
+GOVERNING_MEMBER_ROLES = {"chair", "secretary"}
+
+
+def governed_group_ids(user, on: date | None = None) -> frozenset[int]:
+    """Groups whose records the user may edit through a chair or secretary membership.
+
+    Cached on the user object, which Flask-Login loads afresh for each request.
+    """
+    cached = getattr(user, "_governed_group_ids", None)
+    if cached is not None and on is None:
+        return cached
+    from app.people.models import Membership  # people imports auth; import here to avoid a cycle
+
+    ids = frozenset()
+    if getattr(user, "person_id", None):
+        ids = Membership.governing_group_ids(user.person_id, on or date.today())
+    if on is None:
+        user._governed_group_ids = ids
+    return ids
+
+
+def can(user, action: str, record=None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action in READ_ACTIONS:
+        return True
+    if user.role == Role.ADMIN:
+        return True
+    if action == "manage_users" or record is None:
+        return False
+    model = record if isinstance(record, type) else type(record)
+    area = getattr(model, "__permission_area__", None)
+    if area in ROLE_AREAS.get(user.role, set()):
+        return True
+    if isinstance(record, type) or action not in getattr(model, "__group_actions__", ()):
+        return False
+    if getattr(record, "is_archived", False) and action != "archive":
+        return False
+    group_id = record.governing_group_id
+    return group_id is not None and group_id in governed_group_ids(user)

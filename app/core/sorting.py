@@ -1,0 +1,39 @@
+"""Swedish alphabetical order (… x y z å ä ö) that the database can sort by.
+
+Neither SQLite's binary order nor PostgreSQL's default collation sorts å, ä, ö the Swedish way,
+so records keep a sort key made of lowercase ASCII letter pairs, which every collation orders
+the same way.
+"""
+
+import unicodedata
+
+_ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyzåäö"
+# Letters Swedish sorts as another letter.
+_EQUIVALENTS = {"w": "w", "ü": "y", "æ": "ä", "ø": "ö", "é": "e", "è": "e", "á": "a", "à": "a"}
+_CODES = {ch: chr(97 + i // 26) + chr(97 + i % 26) for i, ch in enumerate(_ALPHABET)}
+
+
+def _fold(ch: str) -> str:
+    if ch in _CODES:
+        return ch
+    if ch in _EQUIVALENTS:
+        return _EQUIVALENTS[ch]
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base if base in _CODES else ""
+
+
+def swedish_key(text: str | None) -> str:
+    """Sort key for `text` in Swedish order, case-insensitive; punctuation is ignored."""
+    if not text:
+        return ""
+    out = []
+    for ch in text.casefold():
+        folded = _fold(ch)
+        if folded:
+            out.append(_CODES[folded])
+    return "".join(out)
+
+
+def search_text(*parts: str | None) -> str:
+    """Case-folded text to match searches against (SQLite's LIKE folds ASCII only)."""
+    return " ".join(p.casefold() for p in parts if p)

@@ -1,0 +1,50 @@
+"""What every template gets: the permission check, languages, date formatting."""
+
+from datetime import date
+
+from flask import current_app, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.core.permissions import can
+
+
+def register(app) -> None:
+    @app.context_processor
+    def inject():
+        def user_can(action, record=None):
+            return can(current_user, action, record)
+
+        def url_with(**changes):
+            """The current URL with some query arguments changed (filters, page)."""
+            args = request.args.to_dict()
+            args.update({k: v for k, v in changes.items() if v is not None})
+            for k, v in changes.items():
+                if v is None:
+                    args.pop(k, None)
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+        return {
+            "can": user_can,
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "today": date.today(),
+            "url_with": url_with,
+            "csrf_token": generate_csrf,
+        }
+
+    @app.template_filter("model")
+    def _model(name: str):
+        """A model class by name, for `can('create', 'Group'|model)` in templates."""
+        from app.extensions import db
+
+        return db.Model.registry._class_registry[name]
+
+    @app.template_filter("date")
+    def _date(value, fmt="medium"):
+        return format_date(value, fmt) if value else "–"
+
+    @app.template_filter("datetime")
+    def _datetime(value, fmt="short"):
+        return format_datetime(value, fmt) if value else "–"

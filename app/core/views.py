@@ -1,0 +1,35 @@
+"""Start page, language switch and health check."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+
+bp = Blueprint("core", __name__)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths are followed after sign-in or a language switch."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("groups.index"))
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.form.get("next"), url_for("core.index")))
+
+
+@bp.route("/health")
+def health():
+    return {"status": "ok"}

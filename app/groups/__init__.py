@@ -1,0 +1,1 @@
+"""Groups of every type, their relations, and NPO hosting."""

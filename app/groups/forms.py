@@ -1,0 +1,68 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField, TextAreaField
+
+from app.core.forms import (
+    EnumSelectField,
+    RecordForm,
+    ReferenceSelectField,
+    SwedishDateField,
+    end_not_before_start,
+    max_length,
+    optional,
+    required,
+)
+from app.groups.models import GroupType, HostingStatus, Level, RelationKind
+
+
+class GroupForm(RecordForm):
+    name = StringField(_l("Namn"), validators=[required(), max_length(200)])
+    short_name = StringField(_l("Kortnamn"), validators=[optional(), max_length(60)])
+    type = EnumSelectField(_l("Typ"), GroupType, blank=_l("– välj –"))
+    level = EnumSelectField(_l("Nivå"), Level, blank=_l("– välj –"))
+    healthcare_region_id = ReferenceSelectField(_l("Sjukvårdsregion"), blank=_l("– ingen –"))
+    region_id = ReferenceSelectField(_l("Region"), blank=_l("– ingen –"))
+    focus_area_id = ReferenceSelectField(_l("Fokusområde"), blank=_l("– inget –"))
+    mandate = TextAreaField(_l("Mandat"), validators=[optional(), max_length(20000)])
+    formed_on = SwedishDateField(_l("Bildad"), validators=[optional()])
+    wound_up_on = SwedishDateField(_l("Avvecklad"), validators=[optional(), end_not_before_start(
+        "formed_on", _l("Avvecklingsdatum kan inte ligga före datumet då gruppen bildades."))])
+    proposed = BooleanField(_l("Förslag – gruppen är ännu inte inrättad"))
+    source = StringField(_l("Källa"), validators=[optional(), max_length(200)])
+
+    def validate_type(self, field):
+        if field.data is None:
+            raise ValueError(_l("Välj typ av grupp."))
+
+    def validate_level(self, field):
+        if field.data is None:
+            raise ValueError(_l("Välj nivå."))
+
+    def record_values(self) -> dict:
+        values = super().record_values()
+        values["name"] = values["name"].strip()
+        values["short_name"] = (values["short_name"] or "").strip() or None
+        return values
+
+
+class RelationForm(RecordForm):
+    kind = EnumSelectField(_l("Relation"), RelationKind, blank=_l("– välj –"))
+    target_id = ReferenceSelectField(_l("Till grupp"), blank=_l("– välj –"))
+    valid_from = SwedishDateField(_l("Från"), validators=[optional()])
+    valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
+        "valid_from", _l("Slutdatum kan inte ligga före startdatum."))])
+    note = TextAreaField(_l("Anteckning"), validators=[optional(), max_length(5000)])
+
+    def validate_kind(self, field):
+        if field.data is None:
+            raise ValueError(_l("Välj typ av relation."))
+
+
+class HostingForm(RecordForm):
+    npo_id = ReferenceSelectField(_l("NPO"), blank=_l("– välj –"))
+    host_id = ReferenceSelectField(_l("Värd"), blank=_l("– välj –"))
+    status = EnumSelectField(_l("Status"), HostingStatus)
+    valid_from = SwedishDateField(_l("Från"), validators=[optional()])
+    valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
+        "valid_from", _l("Slutdatum kan inte ligga före startdatum."))])
+    note = TextAreaField(_l("Anteckning"), validators=[optional(), max_length(5000)])
+    source = StringField(_l("Källa"), validators=[optional(), max_length(200)])

@@ -1,0 +1,298 @@
+"""Groups: list, page, create, edit, archive; relations; NPO hosting; organisation charts."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.core.crud import history, load, require, save, toggle_archive
+from app.core.models import current_on
+from app.core.pagination import paginate
+from app.extensions import db
+from app.groups import orgchart
+from app.groups.forms import GroupForm, HostingForm, RelationForm
+from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting
+from app.groups.operations import (
+    create_group,
+    create_hosting,
+    create_relation,
+    update_group,
+    update_hosting,
+    update_relation,
+)
+from app.organisations.models import Organisation, OrganisationKind
+from app.people.models import Membership
+
+bp = Blueprint("groups", __name__, url_prefix="/groups", template_folder="templates")
+
+STATUS_FILTERS = {
+    "active": lambda today: sa.and_(Group.proposed.is_(False),
+                                    current_on(Group.formed_on, Group.wound_up_on, today)),
+    "wound_up": lambda today: sa.and_(Group.wound_up_on.is_not(None), Group.wound_up_on < today),
+    "proposed": lambda today: Group.proposed.is_(True),
+}
+
+
+def _organisations(kind: OrganisationKind):
+    return db.session.scalars(sa.select(Organisation).where(
+        Organisation.kind == kind, Organisation.active()).order_by(Organisation.name_sort)).all()
+
+
+def _prepare(form: GroupForm, group: Group | None = None) -> GroupForm:
+    form.healthcare_region_id.set_choices(_organisations(OrganisationKind.HEALTHCARE_REGION))
+    form.region_id.set_choices(_organisations(OrganisationKind.REGION))
+    focus_areas = db.session.scalars(sa.select(Group).where(
+        Group.type == GroupType.FOCUS_AREA, Group.active(), Group.id != (group.id if group else -1))
+        .order_by(Group.name_sort)).all()
+    form.focus_area_id.set_choices(focus_areas)
+    return form
+
+
+def _parse_date(raw: str | None) -> tuple[date, str | None]:
+    """A date from a query argument; today with an error message when it cannot be read."""
+    if not raw:
+        return date.today(), None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return date.today(), _("Ange ett giltigt datum som ÅÅÅÅ-MM-DD. Dagens datum visas.")
+
+
+@bp.route("/")
+def index():
+    args = request.args
+    q = args.get("q", "").strip()
+    status = args.get("status", "active")
+    show_archived = args.get("archived") == "1"
+    stmt = sa.select(Group).options(selectinload(Group.healthcare_region), selectinload(Group.region))
+    if not show_archived:
+        stmt = stmt.where(Group.active())
+    if q:
+        stmt = stmt.where(Group.search_text.contains(q.casefold(), autoescape=True))
+    if args.get("type") in GroupType._value2member_map_:
+        stmt = stmt.where(Group.type == GroupType(args["type"]))
+    if args.get("level") in Level._value2member_map_:
+        stmt = stmt.where(Group.level == Level(args["level"]))
+    hr_id = args.get("healthcare_region", type=int)
+    if hr_id:
+        in_region = sa.select(Organisation.id).where(Organisation.healthcare_region_id == hr_id)
+        stmt = stmt.where(sa.or_(Group.healthcare_region_id == hr_id, Group.region_id.in_(in_region)))
+    if status in STATUS_FILTERS:
+        stmt = stmt.where(STATUS_FILTERS[status](date.today()))
+    page = paginate(stmt.order_by(Group.name_sort, Group.id))
+    return render_template(
+        "groups/index.html", page=page, q=q, status=status, show_archived=show_archived,
+        types=GroupType, levels=Level, healthcare_regions=_organisations(OrganisationKind.HEALTHCARE_REGION),
+        selected={"type": args.get("type", ""), "level": args.get("level", ""), "hr": hr_id})
+
+
+@bp.route("/<int:record_id>")
+def show(record_id: int):
+    group = db.session.scalar(sa.select(Group).where(Group.id == record_id).options(
+        selectinload(Group.memberships).selectinload(Membership.person),
+        selectinload(Group.memberships).selectinload(Membership.representing),
+        selectinload(Group.outgoing).selectinload(GroupRelation.target),
+        selectinload(Group.incoming).selectinload(GroupRelation.source),
+    ))
+    if group is None:
+        abort(404)
+    require("view", group)
+    today = date.today()
+    memberships = sorted((m for m in group.memberships if not m.is_archived),
+                         key=lambda m: (m.role.value != "chair", m.person.name_sort))
+    current = [m for m in memberships if m.is_current_on(today)]
+    former = [m for m in memberships if not m.is_current_on(today)]
+    hostings = []
+    if group.type == GroupType.NPO:
+        hostings = db.session.scalars(sa.select(NpoHosting).where(
+            NpoHosting.npo_id == group.id, NpoHosting.active())
+            .options(selectinload(NpoHosting.host)).order_by(NpoHosting.valid_from)).all()
+    members_of_focus = []
+    if group.type == GroupType.FOCUS_AREA:
+        members_of_focus = db.session.scalars(sa.select(Group).where(
+            Group.focus_area_id == group.id, Group.active()).order_by(Group.name_sort)).all()
+    relation_form = _relation_form(RelationForm(formdata=None), group)
+    return render_template(
+        "groups/show.html", group=group, current=current, former=former, hostings=hostings,
+        outgoing=[r for r in group.outgoing if not r.is_archived],
+        incoming=[r for r in group.incoming if not r.is_archived],
+        members_of_focus=members_of_focus, relation_form=relation_form, history=history(group))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require("create", Group)
+    form = _prepare(GroupForm())
+    if form.validate_on_submit():
+        created = {}
+
+        def write():
+            created["group"] = create_group(form.record_values(), current_user)
+
+        if save(form, write, _("Gruppen har sparats."))[0]:
+            return redirect(url_for(".show", record_id=created["group"].id))
+    return render_template("groups/form.html", form=form, group=None, conflict=None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    group = load(Group, record_id)
+    require("edit", group)
+    form = _prepare(GroupForm(obj=group), group)
+    if request.method == "GET":
+        form.version.data = group.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: update_group(
+            group, form.record_values(), current_user, form.expected_version()),
+            _("Ändringarna har sparats."))
+        if saved:
+            return redirect(url_for(".show", record_id=group.id))
+    return render_template("groups/form.html", form=form, group=group, conflict=conflict)
+
+
+@bp.route("/<int:record_id>/archive", methods=["POST"])
+def archive(record_id: int):
+    group = load(Group, record_id)
+    require("archive", group)
+    toggle_archive(group)
+    return redirect(url_for(".show", record_id=group.id))
+
+
+# --- Relations -----------------------------------------------------------------------------
+
+def _relation_form(form: RelationForm, group: Group) -> RelationForm:
+    others = db.session.scalars(sa.select(Group).where(Group.active(), Group.id != group.id)
+                                .order_by(Group.name_sort)).all()
+    form.target_id.set_choices(others)
+    return form
+
+
+@bp.route("/<int:record_id>/relations/new", methods=["GET", "POST"])
+def create_relation_view(record_id: int):
+    group = load(Group, record_id)
+    require("create", GroupRelation)
+    form = _relation_form(RelationForm(), group)
+    if form.validate_on_submit():
+        values = form.record_values()
+        if save(form, lambda: create_relation(group, values, current_user),
+                _("Relationen har sparats."))[0]:
+            return redirect(url_for(".show", record_id=group.id) + "#relations")
+    return render_template("groups/relation_form.html", form=form, group=group, relation=None,
+                           conflict=None)
+
+
+@bp.route("/relations/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_relation(record_id: int):
+    relation = load(GroupRelation, record_id)
+    require("edit", relation)
+    form = _relation_form(RelationForm(obj=relation), relation.source)
+    if request.method == "GET":
+        form.version.data = relation.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: update_relation(
+            relation, form.record_values(), current_user, form.expected_version()),
+            _("Ändringarna har sparats."))
+        if saved:
+            return redirect(url_for(".show", record_id=relation.source_id) + "#relations")
+    return render_template("groups/relation_form.html", form=form, group=relation.source,
+                           relation=relation, conflict=conflict, history=history(relation))
+
+
+@bp.route("/relations/<int:record_id>/archive", methods=["POST"])
+def archive_relation(record_id: int):
+    relation = load(GroupRelation, record_id)
+    require("archive", relation)
+    toggle_archive(relation)
+    return redirect(url_for(".show", record_id=relation.source_id) + "#relations")
+
+
+# --- NPO hosting ---------------------------------------------------------------------------
+
+def _hosting_form(form: HostingForm) -> HostingForm:
+    form.npo_id.set_choices(db.session.scalars(sa.select(Group).where(
+        Group.type == GroupType.NPO, Group.active()).order_by(Group.name_sort)).all())
+    form.host_id.set_choices(db.session.scalars(sa.select(Organisation).where(
+        Organisation.active(), Organisation.kind != OrganisationKind.REGION)
+        .order_by(Organisation.kind != OrganisationKind.HEALTHCARE_REGION, Organisation.name_sort)).all())
+    return form
+
+
+@bp.route("/hosting")
+def hosting():
+    on, date_error = _parse_date(request.args.get("on"))
+    npos = db.session.scalars(sa.select(Group).where(Group.type == GroupType.NPO, Group.active())
+                              .order_by(Group.name_sort)).all()
+    hostings = db.session.scalars(sa.select(NpoHosting).where(
+        NpoHosting.active(), current_on(NpoHosting.valid_from, NpoHosting.valid_to, on))
+        .options(selectinload(NpoHosting.host))).all()
+    columns = _organisations(OrganisationKind.HEALTHCARE_REGION)
+    column_ids = {c.id for c in columns}
+    other_hosts = sorted({h.host for h in hostings if h.host_id not in column_ids}, key=lambda o: o.name_sort)
+    cells: dict[tuple[int, int], list[NpoHosting]] = {}
+    for h in hostings:
+        cells.setdefault((h.npo_id, h.host_id), []).append(h)
+    unhosted = [n for n in npos if not any(k[0] == n.id for k in cells)]
+    all_hostings = db.session.scalars(sa.select(NpoHosting).where(NpoHosting.active()).options(
+        selectinload(NpoHosting.npo), selectinload(NpoHosting.host))).all()
+    all_hostings.sort(key=lambda h: (h.npo.name_sort, h.valid_from or date.min))
+    return render_template(
+        "groups/hosting.html", npos=npos, columns=columns + other_hosts, cells=cells, on=on,
+        on_raw=request.args.get("on", ""), date_error=date_error, unhosted=unhosted,
+        all_hostings=all_hostings, statuses=HostingStatus)
+
+
+@bp.route("/hosting/new", methods=["GET", "POST"])
+def create_hosting_view():
+    require("create", NpoHosting)
+    form = _hosting_form(HostingForm())
+    if request.method == "GET" and request.args.get("npo", type=int):
+        form.npo_id.data = request.args.get("npo", type=int)
+    if form.validate_on_submit():
+        if save(form, lambda: create_hosting(form.record_values(), current_user),
+                _("Värdskapet har sparats."))[0]:
+            return redirect(url_for(".hosting"))
+    return render_template("groups/hosting_form.html", form=form, hosting=None, conflict=None)
+
+
+@bp.route("/hosting/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_hosting(record_id: int):
+    record = load(NpoHosting, record_id)
+    require("edit", record)
+    form = _hosting_form(HostingForm(obj=record))
+    if request.method == "GET":
+        form.version.data = record.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: update_hosting(
+            record, form.record_values(), current_user, form.expected_version()),
+            _("Ändringarna har sparats."))
+        if saved:
+            return redirect(url_for(".hosting"))
+    return render_template("groups/hosting_form.html", form=form, hosting=record, conflict=conflict,
+                           history=history(record))
+
+
+@bp.route("/hosting/<int:record_id>/archive", methods=["POST"])
+def archive_hosting(record_id: int):
+    record = load(NpoHosting, record_id)
+    require("archive", record)
+    toggle_archive(record)
+    return redirect(url_for(".hosting"))
+
+
+# --- Organisation chart --------------------------------------------------------------------
+
+@bp.route("/chart")
+def org_chart():
+    hr_id = request.args.get("healthcare_region", type=int)
+    healthcare_region = db.session.get(Organisation, hr_id) if hr_id else None
+    if hr_id and (healthcare_region is None or not healthcare_region.is_healthcare_region):
+        abort(404)
+    chart = orgchart.build(healthcare_region, date.today())
+    return render_template("groups/org_chart.html", chart=chart, healthcare_region=healthcare_region,
+                           healthcare_regions=_organisations(OrganisationKind.HEALTHCARE_REGION))

@@ -1,0 +1,1 @@
+"""Healthcare regions, regions and other organisations."""

@@ -1,0 +1,102 @@
+"""Healthcare regions, regions and other organisations: list, page, create, edit, archive."""
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.core.crud import history, load, require, save, toggle_archive
+from app.core.forms import ConfirmForm
+from app.core.pagination import paginate
+from app.extensions import db
+from app.groups.models import Group
+from app.organisations.forms import OrganisationForm
+from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.operations import create_organisation, update_organisation
+from app.people.models import Person
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations", template_folder="templates")
+
+
+def healthcare_regions():
+    return db.session.scalars(sa.select(Organisation).where(
+        Organisation.kind == OrganisationKind.HEALTHCARE_REGION, Organisation.active())
+        .order_by(Organisation.name_sort)).all()
+
+
+def _prepare(form: OrganisationForm) -> OrganisationForm:
+    form.healthcare_region_id.set_choices(healthcare_regions())
+    return form
+
+
+@bp.route("/")
+def index():
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "")
+    show_archived = request.args.get("archived") == "1"
+    stmt = sa.select(Organisation).options(selectinload(Organisation.healthcare_region))
+    if not show_archived:
+        stmt = stmt.where(Organisation.active())
+    if q:
+        stmt = stmt.where(Organisation.search_text.contains(q.casefold(), autoescape=True))
+    if kind in {k.value for k in OrganisationKind}:
+        stmt = stmt.where(Organisation.kind == OrganisationKind(kind))
+    page = paginate(stmt.order_by(Organisation.name_sort, Organisation.id))
+    return render_template("organisations/index.html", page=page, q=q, kind=kind,
+                           kinds=OrganisationKind, show_archived=show_archived)
+
+
+@bp.route("/<int:record_id>")
+def show(record_id: int):
+    org = load(Organisation, record_id)
+    require("view", org)
+    groups = db.session.scalars(sa.select(Group).where(
+        sa.or_(Group.healthcare_region_id == org.id, Group.region_id == org.id), Group.active())
+        .order_by(Group.name_sort)).all()
+    people = db.session.scalars(sa.select(Person).where(Person.organisation_id == org.id, Person.active())
+                                .order_by(Person.name_sort)).all()
+    return render_template("organisations/show.html", org=org, groups=groups, people=people,
+                           history=history(org), confirm=ConfirmForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require("create", Organisation)
+    form = _prepare(OrganisationForm())
+    if form.validate_on_submit():
+        created = {}
+
+        def write():
+            created["org"] = create_organisation(form.record_values(), current_user)
+
+        saved, _conflict = save(form, write, _("Organisationen har sparats."))
+        if saved:
+            return redirect(url_for(".show", record_id=created["org"].id))
+    return render_template("organisations/form.html", form=form, org=None, conflict=None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    org = load(Organisation, record_id)
+    require("edit", org)
+    form = _prepare(OrganisationForm(obj=org))
+    if request.method == "GET":
+        form.version.data = org.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(
+            form, lambda: update_organisation(org, form.record_values(), current_user,
+                                              form.expected_version()),
+            _("Ändringarna har sparats."))
+        if saved:
+            return redirect(url_for(".show", record_id=org.id))
+    return render_template("organisations/form.html", form=form, org=org, conflict=conflict)
+
+
+@bp.route("/<int:record_id>/archive", methods=["POST"])
+def archive(record_id: int):
+    org = load(Organisation, record_id)
+    require("archive", org)
+    toggle_archive(org)
+    return redirect(url_for(".show", record_id=org.id))

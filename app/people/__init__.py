@@ -1,0 +1,1 @@
+"""People, their memberships in groups, and conflict-of-interest (jäv) declarations."""

@@ -1,0 +1,43 @@
+"""Writes for people, memberships and conflict-of-interest declarations."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.core import operations as ops
+from app.core.operations import BusinessRuleError
+from app.extensions import db
+from app.groups.models import Group
+from app.people.models import ConflictDeclaration, Membership, Person
+
+
+def create_person(values: dict, user) -> Person:
+    return ops.create(Person(), user, **values)
+
+
+def update_person(person: Person, values: dict, user, expected_version=None) -> dict:
+    return ops.update(person, user, values, expected_version)
+
+
+def _check_membership(values: dict) -> None:
+    if db.session.get(Person, values.get("person_id") or -1) is None:
+        raise BusinessRuleError(_l("Välj en person."), "person_id")
+
+
+def create_membership(group: Group, values: dict, user) -> Membership:
+    if group.is_archived:
+        raise BusinessRuleError(_l("Gruppen är arkiverad."))
+    _check_membership(values)
+    return ops.create(Membership(group_id=group.id), user, **values)
+
+
+def update_membership(membership: Membership, values: dict, user, expected_version=None) -> dict:
+    ops.check_version(membership, expected_version)
+    _check_membership(values)
+    return ops.update(membership, user, values)
+
+
+def create_declaration(membership: Membership, values: dict, user) -> ConflictDeclaration:
+    return ops.create(ConflictDeclaration(membership_id=membership.id), user, **values)
+
+
+def update_declaration(declaration: ConflictDeclaration, values: dict, user, expected_version=None) -> dict:
+    return ops.update(declaration, user, values, expected_version)

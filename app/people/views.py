@@ -1,0 +1,218 @@
+"""People, memberships and conflict-of-interest (jäv) declarations."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.core.crud import history, load, require, save, toggle_archive
+from app.core.pagination import paginate
+from app.extensions import db
+from app.groups.models import Group, GroupType
+from app.organisations.models import Organisation
+from app.people import operations
+from app.people.forms import DeclarationForm, MembershipForm, PersonForm
+from app.people.models import ConflictDeclaration, Membership, Person
+
+bp = Blueprint("people", __name__, url_prefix="/people", template_folder="templates")
+
+
+def _organisations():
+    return db.session.scalars(sa.select(Organisation).where(Organisation.active())
+                              .order_by(Organisation.name_sort)).all()
+
+
+# --- People --------------------------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    q = request.args.get("q", "").strip()
+    org_id = request.args.get("organisation", type=int)
+    show_archived = request.args.get("archived") == "1"
+    stmt = sa.select(Person).options(selectinload(Person.organisation))
+    if not show_archived:
+        stmt = stmt.where(Person.active())
+    if q:
+        stmt = stmt.where(Person.search_text.contains(q.casefold(), autoescape=True))
+    if org_id:
+        stmt = stmt.where(Person.organisation_id == org_id)
+    page = paginate(stmt.order_by(Person.name_sort, Person.id))
+    return render_template("people/index.html", page=page, q=q, org_id=org_id,
+                           organisations=_organisations(), show_archived=show_archived)
+
+
+@bp.route("/<int:record_id>")
+def show(record_id: int):
+    person = db.session.scalar(sa.select(Person).where(Person.id == record_id).options(
+        selectinload(Person.memberships).selectinload(Membership.group)))
+    if person is None:
+        abort(404)
+    require("view", person)
+    today = date.today()
+    memberships = sorted((m for m in person.memberships if not m.is_archived),
+                         key=lambda m: (not m.is_current_on(today), m.group.name_sort))
+    return render_template("people/show.html", person=person, memberships=memberships,
+                           history=history(person))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require("create", Person)
+    form = PersonForm()
+    form.organisation_id.set_choices(_organisations())
+    if form.validate_on_submit():
+        created = {}
+
+        def write():
+            created["person"] = operations.create_person(form.record_values(), current_user)
+
+        if save(form, write, _("Personen har sparats."))[0]:
+            return redirect(url_for(".show", record_id=created["person"].id))
+    return render_template("people/person_form.html", form=form, person=None, conflict=None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    person = load(Person, record_id)
+    require("edit", person)
+    form = PersonForm(obj=person)
+    form.organisation_id.set_choices(_organisations())
+    if request.method == "GET":
+        form.version.data = person.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: operations.update_person(
+            person, form.record_values(), current_user, form.expected_version()),
+            _("Ändringarna har sparats."))
+        if saved:
+            return redirect(url_for(".show", record_id=person.id))
+    return render_template("people/person_form.html", form=form, person=person, conflict=conflict)
+
+
+@bp.route("/<int:record_id>/archive", methods=["POST"])
+def archive(record_id: int):
+    person = load(Person, record_id)
+    require("archive", person)
+    toggle_archive(person)
+    return redirect(url_for(".show", record_id=person.id))
+
+
+# --- Memberships ---------------------------------------------------------------------------
+
+def _membership_form(form: MembershipForm) -> MembershipForm:
+    form.person_id.set_choices(db.session.scalars(sa.select(Person).where(Person.active())
+                                                  .order_by(Person.name_sort)).all())
+    form.representing_id.set_choices(_organisations())
+    return form
+
+
+@bp.route("/memberships/new/<int:group_id>", methods=["GET", "POST"])
+def create_membership(group_id: int):
+    group = load(Group, group_id)
+    require("add_member", group)
+    form = _membership_form(MembershipForm())
+    if request.method == "GET" and request.args.get("person", type=int):
+        form.person_id.data = request.args.get("person", type=int)
+    if form.validate_on_submit():
+        values = form.record_values()
+        if save(form, lambda: operations.create_membership(group, values, current_user),
+                _("Medlemskapet har sparats."))[0]:
+            return redirect(url_for("groups.show", record_id=group.id))
+    return render_template("people/membership_form.html", form=form, group=group, membership=None,
+                           conflict=None)
+
+
+@bp.route("/memberships/<int:record_id>")
+def show_membership(record_id: int):
+    membership = db.session.scalar(sa.select(Membership).where(Membership.id == record_id).options(
+        selectinload(Membership.declarations), selectinload(Membership.person),
+        selectinload(Membership.group)))
+    if membership is None:
+        abort(404)
+    require("view", membership)
+    declaration_form = DeclarationForm(formdata=None)
+    return render_template("people/membership.html", membership=membership,
+                           declarations=[d for d in membership.declarations if not d.is_archived],
+                           declaration_form=declaration_form, history=history(membership))
+
+
+@bp.route("/memberships/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_membership(record_id: int):
+    membership = load(Membership, record_id)
+    require("edit", membership)
+    form = _membership_form(MembershipForm(obj=membership))
+    if request.method == "GET":
+        form.version.data = membership.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: operations.update_membership(
+            membership, form.record_values(), current_user, form.expected_version()),
+            _("Ändringarna har sparats."))
+        if saved:
+            return redirect(url_for(".show_membership", record_id=membership.id))
+    return render_template("people/membership_form.html", form=form, group=membership.group,
+                           membership=membership, conflict=conflict)
+
+
+@bp.route("/memberships/<int:record_id>/archive", methods=["POST"])
+def archive_membership(record_id: int):
+    membership = load(Membership, record_id)
+    require("archive", membership)
+    toggle_archive(membership)
+    return redirect(url_for(".show_membership", record_id=membership.id))
+
+
+# --- Conflict-of-interest declarations -----------------------------------------------------
+
+@bp.route("/memberships/<int:record_id>/declarations/new", methods=["GET", "POST"])
+def create_declaration_view(record_id: int):
+    membership = load(Membership, record_id)
+    require("edit", membership)
+    form = DeclarationForm()
+    if form.validate_on_submit():
+        values = form.record_values()
+        if save(form, lambda: operations.create_declaration(membership, values, current_user),
+                _("Jävsdeklarationen har sparats."))[0]:
+            return redirect(url_for(".show_membership", record_id=membership.id))
+    return render_template("people/declaration_form.html", form=form, membership=membership,
+                           declaration=None, conflict=None)
+
+
+@bp.route("/declarations/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_declaration(record_id: int):
+    declaration = load(ConflictDeclaration, record_id)
+    require("edit", declaration)
+    form = DeclarationForm(obj=declaration)
+    if request.method == "GET":
+        form.version.data = declaration.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: operations.update_declaration(
+            declaration, form.record_values(), current_user, form.expected_version()),
+            _("Ändringarna har sparats."))
+        if saved:
+            return redirect(url_for(".show_membership", record_id=declaration.membership_id))
+    return render_template("people/declaration_form.html", form=form, membership=declaration.membership,
+                           declaration=declaration, conflict=conflict, history=history(declaration))
+
+
+@bp.route("/conflicts/missing")
+def conflicts_missing():
+    """Current memberships with no assessed declaration: what the host must still assess."""
+    group_type = request.args.get("type", "")
+    assessed = sa.select(ConflictDeclaration.id).where(
+        ConflictDeclaration.membership_id == Membership.id,
+        ConflictDeclaration.outcome.is_not(None), ConflictDeclaration.active())
+    stmt = (sa.select(Membership).join(Membership.group).join(Membership.person)
+            .where(Membership.current_criterion(date.today()), Group.active(), Person.active(),
+                   ~sa.exists(assessed))
+            .options(selectinload(Membership.person), selectinload(Membership.group),
+                     selectinload(Membership.declarations)))
+    if group_type in GroupType._value2member_map_:
+        stmt = stmt.where(Group.type == GroupType(group_type))
+    page = paginate(stmt.order_by(Group.name_sort, Person.name_sort, Membership.id))
+    return render_template("people/conflicts_missing.html", page=page, group_type=group_type,
+                           types=GroupType)

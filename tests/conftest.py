@@ -1,0 +1,111 @@
+"""Fixtures: an app on a fresh database (SQLite file, or PostgreSQL when DATABASE_URL is set),
+a client, and signed-in clients per role."""
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.auth.models import Role, User
+from app.extensions import db
+
+PASSWORD = "test-password-1"
+
+
+def _database_url(tmp_path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
+            "postgresql://") else url
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        "WTF_CSRF_ENABLED": True,
+    })
+    with app.app_context():
+        db.drop_all()
+        _drop_alembic_version()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _drop_alembic_version() -> None:
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_user(username: str, role: Role = Role.READER, person=None) -> User:
+    user = User(username=username, display_name=username.title(), role=role,
+                person_id=person.id if person else None)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class Browser:
+    """A test client that signs in and posts forms with their CSRF token, like a person would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, url: str) -> str:
+        html = self.client.get(url).get_data(as_text=True)
+        match = CSRF_RE.search(html)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def login(self, username: str, password: str = PASSWORD):
+        token = self.csrf("/login")
+        return self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": token})
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def post(self, url: str, data: dict | None = None, form_url: str | None = None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf(form_url or url))
+        return self.client.post(url, data=data, **kw)
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def login_as(app):
+    """login_as(role) -> a Browser signed in as a new user with that role."""
+    def _login(role: Role = Role.SECRETARIAT, person=None, username: str | None = None) -> Browser:
+        user = make_user(username or f"{role.value}-{person.id if person else 'x'}", role, person)
+        b = Browser(app.test_client())
+        response = b.login(user.username)
+        assert response.status_code == 302
+        b.user = user
+        return b
+    return _login
