@@ -1,11 +1,15 @@
 """Fixtures: an app on a fresh database (SQLite file, or PostgreSQL when DATABASE_URL is set),
 a client, and signed-in clients per role."""
 
+import contextvars
 import os
 import re
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.auth.models import Role, User
@@ -22,6 +26,18 @@ def _database_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production: its own app context, `g` and
+    database session, not the test's. The test's session is expired afterwards so that what the
+    test reads next comes from the database."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app({
@@ -30,6 +46,7 @@ def app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
         "WTF_CSRF_ENABLED": True,
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         _drop_alembic_version()
@@ -58,7 +75,8 @@ def runner(app):
 def make_user(username: str, role: Role = Role.READER, person=None) -> User:
     user = User(username=username, display_name=username.title(), role=role,
                 person_id=person.id if person else None)
-    user.set_password(PASSWORD)
+    # Few hash rounds: the production cost would make every sign-in in the suite slow.
+    user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
     db.session.add(user)
     db.session.commit()
     return user

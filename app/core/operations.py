@@ -35,10 +35,17 @@ class StaleRecordError(Exception):
         return history_for(self.record, since_version=self.since_version)
 
 
+def _user_id(user) -> int | None:
+    # Read before touching the record: loading an expired user would autoflush a half-made change
+    # and bump the version twice.
+    return getattr(user, "id", None)
+
+
 def create(record, user, **values):
+    user_id = _user_id(user)
     for key, value in values.items():
         setattr(record, key, value)
-    record.created_by_id = record.updated_by_id = getattr(user, "id", None)
+    record.created_by_id = record.updated_by_id = user_id
     db.session.add(record)
     db.session.flush()
     after = snapshot(record)
@@ -57,6 +64,7 @@ def check_version(record, expected_version: int | None) -> None:
 def update(record, user, values: dict, expected_version: int | None = None) -> dict:
     """Apply `values`; refuse if the record moved past `expected_version`. Returns the diff."""
     check_version(record, expected_version)
+    user_id = _user_id(user)
     # One UPDATE per save, so the version moves by one: no flush until the diff is known.
     with db.session.no_autoflush:
         before = snapshot(record)
@@ -65,7 +73,7 @@ def update(record, user, values: dict, expected_version: int | None = None) -> d
         changes = diff(before, snapshot(record))
         if not changes:
             return {}
-        record.updated_by_id = getattr(user, "id", None)
+        record.updated_by_id = user_id
     db.session.flush()
     log_change(record, ChangeAction.UPDATE, user, changes)
     return changes
@@ -74,8 +82,9 @@ def update(record, user, values: dict, expected_version: int | None = None) -> d
 def archive(record, user) -> None:
     if record.archived_at is not None:
         return
+    user_id = _user_id(user)
     record.archived_at = utcnow()
-    record.archived_by_id = record.updated_by_id = getattr(user, "id", None)
+    record.archived_by_id = record.updated_by_id = user_id
     db.session.flush()
     log_change(record, ChangeAction.ARCHIVE, user, {})
 
@@ -83,8 +92,9 @@ def archive(record, user) -> None:
 def restore(record, user) -> None:
     if record.archived_at is None:
         return
+    user_id = _user_id(user)
     record.archived_at = None
     record.archived_by_id = None
-    record.updated_by_id = getattr(user, "id", None)
+    record.updated_by_id = user_id
     db.session.flush()
     log_change(record, ChangeAction.RESTORE, user, {})
