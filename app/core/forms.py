@@ -87,8 +87,9 @@ class SwedishDecimalField(StringField):
 class EnumSelectField(SelectField):
     """A select over a LabeledEnum; data is the enum member."""
 
-    def __init__(self, label, enum_cls, blank: str | None = None, **kwargs):
+    def __init__(self, label, enum_cls, blank: str | None = None, required_message=None, **kwargs):
         self.enum_cls = enum_cls
+        self.required_message = required_message
 
         def coerce(value):
             if value in (None, "", "None"):
@@ -98,8 +99,21 @@ class EnumSelectField(SelectField):
         choices = ([SelectChoice("", blank)] if blank is not None else []) + [
             SelectChoice(value, text) for value, text in enum_cls.choices()]
         super().__init__(label, choices=choices, coerce=coerce, **kwargs)
+        if required_message:
+            self.flags.required = True  # marks the label with *
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Välj ett av alternativen.")) from None
 
     def pre_validate(self, form):
+        if self.process_errors:
+            return
+        if self.data is None and self.required_message:
+            raise ValidationError(self.required_message)
         if self.data is None and any(c.value == "" for c in self.choices):
             return
         if self.data is None or self.data not in list(self.enum_cls):
@@ -109,18 +123,23 @@ class EnumSelectField(SelectField):
 class ReferenceSelectField(SelectField):
     """A select of records by id; choices are (id, label) set by the view."""
 
-    def __init__(self, label, blank: str | None = None, **kwargs):
+    def __init__(self, label, blank: str | None = None, required: bool = False, **kwargs):
         self.blank = blank
+        self.required = required
         super().__init__(label, coerce=optional_int, choices=[], validate_choice=False, **kwargs)
+        if required:
+            self.flags.required = True
 
     def set_choices(self, records) -> None:
         self.choices = ([SelectChoice("", self.blank)] if self.blank is not None else []) + [
             SelectChoice(r.id, str(r)) for r in records]
 
     def pre_validate(self, form):
+        if self.process_errors:
+            return
         valid = {c.value for c in self.choices}
         if self.data is None:
-            if "" not in valid:
+            if self.required or "" not in valid:
                 raise ValidationError(REQUIRED)
         elif self.data not in valid:
             raise ValidationError(_l("Välj ett av alternativen."))

@@ -17,8 +17,9 @@ from app.groups.models import GroupType, HostingStatus, Level, RelationKind
 class GroupForm(RecordForm):
     name = StringField(_l("Namn"), validators=[required(), max_length(200)])
     short_name = StringField(_l("Kortnamn"), validators=[optional(), max_length(60)])
-    type = EnumSelectField(_l("Typ"), GroupType, blank=_l("– välj –"))
-    level = EnumSelectField(_l("Nivå"), Level, blank=_l("– välj –"))
+    type = EnumSelectField(_l("Typ"), GroupType, blank=_l("– välj –"),
+                           required_message=_l("Välj typ av grupp."))
+    level = EnumSelectField(_l("Nivå"), Level, blank=_l("– välj –"), required_message=_l("Välj nivå."))
     healthcare_region_id = ReferenceSelectField(_l("Sjukvårdsregion"), blank=_l("– ingen –"))
     region_id = ReferenceSelectField(_l("Region"), blank=_l("– ingen –"))
     focus_area_id = ReferenceSelectField(_l("Fokusområde"), blank=_l("– inget –"))
@@ -29,14 +30,6 @@ class GroupForm(RecordForm):
     proposed = BooleanField(_l("Förslag – gruppen är ännu inte inrättad"))
     source = StringField(_l("Källa"), validators=[optional(), max_length(200)])
 
-    def validate_type(self, field):
-        if field.data is None:
-            raise ValueError(_l("Välj typ av grupp."))
-
-    def validate_level(self, field):
-        if field.data is None:
-            raise ValueError(_l("Välj nivå."))
-
     def record_values(self) -> dict:
         values = super().record_values()
         values["name"] = values["name"].strip()
@@ -45,21 +38,18 @@ class GroupForm(RecordForm):
 
 
 class RelationForm(RecordForm):
-    kind = EnumSelectField(_l("Relation"), RelationKind, blank=_l("– välj –"))
-    target_id = ReferenceSelectField(_l("Till grupp"), blank=_l("– välj –"))
+    kind = EnumSelectField(_l("Relation"), RelationKind, blank=_l("– välj –"),
+                           required_message=_l("Välj typ av relation."))
+    target_id = ReferenceSelectField(_l("Till grupp"), blank=_l("– välj –"), required=True)
     valid_from = SwedishDateField(_l("Från"), validators=[optional()])
     valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
         "valid_from", _l("Slutdatum kan inte ligga före startdatum."))])
     note = TextAreaField(_l("Anteckning"), validators=[optional(), max_length(5000)])
 
-    def validate_kind(self, field):
-        if field.data is None:
-            raise ValueError(_l("Välj typ av relation."))
-
 
 class HostingForm(RecordForm):
-    npo_id = ReferenceSelectField(_l("NPO"), blank=_l("– välj –"))
-    host_id = ReferenceSelectField(_l("Värd"), blank=_l("– välj –"))
+    npo_id = ReferenceSelectField(_l("NPO"), blank=_l("– välj –"), required=True)
+    host_id = ReferenceSelectField(_l("Värd"), blank=_l("– välj –"), required=True)
     status = EnumSelectField(_l("Status"), HostingStatus)
     valid_from = SwedishDateField(_l("Från"), validators=[optional()])
     valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(

@@ -31,17 +31,13 @@ class PersonForm(RecordForm):
 
 
 class MembershipForm(RecordForm):
-    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"))
-    role = EnumSelectField(_l("Roll"), MemberRole, blank=_l("– välj –"))
+    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
+    role = EnumSelectField(_l("Roll"), MemberRole, blank=_l("– välj –"), required_message=_l("Välj roll."))
     representing_id = ReferenceSelectField(_l("Representerar"), blank=_l("– ingen –"))
     start_on = SwedishDateField(_l("Från"), validators=[optional()])
     end_on = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
         "start_on", _l("Uppdraget kan inte sluta innan det har börjat."))])
     note = TextAreaField(_l("Anteckning"), validators=[optional(), max_length(5000)])
-
-    def validate_role(self, field):
-        if field.data is None:
-            raise ValueError(_l("Välj roll."))
 
 
 class DeclarationForm(RecordForm):

@@ -1,0 +1,235 @@
+"""Bad input: a Swedish message next to the field, what was typed kept, nothing saved, never a 500."""
+
+import html
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import Role
+from app.core import operations as ops
+from app.extensions import db
+from app.groups.models import Group, GroupRelation, GroupType, Level, NpoHosting
+from app.organisations.models import Organisation
+from app.people.models import ConflictDeclaration, Membership, Person
+from tests import factories as f
+
+
+def field_error(page: str, field_id: str) -> str | None:
+    match = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)).strip() if match else None
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def kansli(login_as):
+    return login_as(Role.SECRETARIAT)
+
+
+@pytest.fixture
+def hr(app):
+    return f.healthcare_region("Sjukvårdsregion Syd", "Syd")
+
+
+GROUP = {"name": "RSG Ny", "short_name": "", "type": "RSG", "level": "healthcare_regional",
+         "healthcare_region_id": "", "region_id": "", "focus_area_id": "", "mandate": "", "formed_on": "",
+         "wound_up_on": "", "source": ""}
+
+
+def post_group(b, **changes):
+    response = b.post("/groups/new", dict(GROUP, **changes))
+    return response, response.get_data(as_text=True)
+
+
+def test_group_required_fields(kansli, hr):
+    response, page = post_group(kansli, name="", type="", level="")
+    assert response.status_code == 200
+    assert field_error(page, "name") == "Fältet måste fyllas i."
+    assert field_error(page, "type") == "Välj typ av grupp."
+    assert field_error(page, "level") == "Välj nivå."
+    assert count(Group) == 0
+
+
+def test_group_dates_out_of_order_and_typed_values_kept(kansli, hr):
+    response, page = post_group(kansli, healthcare_region_id=str(hr.id), formed_on="2024-05-01",
+                                wound_up_on="2023-01-01", mandate="Mitt långa mandat")
+    assert "Avvecklingsdatum kan inte ligga före datumet då gruppen bildades." in field_error(page, "wound_up_on")
+    assert 'value="RSG Ny"' in page
+    assert "Mitt långa mandat" in page
+    assert 'value="2023-01-01"' in page
+    assert count(Group) == 0
+
+
+def test_group_bad_date_is_explained(kansli, hr):
+    response, page = post_group(kansli, healthcare_region_id=str(hr.id), formed_on="31/12/2024")
+    assert field_error(page, "formed_on") == "Ange ett giltigt datum som ÅÅÅÅ-MM-DD."
+    assert 'value="31/12/2024"' in page
+
+
+@pytest.mark.parametrize("field,value", [("type", "XYZ"), ("level", "galaxy"),
+                                         ("healthcare_region_id", "abc"), ("healthcare_region_id", "99999"),
+                                         ("focus_area_id", "-1")])
+def test_group_junk_choices_are_refused_without_500(kansli, hr, field, value):
+    response, page = post_group(kansli, **{"healthcare_region_id": str(hr.id), field: value})
+    assert response.status_code == 200
+    assert field_error(page, field) in ("Välj ett av alternativen.",)
+    assert count(Group) == 0
+
+
+def test_group_level_needs_its_region(kansli, hr):
+    _, page = post_group(kansli)
+    assert field_error(page, "healthcare_region_id") == "En sjukvårdsregional grupp måste ha en sjukvårdsregion."
+    _, page = post_group(kansli, level="national", healthcare_region_id=str(hr.id))
+    assert "nationell grupp" in field_error(page, "healthcare_region_id")
+
+
+def test_group_duplicate_is_refused(kansli, hr):
+    f.group("RSG Ny", GroupType.RSG, Level.HEALTHCARE_REGIONAL, healthcare_region_id=hr.id)
+    _, page = post_group(kansli, name="rsg ny", healthcare_region_id=str(hr.id))
+    assert "Det finns redan en grupp med samma namn och typ" in field_error(page, "name")
+    assert count(Group) == 1
+    # Same name in another healthcare region is another group.
+    other = f.healthcare_region("Sjukvårdsregion Nord", "Nord")
+    response, _ = post_group(kansli, healthcare_region_id=str(other.id))
+    assert response.status_code == 302
+    assert count(Group) == 2
+
+
+def test_group_saved_when_valid(kansli, hr):
+    response, _ = post_group(kansli, healthcare_region_id=str(hr.id), formed_on="2023-01-01",
+                             mandate="Samordnar data och analys.")
+    assert response.status_code == 302
+    group = db.session.scalars(sa.select(Group)).one()
+    assert (group.name, group.type, group.formed_on) == ("RSG Ny", GroupType.RSG, date(2023, 1, 1))
+
+
+ORG = {"name": "Region Ny", "short_name": "", "kind": "region", "healthcare_region_id": "",
+       "population_millions": "", "note": ""}
+
+
+def test_organisation_rules(kansli, hr):
+    page = kansli.post("/organisations/new", ORG).get_data(as_text=True)
+    assert field_error(page, "healthcare_region_id") == "En region måste höra till en sjukvårdsregion."
+    page = kansli.post("/organisations/new", dict(ORG, kind="healthcare_region", name=hr.name,
+                                                   population_millions="många")).get_data(as_text=True)
+    assert field_error(page, "population_millions") == "Ange ett tal, t.ex. 2,5."
+    assert 'value="många"' in page
+    page = kansli.post("/organisations/new", dict(ORG, kind="healthcare_region", name=hr.name.upper(),
+                                                   population_millions="1,5")).get_data(as_text=True)
+    assert field_error(page, "name") == "Det finns redan en organisation med det namnet."
+    response = kansli.post("/organisations/new", dict(ORG, kind="healthcare_region", name="Sjukvårdsregion Ö",
+                                                       population_millions="1,5"))
+    assert response.status_code == 302
+    assert db.session.scalars(sa.select(Organisation).where(Organisation.name == "Sjukvårdsregion Ö")) \
+        .one().population_millions == 1.5
+
+
+def test_relation_rules(kansli, hr):
+    a, b = f.group("NSG A"), f.group("NSG B")
+    f.relation(a, b)
+    data = {"kind": "steering_group_of", "target_id": str(b.id), "valid_from": "2024-01-01",
+            "valid_to": "2023-01-01", "note": ""}
+    page = kansli.post(f"/groups/{a.id}/relations/new", data).get_data(as_text=True)
+    assert field_error(page, "valid_to") == "Slutdatum kan inte ligga före startdatum."
+    page = kansli.post(f"/groups/{a.id}/relations/new", dict(data, valid_to="")).get_data(as_text=True)
+    assert field_error(page, "target_id") == "Den relationen finns redan."
+    page = kansli.post(f"/groups/{a.id}/relations/new", dict(data, target_id=str(a.id), valid_to="")) \
+        .get_data(as_text=True)
+    assert field_error(page, "target_id") == "Välj ett av alternativen."
+    assert count(GroupRelation) == 1
+
+
+def test_hosting_rules(kansli, hr):
+    nsg = f.group("NSG Ej NPO")
+    npo = f.group("NPO Prov", GroupType.NPO)
+    data = {"npo_id": str(nsg.id), "host_id": str(hr.id), "status": "active", "valid_from": "", "valid_to": "",
+            "note": "", "source": ""}
+    page = kansli.post("/groups/hosting/new", data).get_data(as_text=True)
+    assert field_error(page, "npo_id") == "Välj ett av alternativen."
+    page = kansli.post("/groups/hosting/new", dict(data, npo_id=str(npo.id), valid_from="2025-01-01",
+                                                    valid_to="2024-01-01")).get_data(as_text=True)
+    assert field_error(page, "valid_to") == "Slutdatum kan inte ligga före startdatum."
+    assert count(NpoHosting) == 0
+
+
+def test_person_email(kansli):
+    page = kansli.post("/people/new", {"name": "Ny Person", "title": "", "email": "inte-en-adress",
+                                       "organisation_id": "", "note": ""}).get_data(as_text=True)
+    assert field_error(page, "email") == "Ange en giltig e-postadress."
+    assert 'value="Ny Person"' in page
+    assert count(Person) == 0
+
+
+def test_membership_rules(kansli):
+    group, person = f.group(), f.person()
+    data = {"person_id": "", "role": "", "representing_id": "", "start_on": "2024-06-01",
+            "end_on": "2024-01-01", "note": ""}
+    page = kansli.post(f"/people/memberships/new/{group.id}", data).get_data(as_text=True)
+    assert field_error(page, "person_id") == "Fältet måste fyllas i."
+    assert field_error(page, "role") == "Välj roll."
+    assert field_error(page, "end_on") == "Uppdraget kan inte sluta innan det har börjat."
+    assert count(Membership) == 0
+    response = kansli.post(f"/people/memberships/new/{group.id}",
+                           dict(data, person_id=str(person.id), role="chair", end_on=""))
+    assert response.status_code == 302
+    assert count(Membership) == 1
+
+
+def test_declaration_assessment_is_all_or_nothing(kansli):
+    membership = f.membership(f.group(), f.person())
+    url = f"/people/memberships/{membership.id}/declarations/new"
+    data = {"declared_on": "2024-02-01", "interests": "Inga", "assessed_by": "Värden", "assessed_on": "",
+            "outcome": "", "assessment_note": ""}
+    page = kansli.post(url, data).get_data(as_text=True)
+    assert "eller lämna alla tre tomma" in field_error(page, "assessed_on")
+    assert "eller lämna alla tre tomma" in field_error(page, "outcome")
+    page = kansli.post(url, dict(data, assessed_on="2024-01-01", outcome="no_conflict")).get_data(as_text=True)
+    assert field_error(page, "assessed_on") == "Bedömningen kan inte göras före deklarationen."
+    assert count(ConflictDeclaration) == 0
+    assert kansli.post(url, dict(data, assessed_by="", assessed_on="")).status_code == 302
+
+
+def test_login_errors(client, app):
+    from tests.conftest import Browser, make_user
+
+    make_user("eva", Role.READER)
+    b = Browser(client)
+    page = b.login("eva", "fel").get_data(as_text=True)
+    assert field_error(page, "password") == "Fel användarnamn eller lösenord."
+    assert 'value="eva"' in page
+
+
+def test_expired_form_keeps_input(kansli, hr):
+    response = kansli.post("/groups/new", dict(GROUP, csrf_token="utgången", name="Behåll mig"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Formuläret hade gått ut" in page
+    assert 'value="Behåll mig"' in page
+    assert count(Group) == 0
+
+
+@pytest.mark.parametrize("payload", [
+    {"name": "x" * 5000}, {"name": "<script>alert(1)</script>"}, {"formed_on": "0000-00-00"},
+    {"type": ["RSG", "NSG"]}, {"version": "not-a-number"}, {"name": "\x00"},
+])
+def test_hostile_input_never_500(kansli, hr, payload):
+    group = f.group("NSG Mål")
+    for url in ("/groups/new", f"/groups/{group.id}/edit"):
+        response = kansli.post(url, dict(GROUP, **payload))
+        assert response.status_code in (200, 302), url
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_archived_group_cannot_get_new_members(kansli):
+    group, person = f.group(), f.person()
+    ops.archive(group, None)
+    db.session.commit()
+    page = kansli.post(f"/people/memberships/new/{group.id}",
+                       {"person_id": str(person.id), "role": "member", "representing_id": "",
+                        "start_on": "", "end_on": "", "note": ""}).get_data(as_text=True)
+    assert "Gruppen är arkiverad." in page
+    assert count(Membership) == 0
