@@ -1,0 +1,63 @@
+"""Lists and pages cost the same number of SQL queries with few records as with many."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import Role
+from app.extensions import db
+from app.groups.models import GroupType, Level, RelationKind
+from app.people.models import MemberRole
+from tests import factories as f
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args):
+        self.count += 1
+
+
+def queries_for(browser, url: str) -> int:
+    counter = QueryCounter()
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        response = browser.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    assert response.status_code == 200
+    return counter.count
+
+
+def populate(n: int, hr, region, hub):
+    for i in range(n):
+        g = f.group(f"RAG {n}-{i}", GroupType.RAG, Level.HEALTHCARE_REGIONAL, healthcare_region_id=hr.id)
+        p = f.person(f"Person {n}-{i}", organisation_id=region.id)
+        f.membership(g, p, MemberRole.CHAIR)
+        f.membership(hub, p, MemberRole.MEMBER)
+        f.relation(hub, g, RelationKind.STEERING_GROUP_OF)
+        npo = f.group(f"NPO {n}-{i}", GroupType.NPO)
+        f.hosting(npo, hr)
+
+
+URLS = ["/groups/", "/groups/?healthcare_region={hr}", "/people/", "/organisations/", "/groups/{hub}",
+        "/groups/hosting", "/groups/chart?healthcare_region={hr}", "/people/conflicts/missing",
+        "/people/{person}"]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_query_count_does_not_grow(app, login_as, url):
+    hr = f.healthcare_region()
+    region = f.region(hr)
+    hub = f.group("RSG Nav", GroupType.RSG, Level.HEALTHCARE_REGIONAL, healthcare_region_id=hr.id)
+    person = f.person("Alltid Med", organisation_id=region.id)
+    f.membership(hub, person, MemberRole.SECRETARY)
+    b = login_as(Role.READER)
+    ids = {"hr": hr.id, "hub": hub.id, "person": person.id}
+
+    populate(3, hr, region, hub)
+    few = queries_for(b, url.format(**ids))
+    populate(40, hr, region, hub)
+    many = queries_for(b, url.format(**ids))
+    # Fewer is fine: a page of records with no references skips that eager load.
+    assert many <= few, f"{url}: {few} queries with few records, {many} with many"
