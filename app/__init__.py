@@ -60,9 +60,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as core_bp
     from app.groups.views import bp as groups_bp
     from app.organisations.views import bp as orgs_bp
+    from app.overview.views import bp as overview_bp
     from app.people.views import bp as people_bp
 
-    for bp in (core_bp, auth_bp, orgs_bp, groups_bp, people_bp):
+    for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp):
         app.register_blueprint(bp)
 
 

@@ -62,7 +62,7 @@ ROUTES = [
     ("/people/memberships/{m_b}/declarations/new", "GET", False),
     ("/people/declarations/{d}/edit", "GET", True),
 ]
-READ_ONLY = ["/groups/", "/groups/{a}", "/groups/chart", "/groups/hosting", "/people/", "/people/{person}",
+READ_ONLY = ["/", "/groups/", "/groups/{a}", "/groups/chart", "/groups/hosting", "/people/", "/people/{person}",
              "/people/memberships/{m_a}", "/people/conflicts/missing", "/organisations/",
              "/organisations/{hr}"]
 

@@ -40,7 +40,7 @@ def populate(n: int, hr, region, hub):
         f.hosting(npo, hr)
 
 
-URLS = ["/groups/", "/groups/?healthcare_region={hr}", "/people/", "/organisations/", "/groups/{hub}",
+URLS = ["/", "/groups/", "/groups/?healthcare_region={hr}", "/people/", "/organisations/", "/groups/{hub}",
         "/groups/hosting", "/groups/chart?healthcare_region={hr}", "/people/conflicts/missing",
         "/people/{person}"]
 

@@ -168,3 +168,36 @@ def test_forbidden_page_is_friendly(app, reader):
 def test_unknown_record_is_404(app, reader):
     for url in ("/groups/9999", "/people/9999", "/organisations/9999", "/people/memberships/9999"):
         assert reader.get(url).status_code == 404
+
+
+def test_start_page_figures_agree_with_the_data_and_link_to_lists(app, login_as):
+    hr = f.healthcare_region()
+    f.group("NSG Ett")
+    f.group("NSG Två")
+    f.group("NSG Avvecklad", wound_up_on=date(2020, 1, 1))
+    f.group("RSG Ett", GroupType.RSG, Level.HEALTHCARE_REGIONAL, healthcare_region_id=hr.id)
+    f.membership(f.group("NPO Tre", GroupType.NPO), f.person("Utan Bedömning"))
+    b = login_as(Role.SECRETARIAT)
+    page = b.get("/").get_data(as_text=True)
+
+    def figure(href: str) -> int:
+        import re
+
+        return int(re.search(rf'<a href="{re.escape(href)}"><span class="figure">(\d+)</span>', page).group(1))
+
+    assert figure("/groups/?level=national") == 3  # NSG Ett, NSG Två, NPO Tre
+    assert figure("/groups/?level=healthcare_regional") == 1
+    assert figure("/people/") == 1
+    assert figure("/people/conflicts/missing") == 1
+    # The figure's list shows the same number.
+    assert "3 träffar" in b.get("/groups/?level=national").get_data(as_text=True)
+
+
+def test_start_page_lists_recent_changes_with_links(app, login_as):
+    b = login_as(Role.SECRETARIAT)
+    group = f.group("NSG Ändrad")
+    ops.update(group, b.user, {"mandate": "Nytt"})
+    db.session.commit()
+    page = b.get("/").get_data(as_text=True)
+    assert f'<a href="/groups/{group.id}">NSG Ändrad</a>' in page
+    assert "Ändrad: Mandat" in page

@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("overview.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
@@ -30,7 +30,7 @@ def login():
             login_user(user, remember=form.remember.data)
             user.last_login_at = utcnow()
             db.session.commit()
-            return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+            return redirect(safe_next(request.args.get("next"), url_for("overview.index")))
     return render_template("auth/login.html", form=form)
 
 

@@ -17,17 +17,12 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-@bp.route("/")
-def index():
-    return redirect(url_for("groups.index"))
-
-
 @bp.route("/language/<code>", methods=["POST"])
 def set_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    return redirect(safe_next(request.form.get("next"), url_for("core.index")))
+    return redirect(safe_next(request.form.get("next"), url_for("overview.index")))
 
 
 @bp.route("/health")

@@ -181,6 +181,14 @@ def create_declaration_view(record_id: int):
                            declaration=None, conflict=None)
 
 
+@bp.route("/declarations/<int:record_id>")
+def show_declaration(record_id: int):
+    """Declarations are shown on their membership's page."""
+    declaration = load(ConflictDeclaration, record_id)
+    require("view", declaration)
+    return redirect(url_for(".show_membership", record_id=declaration.membership_id))
+
+
 @bp.route("/declarations/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_declaration(record_id: int):
     declaration = load(ConflictDeclaration, record_id)

@@ -1,0 +1,1 @@
+"""The start page: what the register holds, what needs attention, what changed lately."""
