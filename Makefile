@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: install run test lint translations db seed clean
+.PHONY: install run test lint translations translations-update db seed clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(BIN)/activate: pyproject.toml
 install: $(BIN)/activate translations
 
 translations: $(BIN)/activate
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q
+	$(BIN)/pybabel -q compile -d app/translations
 
 instance/config.py:
 	mkdir -p instance
@@ -38,3 +38,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance/app.db
+
+# After adding or changing UI strings: refresh the English catalog, then translate the new entries.
+translations-update: $(BIN)/activate
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching

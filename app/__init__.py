@@ -14,8 +14,9 @@ PUBLIC_ENDPOINTS = {"auth.login", "static", "core.set_language", "core.health"}
 
 def select_locale():
     # CLI commands (seed, users) run without a request: they get the default, Swedish.
-    if has_request_context() and session.get("lang") in ("sv", "en"):
-        return session["lang"]
+    # English uses British date and number formats; the "en" catalog serves en_GB.
+    if has_request_context() and session.get("lang") == "en":
+        return "en_GB"
     return "sv"
 
 

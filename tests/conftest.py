@@ -18,12 +18,13 @@ from app.extensions import db
 PASSWORD = "test-password-1"
 
 
-def _database_url(tmp_path) -> str:
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
             "postgresql://") else url
-    return f"sqlite:///{tmp_path / 'test.db'}"
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
 class IsolatedClient(FlaskClient):
@@ -38,28 +39,48 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(tmp_path):
+@pytest.fixture(scope="session")
+def shared_app(database_url):
+    # One app for the run: building it (routes, compiled templates) costs more than most tests.
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": True,
     })
     app.test_client_class = IsolatedClient
+    yield app
     with app.app_context():
-        db.drop_all()
-        _drop_alembic_version()
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 
-def _drop_alembic_version() -> None:
+@pytest.fixture
+def app(shared_app):
+    """The app with an empty database and an app context for the test's own reads and writes."""
+    with shared_app.app_context():
+        _empty_schema()
+        yield shared_app
+        db.session.remove()
+
+
+def _empty_schema() -> None:
+    """The models' schema with no rows. Emptying tables is much faster than recreating them;
+    the schema is rebuilt only when a test (the migration tests) left it different."""
+    expected = {t.name for t in db.metadata.sorted_tables}
+    present = set(sa.inspect(db.engine).get_table_names())
+    if present != expected:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        return
     with db.engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in db.metadata.sorted_tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
 
 
 @pytest.fixture

@@ -207,7 +207,7 @@ def test_expired_form_keeps_input(kansli, hr):
     response = kansli.post("/groups/new", dict(GROUP, csrf_token="utgången", name="Behåll mig"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Formuläret hade gått ut" in page
+    assert "Formuläret har gått ut" in page
     assert 'value="Behåll mig"' in page
     assert count(Group) == 0
 

@@ -153,7 +153,7 @@ def test_english_is_available(app, reader):
     response = reader.post("/language/en", {"next": "/groups/"}, form_url="/groups/")
     assert response.status_code == 302 and response.headers["Location"] == "/groups/"
     page = reader.get("/groups/").get_data(as_text=True)
-    assert '<html lang="en">' in page
+    assert '<html lang="en-GB">' in page
     assert "Groups" in page and "Sign out" in page
     reader.post("/language/sv", {"next": "https://evil.example/"}, form_url="/groups/")
     assert '<html lang="sv">' in reader.get("/groups/").get_data(as_text=True)

@@ -68,7 +68,7 @@ def toggle_archive(record) -> None:
     from app.core.forms import ConfirmForm
 
     if not ConfirmForm().validate_on_submit():
-        flash(_("Formuläret hade gått ut. Försök igen."), "error")
+        flash(_("Formuläret har gått ut. Försök igen."), "error")
         return
     if request.form.get("do") == "restore":
         ops.restore(record, current_user)
@@ -77,4 +77,4 @@ def toggle_archive(record) -> None:
     else:
         ops.archive(record, current_user)
         db.session.commit()
-        flash(_("%(name)s har arkiverats. Den finns kvar och kan återställas.", name=str(record)), "success")
+        flash(_("%(name)s har arkiverats. Posten finns kvar och kan återställas.", name=str(record)), "success")

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField
@@ -34,7 +35,7 @@ class SwedishDateField(DateField):
     """A date field whose parse error says, in Swedish, what format is expected."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {}).setdefault("placeholder", "ÅÅÅÅ-MM-DD")
+        kwargs.setdefault("render_kw", {}).setdefault("placeholder", _l("ÅÅÅÅ-MM-DD"))
         super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
 
     def process_formdata(self, valuelist):
@@ -81,7 +82,7 @@ class SwedishDecimalField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return "" if self.data is None else str(self.data).replace(".", ",")
+        return "" if self.data is None else format_decimal(self.data)
 
 
 class EnumSelectField(SelectField):

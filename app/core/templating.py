@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import current_app, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -28,7 +28,8 @@ def register(app) -> None:
         return {
             "can": user_can,
             "languages": current_app.config["LANGUAGES"],
-            "current_locale": str(get_locale()),
+            "current_locale": str(get_locale()).split("_")[0],
+            "html_lang": str(get_locale()).replace("_", "-"),
             "today": date.today(),
             "url_with": url_with,
             "csrf_token": generate_csrf,
@@ -40,6 +41,10 @@ def register(app) -> None:
         from app.extensions import db
 
         return db.Model.registry._class_registry[name]
+
+    @app.template_filter("decimal")
+    def _decimal(value):
+        return format_decimal(value) if value is not None else "–"
 
     @app.template_filter("date")
     def _date(value, fmt="medium"):

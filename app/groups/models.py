@@ -136,6 +136,7 @@ class GroupRelation(AuditedMixin, db.Model):
         "valid_from": _l("Från"),
         "valid_to": _l("Till"),
         "note": _l("Anteckning"),
+        "source_doc": _l("Källa"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -44,7 +44,7 @@ class DeclarationForm(RecordForm):
     declared_on = SwedishDateField(_l("Deklarerad"), validators=[required()])
     interests = TextAreaField(_l("Redovisade intressen"), validators=[optional(), max_length(20000)])
     assessed_by = StringField(_l("Bedömd av"), validators=[optional(), max_length(200)])
-    assessed_on = SwedishDateField(_l("Bedömd datum"), validators=[optional(), end_not_before_start(
+    assessed_on = SwedishDateField(_l("Bedömningsdatum"), validators=[optional(), end_not_before_start(
         "declared_on", _l("Bedömningen kan inte göras före deklarationen."))])
     outcome = EnumSelectField(_l("Bedömning"), ConflictOutcome, blank=_l("– ej bedömd ännu –"))
     assessment_note = TextAreaField(_l("Motivering"), validators=[optional(), max_length(20000)])

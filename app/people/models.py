@@ -1,6 +1,7 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,10 +112,11 @@ class ConflictDeclaration(AuditedMixin, db.Model):
     __permission_area__ = "structure"
     __group_actions__ = frozenset({"edit"})
     __field_labels__ = {
+        "membership_id": _l("Medlemskap"),
         "declared_on": _l("Deklarerad"),
         "interests": _l("Redovisade intressen"),
         "assessed_by": _l("Bedömd av"),
-        "assessed_on": _l("Bedömd datum"),
+        "assessed_on": _l("Bedömningsdatum"),
         "outcome": _l("Bedömning"),
         "assessment_note": _l("Motivering"),
     }
@@ -140,4 +142,4 @@ class ConflictDeclaration(AuditedMixin, db.Model):
         return self.outcome is not None
 
     def __str__(self) -> str:
-        return f"{self.membership} ({self.declared_on})"
+        return f"{self.membership} ({format_date(self.declared_on)})"
