@@ -1,6 +1,6 @@
 """Load → check → act helpers shared by the area views."""
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,6 +49,34 @@ def save(form, write, success_message) -> tuple[bool, list | None]:
         return False, changes
     flash(success_message, "success")
     return True, None
+
+
+def create_page(form, create, template: str, next_url, message, **context):
+    """A create form: on a valid POST, `create(values, user)` makes the record, then redirect to
+    `next_url(record)`; otherwise (re-)render `template` with the form and its messages."""
+    if form.validate_on_submit():
+        made = {}
+
+        def write():
+            made["record"] = create(form.record_values(), current_user)
+
+        if save(form, write, message)[0]:
+            return redirect(next_url(made["record"]))
+    return render_template(template, form=form, conflict=None, **context)
+
+
+def edit_page(record, form, update, template: str, next_url: str, **context):
+    """An edit form on `record`: it carries the version it was opened on, so that
+    `update(record, values, user, expected_version)` can refuse a stale save."""
+    if request.method == "GET":
+        form.version.data = record.version
+    conflict = None
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: update(record, form.record_values(), current_user,
+                                                    form.expected_version()), _("Ändringarna har sparats."))
+        if saved:
+            return redirect(next_url)
+    return render_template(template, form=form, conflict=conflict, **context)
 
 
 def history(record):

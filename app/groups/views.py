@@ -5,24 +5,15 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import history, load, require, save, toggle_archive
+from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
 from app.core.models import current_on
 from app.core.pagination import paginate
 from app.extensions import db
-from app.groups import orgchart
+from app.groups import operations, orgchart
 from app.groups.forms import GroupForm, HostingForm, RelationForm
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting
-from app.groups.operations import (
-    create_group,
-    create_hosting,
-    create_relation,
-    update_group,
-    update_hosting,
-    update_relation,
-)
 from app.organisations.models import Organisation, OrganisationKind
 from app.people.models import Membership
 
@@ -125,33 +116,16 @@ def show(record_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     require("create", Group)
-    form = _prepare(GroupForm())
-    if form.validate_on_submit():
-        created = {}
-
-        def write():
-            created["group"] = create_group(form.record_values(), current_user)
-
-        if save(form, write, _("Gruppen har sparats."))[0]:
-            return redirect(url_for(".show", record_id=created["group"].id))
-    return render_template("groups/form.html", form=form, group=None, conflict=None)
+    return create_page(_prepare(GroupForm()), operations.create_group, "groups/form.html",
+                       lambda g: url_for(".show", record_id=g.id), _("Gruppen har sparats."), group=None)
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 def edit(record_id: int):
     group = load(Group, record_id)
     require("edit", group)
-    form = _prepare(GroupForm(obj=group), group)
-    if request.method == "GET":
-        form.version.data = group.version
-    conflict = None
-    if form.validate_on_submit():
-        saved, conflict = save(form, lambda: update_group(
-            group, form.record_values(), current_user, form.expected_version()),
-            _("Ändringarna har sparats."))
-        if saved:
-            return redirect(url_for(".show", record_id=group.id))
-    return render_template("groups/form.html", form=form, group=group, conflict=conflict)
+    return edit_page(group, _prepare(GroupForm(obj=group), group), operations.update_group, "groups/form.html",
+                     url_for(".show", record_id=group.id), group=group)
 
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
@@ -175,32 +149,20 @@ def _relation_form(form: RelationForm, group: Group) -> RelationForm:
 def create_relation_view(record_id: int):
     group = load(Group, record_id)
     require("create", GroupRelation)
-    form = _relation_form(RelationForm(), group)
-    if form.validate_on_submit():
-        values = form.record_values()
-        if save(form, lambda: create_relation(group, values, current_user),
-                _("Relationen har sparats."))[0]:
-            return redirect(url_for(".show", record_id=group.id) + "#relations")
-    return render_template("groups/relation_form.html", form=form, group=group, relation=None,
-                           conflict=None)
+    return create_page(_relation_form(RelationForm(), group),
+                       lambda values, user: operations.create_relation(group, values, user),
+                       "groups/relation_form.html", lambda r: url_for(".show", record_id=group.id) + "#relations",
+                       _("Relationen har sparats."), group=group, relation=None)
 
 
 @bp.route("/relations/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_relation(record_id: int):
     relation = load(GroupRelation, record_id)
     require("edit", relation)
-    form = _relation_form(RelationForm(obj=relation), relation.source)
-    if request.method == "GET":
-        form.version.data = relation.version
-    conflict = None
-    if form.validate_on_submit():
-        saved, conflict = save(form, lambda: update_relation(
-            relation, form.record_values(), current_user, form.expected_version()),
-            _("Ändringarna har sparats."))
-        if saved:
-            return redirect(url_for(".show", record_id=relation.source_id) + "#relations")
-    return render_template("groups/relation_form.html", form=form, group=relation.source,
-                           relation=relation, conflict=conflict, history=history(relation))
+    return edit_page(relation, _relation_form(RelationForm(obj=relation), relation.source),
+                     operations.update_relation, "groups/relation_form.html",
+                     url_for(".show", record_id=relation.source_id) + "#relations",
+                     group=relation.source, relation=relation, history=history(relation))
 
 
 @bp.route("/relations/<int:record_id>/archive", methods=["POST"])
@@ -252,29 +214,16 @@ def create_hosting_view():
     form = _hosting_form(HostingForm())
     if request.method == "GET" and request.args.get("npo", type=int):
         form.npo_id.data = request.args.get("npo", type=int)
-    if form.validate_on_submit():
-        if save(form, lambda: create_hosting(form.record_values(), current_user),
-                _("Värdskapet har sparats."))[0]:
-            return redirect(url_for(".hosting"))
-    return render_template("groups/hosting_form.html", form=form, hosting=None, conflict=None)
+    return create_page(form, operations.create_hosting, "groups/hosting_form.html",
+                       lambda h: url_for(".hosting"), _("Värdskapet har sparats."), hosting=None)
 
 
 @bp.route("/hosting/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_hosting(record_id: int):
     record = load(NpoHosting, record_id)
     require("edit", record)
-    form = _hosting_form(HostingForm(obj=record))
-    if request.method == "GET":
-        form.version.data = record.version
-    conflict = None
-    if form.validate_on_submit():
-        saved, conflict = save(form, lambda: update_hosting(
-            record, form.record_values(), current_user, form.expected_version()),
-            _("Ändringarna har sparats."))
-        if saved:
-            return redirect(url_for(".hosting"))
-    return render_template("groups/hosting_form.html", form=form, hosting=record, conflict=conflict,
-                           history=history(record))
+    return edit_page(record, _hosting_form(HostingForm(obj=record)), operations.update_hosting,
+                     "groups/hosting_form.html", url_for(".hosting"), hosting=record, history=history(record))
 
 
 @bp.route("/hosting/<int:record_id>/archive", methods=["POST"])

@@ -3,11 +3,9 @@
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import history, load, require, save, toggle_archive
-from app.core.forms import ConfirmForm
+from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
 from app.core.pagination import paginate
 from app.extensions import db
 from app.groups.models import Group
@@ -57,41 +55,22 @@ def show(record_id: int):
     people = db.session.scalars(sa.select(Person).where(Person.organisation_id == org.id, Person.active())
                                 .order_by(Person.name_sort)).all()
     return render_template("organisations/show.html", org=org, groups=groups, people=people,
-                           history=history(org), confirm=ConfirmForm())
+                           history=history(org))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     require("create", Organisation)
-    form = _prepare(OrganisationForm())
-    if form.validate_on_submit():
-        created = {}
-
-        def write():
-            created["org"] = create_organisation(form.record_values(), current_user)
-
-        saved, _conflict = save(form, write, _("Organisationen har sparats."))
-        if saved:
-            return redirect(url_for(".show", record_id=created["org"].id))
-    return render_template("organisations/form.html", form=form, org=None, conflict=None)
+    return create_page(_prepare(OrganisationForm()), create_organisation, "organisations/form.html",
+                       lambda org: url_for(".show", record_id=org.id), _("Organisationen har sparats."), org=None)
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 def edit(record_id: int):
     org = load(Organisation, record_id)
     require("edit", org)
-    form = _prepare(OrganisationForm(obj=org))
-    if request.method == "GET":
-        form.version.data = org.version
-    conflict = None
-    if form.validate_on_submit():
-        saved, conflict = save(
-            form, lambda: update_organisation(org, form.record_values(), current_user,
-                                              form.expected_version()),
-            _("Ändringarna har sparats."))
-        if saved:
-            return redirect(url_for(".show", record_id=org.id))
-    return render_template("organisations/form.html", form=form, org=org, conflict=conflict)
+    return edit_page(org, _prepare(OrganisationForm(obj=org)), update_organisation, "organisations/form.html",
+                     url_for(".show", record_id=org.id), org=org)
 
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])

@@ -5,10 +5,9 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import history, load, require, save, toggle_archive
+from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
 from app.core.pagination import paginate
 from app.extensions import db
 from app.groups.models import Group, GroupType
@@ -63,15 +62,8 @@ def create():
     require("create", Person)
     form = PersonForm()
     form.organisation_id.set_choices(_organisations())
-    if form.validate_on_submit():
-        created = {}
-
-        def write():
-            created["person"] = operations.create_person(form.record_values(), current_user)
-
-        if save(form, write, _("Personen har sparats."))[0]:
-            return redirect(url_for(".show", record_id=created["person"].id))
-    return render_template("people/person_form.html", form=form, person=None, conflict=None)
+    return create_page(form, operations.create_person, "people/person_form.html",
+                       lambda p: url_for(".show", record_id=p.id), _("Personen har sparats."), person=None)
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
@@ -80,16 +72,8 @@ def edit(record_id: int):
     require("edit", person)
     form = PersonForm(obj=person)
     form.organisation_id.set_choices(_organisations())
-    if request.method == "GET":
-        form.version.data = person.version
-    conflict = None
-    if form.validate_on_submit():
-        saved, conflict = save(form, lambda: operations.update_person(
-            person, form.record_values(), current_user, form.expected_version()),
-            _("Ändringarna har sparats."))
-        if saved:
-            return redirect(url_for(".show", record_id=person.id))
-    return render_template("people/person_form.html", form=form, person=person, conflict=conflict)
+    return edit_page(person, form, operations.update_person, "people/person_form.html",
+                     url_for(".show", record_id=person.id), person=person)
 
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
@@ -116,13 +100,9 @@ def create_membership(group_id: int):
     form = _membership_form(MembershipForm())
     if request.method == "GET" and request.args.get("person", type=int):
         form.person_id.data = request.args.get("person", type=int)
-    if form.validate_on_submit():
-        values = form.record_values()
-        if save(form, lambda: operations.create_membership(group, values, current_user),
-                _("Medlemskapet har sparats."))[0]:
-            return redirect(url_for("groups.show", record_id=group.id))
-    return render_template("people/membership_form.html", form=form, group=group, membership=None,
-                           conflict=None)
+    return create_page(form, lambda values, user: operations.create_membership(group, values, user),
+                       "people/membership_form.html", lambda m: url_for("groups.show", record_id=group.id),
+                       _("Medlemskapet har sparats."), group=group, membership=None)
 
 
 @bp.route("/memberships/<int:record_id>")
@@ -143,18 +123,9 @@ def show_membership(record_id: int):
 def edit_membership(record_id: int):
     membership = load(Membership, record_id)
     require("edit", membership)
-    form = _membership_form(MembershipForm(obj=membership))
-    if request.method == "GET":
-        form.version.data = membership.version
-    conflict = None
-    if form.validate_on_submit():
-        saved, conflict = save(form, lambda: operations.update_membership(
-            membership, form.record_values(), current_user, form.expected_version()),
-            _("Ändringarna har sparats."))
-        if saved:
-            return redirect(url_for(".show_membership", record_id=membership.id))
-    return render_template("people/membership_form.html", form=form, group=membership.group,
-                           membership=membership, conflict=conflict)
+    return edit_page(membership, _membership_form(MembershipForm(obj=membership)), operations.update_membership,
+                     "people/membership_form.html", url_for(".show_membership", record_id=membership.id),
+                     group=membership.group, membership=membership)
 
 
 @bp.route("/memberships/<int:record_id>/archive", methods=["POST"])
@@ -171,14 +142,9 @@ def archive_membership(record_id: int):
 def create_declaration_view(record_id: int):
     membership = load(Membership, record_id)
     require("edit", membership)
-    form = DeclarationForm()
-    if form.validate_on_submit():
-        values = form.record_values()
-        if save(form, lambda: operations.create_declaration(membership, values, current_user),
-                _("Jävsdeklarationen har sparats."))[0]:
-            return redirect(url_for(".show_membership", record_id=membership.id))
-    return render_template("people/declaration_form.html", form=form, membership=membership,
-                           declaration=None, conflict=None)
+    return create_page(DeclarationForm(), lambda values, user: operations.create_declaration(membership, values, user),
+                       "people/declaration_form.html", lambda d: url_for(".show_membership", record_id=membership.id),
+                       _("Jävsdeklarationen har sparats."), membership=membership, declaration=None)
 
 
 @bp.route("/declarations/<int:record_id>")
@@ -193,18 +159,9 @@ def show_declaration(record_id: int):
 def edit_declaration(record_id: int):
     declaration = load(ConflictDeclaration, record_id)
     require("edit", declaration)
-    form = DeclarationForm(obj=declaration)
-    if request.method == "GET":
-        form.version.data = declaration.version
-    conflict = None
-    if form.validate_on_submit():
-        saved, conflict = save(form, lambda: operations.update_declaration(
-            declaration, form.record_values(), current_user, form.expected_version()),
-            _("Ändringarna har sparats."))
-        if saved:
-            return redirect(url_for(".show_membership", record_id=declaration.membership_id))
-    return render_template("people/declaration_form.html", form=form, membership=declaration.membership,
-                           declaration=declaration, conflict=conflict, history=history(declaration))
+    return edit_page(declaration, DeclarationForm(obj=declaration), operations.update_declaration,
+                     "people/declaration_form.html", url_for(".show_membership", record_id=declaration.membership_id),
+                     membership=declaration.membership, declaration=declaration, history=history(declaration))
 
 
 @bp.route("/conflicts/missing")
