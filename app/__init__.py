@@ -49,22 +49,30 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     # Every model must be imported so that metadata (and Alembic) sees the whole schema.
+    from app.assignments import models as _assignments  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
+    from app.decisions import models as _decisions  # noqa: F401
     from app.groups import models as _groups  # noqa: F401
+    from app.meetings import models as _meetings  # noqa: F401
     from app.organisations import models as _orgs  # noqa: F401
     from app.people import models as _people  # noqa: F401
+    from app.priorities import models as _priorities  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.assignments.views import bp as assignments_bp
     from app.auth.views import bp as auth_bp
     from app.core.views import bp as core_bp
+    from app.decisions.views import bp as decisions_bp
     from app.groups.views import bp as groups_bp
+    from app.meetings.views import bp as meetings_bp
     from app.organisations.views import bp as orgs_bp
     from app.overview.views import bp as overview_bp
     from app.people.views import bp as people_bp
 
-    for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp):
+    for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
+               meetings_bp):
         app.register_blueprint(bp)
 
 

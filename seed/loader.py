@@ -13,9 +13,12 @@ import sqlalchemy as sa
 import yaml
 from flask.cli import with_appcontext
 
+from app.assignments.models import Assignment, AssignmentPhase, AssignmentStatus, AssignmentTransition
 from app.core import operations as ops
+from app.decisions.models import Decision, DecisionKind, DecisionLink, DecisionState, ExecutionStatus, LinkEffect
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
+from app.meetings.models import AgendaItem, Meeting
 from app.organisations.models import Organisation, OrganisationKind
 
 DATA = Path(__file__).parent / "data"
@@ -126,6 +129,102 @@ class Seeder:
                    note=(item.get("note") or "").strip(), source=_source(item))
 
 
+    # --- Governance: meetings, decisions, assignments (DOMAIN §5–6) ----------------------------
+
+    def governance(self) -> None:
+        data = _load_yaml("governance.yaml")
+        self.meetings: dict[str, Meeting] = {}
+        for item in data.get("meetings", []):
+            self.meetings[item["key"]] = self.meeting(item)
+        self.decisions: dict[str, Decision] = {}
+        for item in data.get("decisions", []):
+            self.decisions[item["key"]] = self.decision(item)
+        self.assignments: dict[str, Assignment] = {}
+        for item in data.get("assignments", []):
+            self.assignments[item["key"]] = self.assignment(item)
+        for item in data.get("decision_links", []):
+            decision, assignment = self.decisions[item["decision"]], self.assignments[item["assignment"]]
+            effect = LinkEffect(item["effect"])
+            if not db.session.scalar(sa.select(DecisionLink.id).where(
+                    DecisionLink.decision_id == decision.id, DecisionLink.assignment_id == assignment.id,
+                    DecisionLink.effect == effect)):
+                ops.create(DecisionLink(), None, decision_id=decision.id, assignment_id=assignment.id, effect=effect)
+                self._count("decision links")
+        # Agenda items refer to assignments and decisions, so they come last.
+        for item in data.get("meetings", []):
+            meeting = self.meetings[item["key"]]
+            for position, agenda in enumerate(item.get("agenda", []), start=1):
+                if db.session.scalar(sa.select(AgendaItem.id).where(
+                        AgendaItem.meeting_id == meeting.id, AgendaItem.title == agenda["title"])):
+                    continue
+                ops.create(AgendaItem(), None, meeting_id=meeting.id, position=position, title=agenda["title"],
+                           description=(agenda.get("description") or "").strip(),
+                           assignment_id=self._id(self.assignments, agenda.get("assignment")),
+                           decision_id=self._id(self.decisions, agenda.get("decision")))
+                self._count("agenda items")
+
+    @staticmethod
+    def _id(records: dict, key: str | None) -> int | None:
+        return records[key].id if key else None
+
+    def meeting(self, item: dict) -> Meeting:
+        group = self.groups[item["group"]]
+        starts_on = _date(item["starts_on"])
+        existing = db.session.scalar(sa.select(Meeting).where(
+            Meeting.group_id == group.id, Meeting.starts_on == starts_on))
+        if existing is not None:
+            return existing
+        self._count("meetings")
+        return ops.create(Meeting(), None, group_id=group.id, title=item.get("title") or "", starts_on=starts_on,
+                          ends_on=_date(item.get("ends_on")), start_time=item.get("start_time") or "",
+                          place=item.get("place") or "", is_digital=bool(item.get("is_digital")),
+                          source=_source(item))
+
+    def decision(self, item: dict) -> Decision:
+        group = self.groups[item["group"]]
+        existing = db.session.scalar(sa.select(Decision).where(
+            Decision.group_id == group.id, Decision.title == item["title"]))
+        if existing is not None:
+            return existing
+        self._count("decisions")
+        issuer = self.by_short[item["issuing_organisation"]] if item.get("issuing_organisation") else None
+        return ops.create(
+            Decision(), None, group_id=group.id, title=item["title"], text=(item.get("text") or "").strip(),
+            meeting_id=self._id(self.meetings, item.get("meeting")), decided_on=_date(item.get("decided_on")),
+            registry_number=item.get("registry_number"), issuing_organisation_id=issuer.id if issuer else None,
+            kind=DecisionKind(item.get("kind", "decision")), state=DecisionState(item.get("state", "taken")),
+            by_delegation=bool(item.get("by_delegation")), executor=item.get("executor") or "",
+            execute_by=_date(item.get("execute_by")),
+            execution_status=ExecutionStatus(item.get("execution_status", "not_started")), source=_source(item))
+
+    def assignment(self, item: dict) -> Assignment:
+        principal, recipient = self.groups[item["principal"]], self.groups[item["recipient"]]
+        existing = db.session.scalar(sa.select(Assignment).where(
+            Assignment.principal_group_id == principal.id, Assignment.recipient_group_id == recipient.id,
+            Assignment.title == item["title"]))
+        if existing is not None:
+            return existing
+        self._count("assignments")
+        assignment = ops.create(
+            Assignment(), None, title=item["title"], description=(item.get("description") or "").strip(),
+            principal_group_id=principal.id, recipient_group_id=recipient.id,
+            mandate=(item.get("mandate") or "").strip(), questions="\n".join(item.get("questions") or []),
+            deliverables="\n".join(item.get("deliverables") or []), start_on=_date(item.get("start_on")),
+            due_on=_date(item.get("due_on")), status=AssignmentStatus(item.get("status", "draft")),
+            parent_id=self._id(self.assignments, item.get("parent")),
+            given_by_decision_id=self._id(self.decisions, item.get("given_by")),
+            closed_by_decision_id=self._id(self.decisions, item.get("closed_by")), source=_source(item))
+        assignment.programme_areas = [self.groups[k] for k in item.get("programme_areas") or []]
+        db.session.add(AssignmentTransition(assignment_id=assignment.id, to_status=assignment.status,
+                                            note="Inläst från källdokument"))
+        for position, phase in enumerate(item.get("phases") or [], start=1):
+            ops.create(AssignmentPhase(), None, assignment_id=assignment.id, position=position,
+                       title=phase["title"], description=(phase.get("description") or "").strip(),
+                       due_on=_date(phase.get("due_on")), is_checkpoint=bool(phase.get("is_checkpoint")),
+                       is_optional=bool(phase.get("is_optional")))
+        return assignment
+
+
 def _source(item: dict) -> str:
     source = str(item.get("source") or "")
     return f"Källdokument {source}" if source.isdigit() else source
@@ -134,6 +233,7 @@ def _source(item: dict) -> str:
 def run_seed(demo: bool = False) -> dict[str, int]:
     seeder = Seeder()
     seeder.structure()
+    seeder.governance()
     if demo:
         from seed.demo import load_demo
 

@@ -106,3 +106,16 @@ def toggle_archive(record) -> None:
         ops.archive(record, current_user)
         db.session.commit()
         flash(_("%(name)s har arkiverats. Posten finns kvar och kan återställas.", name=str(record)), "success")
+
+
+def flash_form_errors(form) -> None:
+    """For small forms posted from a record's page: show their errors there as messages."""
+    for name, errors in form.errors.items():
+        if name is None:
+            continue
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None and name != "csrf_token" else ""
+        for error in errors:
+            flash(f"{label}: {error}" if label else str(error), "error")
+    for error in form.form_errors:
+        flash(str(error), "error")

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 REQUIRED = _l("Fältet måste fyllas i.")
@@ -83,6 +83,17 @@ class SwedishDecimalField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else format_decimal(self.data)
+
+
+class SwedishIntegerField(IntegerField):
+    """A whole number whose parse error is in Swedish."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Ange ett heltal.")) from None
 
 
 class EnumSelectField(SelectField):

@@ -100,6 +100,22 @@ def _named_before_write(mapper, connection, target) -> None:
     target.refresh_derived_names()
 
 
+class SearchableMixin:
+    """Case-folded text of the record's `__search_fields__`, for searches that ignore case."""
+
+    __search_fields__: tuple[str, ...] = ()
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_text(*(str(getattr(self, f) or "") for f in self.__search_fields__))
+
+
+@sa.event.listens_for(SearchableMixin, "before_insert", propagate=True)
+@sa.event.listens_for(SearchableMixin, "before_update", propagate=True)
+def _searchable_before_write(mapper, connection, target) -> None:
+    target.refresh_search_text()
+
+
 def is_current(start: date | None, end: date | None, on: date) -> bool:
     """True when a period [start, end] (open ends allowed) covers `on`."""
     return (start is None or start <= on) and (end is None or end >= on)

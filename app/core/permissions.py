@@ -1,14 +1,17 @@
 """The one permission check: `can(user, action, record)`, used by views and templates alike.
 
 Actions: "view", "create", "edit", "archive" (archive and restore), "add_member",
-"manage_users". `record` is a model instance, or a model class for "create".
+"manage_users", and per area e.g. "transition", "report", "request_report", "dispatch".
+`record` is a model instance, or a model class for "create".
 
 Rights come from two places:
 - the user's role: admin may do everything; the secretariat maintains the register;
   the competence centre and readers read;
 - memberships: the chair or secretary of a group may edit that group's records. A model says
   which group governs a record (`governing_group_id`) and which actions that delegation covers
-  (`__group_actions__`).
+  (`__group_actions__`); a model whose actions belong to different groups (an assignment: the
+  principal edits it, the recipient reports on it) says so in `groups_for_action(action)`,
+  and may name people a chair delegated an action to in `delegated_person_ids(action)`.
 """
 
 from datetime import date
@@ -61,5 +64,12 @@ def can(user, action: str, record=None) -> bool:
         return False
     if getattr(record, "is_archived", False) and action != "archive":
         return False
-    group_id = record.governing_group_id
-    return group_id is not None and group_id in governed_group_ids(user)
+    if hasattr(record, "groups_for_action"):
+        group_ids = record.groups_for_action(action)
+    else:
+        group_ids = {record.governing_group_id}
+    if group_ids & governed_group_ids(user):
+        return True
+    # A chair may delegate a task (e.g. status reporting) to named people.
+    delegated = getattr(record, "delegated_person_ids", None)
+    return bool(delegated and user.person_id and user.person_id in delegated(action))

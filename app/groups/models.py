@@ -189,3 +189,11 @@ class NpoHosting(AuditedMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.npo} – {self.host} ({self.status.label})"
+
+
+def selectable_groups(*types: GroupType) -> list[Group]:
+    """Active groups for a form's select, in Swedish order; optionally only some types."""
+    stmt = sa.select(Group).where(Group.active())
+    if types:
+        stmt = stmt.where(Group.type.in_(types))
+    return list(db.session.scalars(stmt.order_by(Group.name_sort)))

@@ -1,0 +1,1 @@
+"""Assignments (uppdrag): principal, recipient, mandate, lifecycle, phases and status reports."""

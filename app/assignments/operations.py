@@ -1,0 +1,166 @@
+"""Writes for assignments, their lifecycle, phases and status reports."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.assignments.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentPhase,
+    AssignmentStatus,
+    AssignmentTransition,
+    ReportingRound,
+    ReportRequest,
+    StatusReport,
+)
+from app.core import operations as ops
+from app.core.models import utcnow
+from app.core.operations import BusinessRuleError
+from app.extensions import db
+from app.groups.models import Group
+from app.people.models import Person
+
+# Assignments that take status reports: the recipient is working on them.
+REPORTABLE = (*OPEN_STATUSES, AssignmentStatus.DELIVERED)
+
+
+def _check(values: dict, assignment_id: int | None = None) -> None:
+    principal, recipient = values.get("principal_group_id"), values.get("recipient_group_id")
+    if principal and principal == recipient:
+        raise BusinessRuleError(_l("Mottagaren kan inte vara samma grupp som uppdragsgivaren."),
+                                "recipient_group_id")
+    for field in ("principal_group_id", "recipient_group_id"):
+        group = db.session.get(Group, values.get(field) or -1)
+        if group is None or group.is_archived:
+            raise BusinessRuleError(_l("Välj en grupp."), field)
+    start, due = values.get("start_on"), values.get("due_on")
+    if start and due and due < start:
+        raise BusinessRuleError(_l("Slutdatum kan inte ligga före startdatum."), "due_on")
+    parent_id = values.get("parent_id")
+    if parent_id:
+        parent = db.session.get(Assignment, parent_id)
+        ancestor, seen = parent, set()
+        while ancestor is not None and ancestor.id not in seen:
+            if ancestor.id == assignment_id:
+                raise BusinessRuleError(_l("Ett uppdrag kan inte vara del av sig självt."), "parent_id")
+            seen.add(ancestor.id)
+            ancestor = ancestor.parent
+        if parent is None:
+            raise BusinessRuleError(_l("Välj ett uppdrag."), "parent_id")
+
+
+def _split(values: dict) -> tuple[dict, list[int] | None]:
+    values = dict(values)
+    areas = values.pop("programme_area_ids", None)
+    return values, areas
+
+
+def _set_programme_areas(assignment: Assignment, area_ids: list[int] | None) -> None:
+    if area_ids is None:
+        return
+    assignment.programme_areas = list(db.session.scalars(sa.select(Group).where(Group.id.in_(area_ids))))
+
+
+def create_assignment(values: dict, user) -> Assignment:
+    values, areas = _split(values)
+    values.setdefault("status", AssignmentStatus.DRAFT)
+    _check(values)
+    assignment = ops.create(Assignment(), user, **values)
+    _set_programme_areas(assignment, areas)
+    db.session.add(AssignmentTransition(assignment_id=assignment.id, from_status=None,
+                                        to_status=assignment.status, user_id=getattr(user, "id", None)))
+    return assignment
+
+
+def update_assignment(assignment: Assignment, values: dict, user, expected_version=None) -> dict:
+    values, areas = _split(values)
+    values.pop("status", None)  # the lifecycle moves only through transition()
+    ops.check_version(assignment, expected_version)
+    _check(values, assignment.id)
+    changes = ops.update(assignment, user, values)
+    _set_programme_areas(assignment, areas)
+    return changes
+
+
+def transition(assignment: Assignment, to_status: AssignmentStatus, user, note: str = "",
+               expected_version: int | None = None) -> None:
+    ops.check_version(assignment, expected_version)
+    if to_status not in assignment.allowed_next:
+        raise BusinessRuleError(_l("Uppdraget kan inte gå från %(from)s till %(to)s.",
+                                   **{"from": assignment.status.label, "to": to_status.label}), "to_status")
+    from_status = assignment.status
+    ops.update(assignment, user, {"status": to_status})
+    db.session.add(AssignmentTransition(assignment_id=assignment.id, from_status=from_status,
+                                        to_status=to_status, note=note, user_id=getattr(user, "id", None)))
+
+
+def file_report(assignment: Assignment, values: dict, user) -> StatusReport:
+    if assignment.status not in REPORTABLE:
+        raise BusinessRuleError(_l("Uppdraget tar inte emot statusrapporter när det har status %(status)s.",
+                                   status=assignment.status.label))
+    corrects_id = values.get("corrects_id")
+    if corrects_id:
+        corrected = db.session.get(StatusReport, corrects_id)
+        if corrected is None or corrected.assignment_id != assignment.id:
+            raise BusinessRuleError(_l("Välj en tidigare rapport för samma uppdrag."), "corrects_id")
+    if values.get("reported_on") and values["reported_on"] > date.today():
+        raise BusinessRuleError(_l("Rapportdatum kan inte ligga i framtiden."), "reported_on")
+    report = ops.create(StatusReport(assignment_id=assignment.id), user, **values)
+    _answer_requests(assignment, report, user)
+    return report
+
+
+def _answer_requests(assignment: Assignment, report: StatusReport, user) -> None:
+    open_requests = db.session.scalars(sa.select(ReportRequest).where(
+        ReportRequest.assignment_id == assignment.id, ReportRequest.answered_by_id.is_(None))).all()
+    for request in open_requests:
+        request.answered_by_id = report.id
+    if assignment.next_report_due_on is not None:
+        ops.update(assignment, user, {"next_report_due_on": None})
+
+
+def request_report(assignment: Assignment, due_on: date, user, round_: ReportingRound | None = None) -> ReportRequest:
+    if assignment.status not in REPORTABLE:
+        raise BusinessRuleError(_l("Uppdraget tar inte emot statusrapporter när det har status %(status)s.",
+                                   status=assignment.status.label))
+    request = ReportRequest(assignment_id=assignment.id, due_on=due_on, round_id=round_.id if round_ else None,
+                            requested_by_id=getattr(user, "id", None))
+    db.session.add(request)
+    earliest = min(d for d in (assignment.next_report_due_on, due_on) if d is not None)
+    ops.update(assignment, user, {"next_report_due_on": earliest, "report_requested_at": utcnow()})
+    return request
+
+
+def create_round(values: dict, assignments: list[Assignment], user) -> ReportingRound:
+    if not assignments:
+        raise BusinessRuleError(_l("Inga pågående uppdrag matchar urvalet."))
+    round_ = ops.create(ReportingRound(), user, **values)
+    for assignment in assignments:
+        request_report(assignment, round_.due_on, user, round_)
+    return round_
+
+
+def add_phase(assignment: Assignment, values: dict, user) -> AssignmentPhase:
+    if not values.get("position"):
+        values = dict(values, position=len(assignment.phases) + 1)
+    return ops.create(AssignmentPhase(assignment_id=assignment.id), user, **values)
+
+
+def update_phase(phase: AssignmentPhase, values: dict, user, expected_version=None) -> dict:
+    return ops.update(phase, user, values, expected_version)
+
+
+def set_reporters(assignment: Assignment, person_ids: list[int], user) -> None:
+    before = sorted(p.id for p in assignment.reporters)
+    people = list(db.session.scalars(sa.select(Person).where(Person.id.in_(person_ids))))
+    assignment.reporters = people
+    after = sorted(p.id for p in people)
+    if before != after:
+        from app.core.audit import ChangeAction, log_change
+
+        db.session.flush()
+        log_change(assignment, ChangeAction.UPDATE, user, {"reporters": {
+            "old": before, "new": after, "old_label": None,
+            "new_label": ", ".join(p.name for p in people) or "–"}})

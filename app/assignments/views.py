@@ -1,0 +1,250 @@
+"""Assignments: list, page, create, edit, lifecycle, phases, status reports and reporting rounds."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.assignments import operations
+from app.assignments.forms import (
+    AssignmentForm,
+    PhaseForm,
+    ReportersForm,
+    ReportingRoundForm,
+    ReportRequestForm,
+    StatusReportForm,
+    TransitionForm,
+)
+from app.assignments.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentPhase,
+    AssignmentStatus,
+    ReportingRound,
+    ReportRequest,
+    StatusReport,
+)
+from app.assignments.queries import apply_filters, filter_context, latest_reports
+from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save, toggle_archive
+from app.core.pagination import paginate
+from app.core.permissions import can
+from app.decisions.models import Decision, DecisionLink
+from app.extensions import db
+from app.groups.models import Group, GroupType, selectable_groups
+from app.people.models import Person
+
+bp = Blueprint("assignments", __name__, url_prefix="/assignments", template_folder="templates")
+
+
+def _decisions():
+    return db.session.scalars(sa.select(Decision).where(Decision.active())
+                              .order_by(Decision.decided_on.desc().nulls_last(), Decision.id.desc())).all()
+
+
+def _prepare(form: AssignmentForm, assignment: Assignment | None = None) -> AssignmentForm:
+    groups = selectable_groups()
+    form.principal_group_id.set_choices(groups)
+    form.recipient_group_id.set_choices(groups)
+    form.programme_area_ids.set_choices(selectable_groups(GroupType.NPO, GroupType.RPO, GroupType.LPO))
+    others = db.session.scalars(sa.select(Assignment).where(
+        Assignment.active(), Assignment.id != (assignment.id if assignment else -1)).order_by(Assignment.title)).all()
+    form.parent_id.set_choices(others)
+    decisions = _decisions()
+    form.given_by_decision_id.set_choices(decisions)
+    form.closed_by_decision_id.set_choices(decisions)
+    if assignment is not None and request.method == "GET":
+        form.programme_area_ids.data = [g.id for g in assignment.programme_areas]
+    return form
+
+
+@bp.route("/")
+def index():
+    stmt = sa.select(Assignment).options(selectinload(Assignment.principal_group),
+                                         selectinload(Assignment.recipient_group))
+    stmt, filters = apply_filters(stmt, request.args)
+    page = paginate(stmt.order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id))
+    return render_template("assignments/index.html", page=page, filters=filters,
+                           latest=latest_reports([a.id for a in page.items]), **filter_context())
+
+
+@bp.route("/<int:record_id>")
+def show(record_id: int):
+    assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == record_id).options(
+        selectinload(Assignment.phases), selectinload(Assignment.children),
+        selectinload(Assignment.reports).selectinload(StatusReport.filed_by),
+        selectinload(Assignment.transitions), selectinload(Assignment.programme_areas),
+        selectinload(Assignment.reporters)))
+    if assignment is None:
+        abort(404)
+    require("view", assignment)
+    links = db.session.scalars(sa.select(DecisionLink).where(
+        DecisionLink.assignment_id == assignment.id, DecisionLink.active())
+        .options(selectinload(DecisionLink.decision))).all()
+    requests = db.session.scalars(sa.select(ReportRequest).where(ReportRequest.assignment_id == assignment.id)
+                                  .order_by(ReportRequest.id.desc())).all()
+    transition_form = TransitionForm(formdata=None)
+    transition_form.version.data = assignment.version
+    transition_form.to_status.choices = [c for c in transition_form.to_status.choices
+                                         if c.value == "" or AssignmentStatus(c.value) in assignment.allowed_next]
+    reporters_form = ReportersForm(formdata=None)
+    if can(current_user, "delegate", assignment):
+        reporters_form.person_ids.set_choices(_people())
+        reporters_form.person_ids.data = [p.id for p in assignment.reporters]
+    return render_template(
+        "assignments/show.html", a=assignment, links=links, requests=requests, today=date.today(),
+        transition_form=transition_form, request_form=ReportRequestForm(formdata=None),
+        reporters_form=reporters_form, history=history(assignment))
+
+
+def _people():
+    return db.session.scalars(sa.select(Person).where(Person.active()).order_by(Person.name_sort)).all()
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require("create", Assignment)
+    form = _prepare(AssignmentForm())
+    if request.method == "GET":
+        for field in ("parent_id", "principal_group_id", "recipient_group_id", "given_by_decision_id"):
+            value = request.args.get(field, type=int)
+            if value:
+                getattr(form, field).data = value
+        parent = db.session.get(Assignment, form.parent_id.data) if form.parent_id.data else None
+        if parent is not None and not form.principal_group_id.data:
+            # A part of an assignment is handed down by its recipient.
+            form.principal_group_id.data = parent.recipient_group_id
+    return create_page(form, operations.create_assignment, "assignments/form.html",
+                       lambda a: url_for(".show", record_id=a.id), _("Uppdraget har sparats."), assignment=None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    assignment = load(Assignment, record_id)
+    require("edit", assignment)
+    return edit_page(assignment, _prepare(AssignmentForm(obj=assignment), assignment), operations.update_assignment,
+                     "assignments/form.html", url_for(".show", record_id=assignment.id), assignment=assignment)
+
+
+@bp.route("/<int:record_id>/archive", methods=["POST"])
+def archive(record_id: int):
+    assignment = load(Assignment, record_id)
+    require("archive", assignment)
+    toggle_archive(assignment)
+    return redirect(url_for(".show", record_id=assignment.id))
+
+
+@bp.route("/<int:record_id>/transition", methods=["POST"])
+def transition(record_id: int):
+    assignment = load(Assignment, record_id)
+    require("transition", assignment)
+    form = TransitionForm()
+    if form.validate_on_submit():
+        saved, conflict = save(form, lambda: operations.transition(
+            assignment, form.to_status.data, current_user, form.note.data.strip(), form.expected_version()),
+            _("Status har ändrats."))
+        if saved:
+            return redirect(url_for(".show", record_id=assignment.id))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=assignment.id) + "#status")
+
+
+@bp.route("/<int:record_id>/reports/new", methods=["GET", "POST"])
+def report(record_id: int):
+    assignment = load(Assignment, record_id)
+    require("report", assignment)
+    form = StatusReportForm()
+    form.corrects_id.set_choices(assignment.reports)
+    return create_page(form, lambda values, user: operations.file_report(assignment, values, user),
+                       "assignments/report_form.html", lambda r: url_for(".show", record_id=assignment.id),
+                       _("Statusrapporten har lämnats."), assignment=assignment)
+
+
+@bp.route("/<int:record_id>/request-report", methods=["POST"])
+def request_report(record_id: int):
+    assignment = load(Assignment, record_id)
+    require("request_report", assignment)
+    form = ReportRequestForm()
+    if form.validate_on_submit():
+        save(form, lambda: operations.request_report(assignment, form.due_on.data, current_user),
+             _("En statusrapport har begärts."))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=assignment.id) + "#reports")
+
+
+@bp.route("/<int:record_id>/reporters", methods=["POST"])
+def reporters(record_id: int):
+    assignment = load(Assignment, record_id)
+    require("delegate", assignment)
+    form = ReportersForm()
+    form.person_ids.set_choices(_people())
+    if form.validate_on_submit():
+        save(form, lambda: operations.set_reporters(assignment, form.person_ids.data, current_user),
+             _("Rapportörerna har sparats."))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=assignment.id) + "#reports")
+
+
+@bp.route("/<int:record_id>/phases/new", methods=["GET", "POST"])
+def create_phase(record_id: int):
+    assignment = load(Assignment, record_id)
+    require("edit", assignment)
+    return create_page(PhaseForm(), lambda values, user: operations.add_phase(assignment, values, user),
+                       "assignments/phase_form.html", lambda p: url_for(".show", record_id=assignment.id) + "#phases",
+                       _("Fasen har sparats."), assignment=assignment, phase=None)
+
+
+@bp.route("/phases/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_phase(record_id: int):
+    phase = load(AssignmentPhase, record_id)
+    require("edit", phase)
+    return edit_page(phase, PhaseForm(obj=phase), operations.update_phase, "assignments/phase_form.html",
+                     url_for(".show", record_id=phase.assignment_id) + "#phases", assignment=phase.assignment,
+                     phase=phase)
+
+
+# --- Reporting rounds ------------------------------------------------------------------------
+
+@bp.route("/rounds/")
+def rounds():
+    page = paginate(sa.select(ReportingRound).where(ReportingRound.active())
+                    .order_by(ReportingRound.due_on.desc(), ReportingRound.id.desc()))
+    return render_template("assignments/rounds.html", page=page)
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+def create_round():
+    require("create", ReportingRound)
+    form = ReportingRoundForm()
+    form.principal_group_id.set_choices(selectable_groups())
+
+    def make(values, user):
+        stmt = sa.select(Assignment).where(Assignment.active(), Assignment.status.in_(OPEN_STATUSES))
+        if form.principal_group_id.data:
+            stmt = stmt.where(Assignment.principal_group_id == form.principal_group_id.data)
+        return operations.create_round(values, list(db.session.scalars(stmt)), user)
+
+    return create_page(form, make, "assignments/round_form.html", lambda r: url_for(".show_round", record_id=r.id),
+                       _("Rapportomgången har skapats och statusrapporter har begärts."))
+
+
+@bp.route("/rounds/<int:record_id>")
+def show_round(record_id: int):
+    round_ = load(ReportingRound, record_id)
+    require("view", round_)
+    requests = db.session.scalars(sa.select(ReportRequest).where(ReportRequest.round_id == round_.id).options(
+        selectinload(ReportRequest.assignment).selectinload(Assignment.recipient_group),
+        selectinload(ReportRequest.answered_by))).all()
+    requests.sort(key=lambda r: (r.answered_by_id is not None, r.assignment.recipient_group.name_sort))
+    missing = sum(1 for r in requests if r.answered_by_id is None)
+    return render_template("assignments/round.html", round=round_, requests=requests, missing=missing,
+                           today=date.today())
+
+
+@bp.route("/groups/<int:group_id>")
+def for_group(group_id: int):
+    """Shortcut used by group pages: the assignments a group gave or received."""
+    group = load(Group, group_id)
+    return redirect(url_for(".index", group=group.id))

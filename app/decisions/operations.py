@@ -1,0 +1,122 @@
+"""Writes for decisions: registry numbers, links to assignments, execution and dispatch."""
+
+import smtplib
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.assignments.models import Assignment
+from app.core import operations as ops
+from app.core.models import utcnow
+from app.core.operations import BusinessRuleError
+from app.decisions.models import Decision, DecisionDispatch, DecisionLink, DecisionState, DispatchStatus, LinkEffect
+from app.extensions import db
+from app.groups.models import Group
+from app.meetings.models import Meeting
+
+
+def _check(values: dict, decision_id: int | None = None) -> None:
+    group = db.session.get(Group, values.get("group_id") or -1)
+    if group is None:
+        raise BusinessRuleError(_l("Välj en grupp."), "group_id")
+    meeting_id = values.get("meeting_id")
+    if meeting_id:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None or meeting.group_id != group.id:
+            raise BusinessRuleError(_l("Mötet hör till en annan grupp."), "meeting_id")
+        if values.get("by_delegation"):
+            raise BusinessRuleError(_l("Ett delegationsbeslut fattas inte på ett möte."), "by_delegation")
+    if values.get("state") == DecisionState.TAKEN and not values.get("decided_on"):
+        raise BusinessRuleError(_l("Ett fattat beslut behöver ett beslutsdatum."), "decided_on")
+    number = values.get("registry_number")
+    if number:
+        if not values.get("issuing_organisation_id"):
+            raise BusinessRuleError(_l("Ange vilken organisation diarienumret hör till."), "issuing_organisation_id")
+        clash = db.session.scalar(sa.select(Decision).where(
+            sa.func.lower(Decision.registry_number) == number.lower(),
+            Decision.issuing_organisation_id == values["issuing_organisation_id"],
+            Decision.id != (decision_id or -1)))
+        if clash is not None:
+            raise BusinessRuleError(_l("Diarienumret används redan för beslutet ”%(title)s”.", title=clash.title),
+                                    "registry_number")
+
+
+def create_decision(values: dict, user) -> Decision:
+    _check(values)
+    return ops.create(Decision(), user, **values)
+
+
+def update_decision(decision: Decision, values: dict, user, expected_version=None) -> dict:
+    ops.check_version(decision, expected_version)
+    _check(values, decision.id)
+    return ops.update(decision, user, values)
+
+
+def link_assignment(decision: Decision, assignment_id: int, effect: LinkEffect, user) -> DecisionLink:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise BusinessRuleError(_l("Välj ett uppdrag."), "assignment_id")
+    exists = db.session.scalar(sa.select(DecisionLink.id).where(
+        DecisionLink.decision_id == decision.id, DecisionLink.assignment_id == assignment_id,
+        DecisionLink.effect == effect, DecisionLink.active()))
+    if exists:
+        raise BusinessRuleError(_l("Beslutet är redan kopplat så till uppdraget."), "assignment_id")
+    link = ops.create(DecisionLink(decision_id=decision.id), user, assignment_id=assignment_id, effect=effect)
+    # The assignment points back at the decision that gave or closed it, if it doesn't already.
+    if effect == LinkEffect.GIVES and assignment.given_by_decision_id is None:
+        ops.update(assignment, user, {"given_by_decision_id": decision.id})
+    if effect in (LinkEffect.ACCEPTS, LinkEffect.CLOSES) and assignment.closed_by_decision_id is None:
+        ops.update(assignment, user, {"closed_by_decision_id": decision.id})
+    return link
+
+
+def add_dispatch(decision: Decision, recipient: str, email: str, user) -> DecisionDispatch:
+    dispatch = DecisionDispatch(decision_id=decision.id, recipient=recipient.strip(), email=email.strip(),
+                                created_by_id=getattr(user, "id", None))
+    db.session.add(dispatch)
+    db.session.flush()
+    return dispatch
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    """Send one message through the configured SMTP server (MAIL_SERVER, MAIL_PORT, …)."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config.get("MAIL_FROM", "styrregister@localhost")
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=20) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.send_message(message)
+
+
+def send_dispatches(decision: Decision, body: str, user) -> tuple[int, int]:
+    """E-mail the decision to every recipient with an address still to be sent. (sent, failed)"""
+    sent = failed = 0
+    for dispatch in decision.dispatches:
+        if dispatch.status == DispatchStatus.SENT or not dispatch.email:
+            continue
+        try:
+            send_email(dispatch.email, str(decision), body)
+        except (OSError, smtplib.SMTPException) as err:
+            dispatch.status, dispatch.error = DispatchStatus.FAILED, str(err)[:500]
+            failed += 1
+        else:
+            dispatch.status, dispatch.sent_at, dispatch.error = DispatchStatus.SENT, utcnow(), ""
+            sent += 1
+    return sent, failed
+
+
+def mark_dispatched(dispatch: DecisionDispatch) -> None:
+    """The secretariat sent it by hand."""
+    dispatch.status, dispatch.sent_at, dispatch.error = DispatchStatus.SENT, utcnow(), ""

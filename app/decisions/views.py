@@ -1,0 +1,181 @@
+"""Decisions: register, search, execution follow-up, links to assignments and dispatch."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.assignments.models import Assignment
+from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save, toggle_archive
+from app.core.forms import ConfirmForm
+from app.core.models import search_text
+from app.core.pagination import paginate
+from app.core.permissions import can
+from app.decisions import operations
+from app.decisions.forms import DecisionForm, DispatchForm, LinkForm
+from app.decisions.models import (
+    Decision,
+    DecisionDispatch,
+    DecisionKind,
+    DecisionLink,
+    DecisionState,
+    DispatchStatus,
+    ExecutionStatus,
+)
+from app.extensions import db
+from app.groups.models import selectable_groups
+from app.meetings.models import Meeting
+from app.organisations.models import Organisation
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions", template_folder="templates")
+
+
+def awaiting_execution_criterion():
+    return sa.and_(Decision.state == DecisionState.TAKEN,
+                   Decision.execution_status.in_((ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)))
+
+
+def _prepare(form: DecisionForm) -> DecisionForm:
+    form.group_id.set_choices(selectable_groups())
+    form.meeting_id.set_choices(db.session.scalars(sa.select(Meeting).where(Meeting.active())
+                                                   .order_by(Meeting.starts_on.desc())).all())
+    form.issuing_organisation_id.set_choices(db.session.scalars(
+        sa.select(Organisation).where(Organisation.active()).order_by(Organisation.name_sort)).all())
+    return form
+
+
+@bp.route("/")
+def index():
+    args = request.args
+    q = args.get("q", "").strip()
+    stmt = sa.select(Decision).options(selectinload(Decision.group))
+    if args.get("archived") != "1":
+        stmt = stmt.where(Decision.active())
+    if q:
+        stmt = stmt.where(Decision.search_text.contains(search_text(q), autoescape=True))
+    if args.get("group", type=int):
+        stmt = stmt.where(Decision.group_id == args.get("group", type=int))
+    if args.get("kind") in DecisionKind._value2member_map_:
+        stmt = stmt.where(Decision.kind == DecisionKind(args["kind"]))
+    if args.get("state") in DecisionState._value2member_map_:
+        stmt = stmt.where(Decision.state == DecisionState(args["state"]))
+    if args.get("execution") == "awaiting":
+        stmt = stmt.where(awaiting_execution_criterion())
+    elif args.get("execution") == "late":
+        stmt = stmt.where(awaiting_execution_criterion(), Decision.execute_by < date.today())
+    elif args.get("execution") in ExecutionStatus._value2member_map_:
+        stmt = stmt.where(Decision.execution_status == ExecutionStatus(args["execution"]))
+    page = paginate(stmt.order_by(Decision.decided_on.desc().nulls_first(), Decision.id.desc()))
+    return render_template("decisions/index.html", page=page, q=q, args=args, kinds=DecisionKind,
+                           states=DecisionState, executions=ExecutionStatus, today=date.today())
+
+
+@bp.route("/<int:record_id>")
+def show(record_id: int):
+    decision = db.session.scalar(sa.select(Decision).where(Decision.id == record_id).options(
+        selectinload(Decision.links).selectinload(DecisionLink.assignment), selectinload(Decision.dispatches)))
+    if decision is None:
+        abort(404)
+    require("view", decision)
+    link_form = LinkForm(formdata=None)
+    if can(current_user, "edit", decision):
+        link_form.assignment_id.set_choices(db.session.scalars(
+            sa.select(Assignment).where(Assignment.active()).order_by(Assignment.title)).all())
+    return render_template("decisions/show.html", d=decision, links=[lk for lk in decision.links if not lk.is_archived],
+                           link_form=link_form, dispatch_form=DispatchForm(formdata=None),
+                           mail_configured=operations.mail_configured(), today=date.today(),
+                           history=history(decision))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require("create", Decision)
+    form = _prepare(DecisionForm())
+    if request.method == "GET":
+        meeting = db.session.get(Meeting, request.args.get("meeting", type=int) or -1)
+        if meeting is not None:
+            form.meeting_id.data, form.group_id.data, form.decided_on.data = meeting.id, meeting.group_id, \
+                meeting.starts_on
+        elif request.args.get("group", type=int):
+            form.group_id.data = request.args.get("group", type=int)
+    return create_page(form, operations.create_decision, "decisions/form.html",
+                       lambda d: url_for(".show", record_id=d.id), _("Beslutet har sparats."), decision=None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    decision = load(Decision, record_id)
+    require("edit", decision)
+    return edit_page(decision, _prepare(DecisionForm(obj=decision)), operations.update_decision,
+                     "decisions/form.html", url_for(".show", record_id=decision.id), decision=decision)
+
+
+@bp.route("/<int:record_id>/archive", methods=["POST"])
+def archive(record_id: int):
+    decision = load(Decision, record_id)
+    require("archive", decision)
+    toggle_archive(decision)
+    return redirect(url_for(".show", record_id=decision.id))
+
+
+@bp.route("/<int:record_id>/links", methods=["POST"])
+def add_link(record_id: int):
+    decision = load(Decision, record_id)
+    require("edit", decision)
+    form = LinkForm()
+    form.assignment_id.set_choices(db.session.scalars(sa.select(Assignment).where(Assignment.active())).all())
+    if form.validate_on_submit():
+        save(form, lambda: operations.link_assignment(decision, form.assignment_id.data, form.effect.data,
+                                                      current_user), _("Kopplingen har sparats."))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=decision.id) + "#links")
+
+
+@bp.route("/links/<int:record_id>/archive", methods=["POST"])
+def archive_link(record_id: int):
+    link = load(DecisionLink, record_id)
+    require("edit", link.decision)
+    toggle_archive(link)
+    return redirect(url_for(".show", record_id=link.decision_id) + "#links")
+
+
+@bp.route("/<int:record_id>/dispatch", methods=["POST"])
+def add_dispatch(record_id: int):
+    decision = load(Decision, record_id)
+    require("dispatch", decision)
+    form = DispatchForm()
+    if form.validate_on_submit():
+        save(form, lambda: operations.add_dispatch(decision, form.recipient.data, form.email.data, current_user),
+             _("Mottagaren har lagts till i sändlistan."))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
+
+
+@bp.route("/<int:record_id>/dispatch/send", methods=["POST"])
+def send(record_id: int):
+    decision = load(Decision, record_id)
+    require("dispatch", decision)
+    if not ConfirmForm().validate_on_submit() or not operations.mail_configured():
+        flash(_("E-post är inte konfigurerad. Skicka beslutet för hand och markera mottagarna som skickade."),
+              "error")
+        return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
+    body = render_template("decisions/dispatch_email.txt", d=decision)
+    sent, failed = operations.send_dispatches(decision, body, current_user)
+    db.session.commit()
+    flash(_("%(sent)s skickade, %(failed)s misslyckades.", sent=sent, failed=failed),
+          "error" if failed else "success")
+    return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
+
+
+@bp.route("/dispatch/<int:record_id>/sent", methods=["POST"])
+def mark_sent(record_id: int):
+    dispatch = load(DecisionDispatch, record_id)
+    require("dispatch", dispatch.decision)
+    if ConfirmForm().validate_on_submit() and dispatch.status != DispatchStatus.SENT:
+        operations.mark_dispatched(dispatch)
+        db.session.commit()
+        flash(_("Markerat som skickat."), "success")
+    return redirect(url_for(".show", record_id=dispatch.decision_id) + "#dispatch")

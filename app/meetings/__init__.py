@@ -1,0 +1,1 @@
+"""Meetings: agenda, attendance, conflicts of interest per item, minutes and their approval."""

@@ -1,0 +1,73 @@
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from app.core.forms import (
+    EnumSelectField,
+    RecordForm,
+    ReferenceSelectField,
+    SwedishDateField,
+    SwedishIntegerField,
+    end_not_before_start,
+    max_length,
+    optional,
+    required,
+)
+from app.meetings.models import AttendanceStatus
+
+
+class MeetingForm(RecordForm):
+    group_id = ReferenceSelectField(_l("Grupp"), blank=_l("– välj –"), required=True)
+    title = StringField(_l("Rubrik"), validators=[optional(), max_length(300)])
+    starts_on = SwedishDateField(_l("Datum"), validators=[required()])
+    start_time = StringField(_l("Starttid"), validators=[optional(), max_length(5)], render_kw={"placeholder": "09:30"})
+    ends_on = SwedishDateField(_l("Slutdatum (flerdagarsmöte)"), validators=[optional(), end_not_before_start(
+        "starts_on", _l("Mötet kan inte sluta innan det börjar."))])
+    place = StringField(_l("Plats"), validators=[optional(), max_length(300)])
+    is_digital = BooleanField(_l("Digitalt möte"))
+    source = StringField(_l("Källa"), validators=[optional(), max_length(200)])
+
+    def validate_start_time(self, field):
+        if field.data and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data.strip()):
+            raise ValidationError(_l("Ange tid som TT:MM, t.ex. 09:30."))
+
+
+class AgendaItemForm(RecordForm):
+    position = SwedishIntegerField(_l("Punkt"), validators=[optional()])
+    title = StringField(_l("Ärende"), validators=[required(), max_length(300)])
+    description = TextAreaField(_l("Beskrivning"), validators=[optional(), max_length(20000)])
+    assignment_id = ReferenceSelectField(_l("Gäller uppdrag"), blank=_l("– inget –"))
+    status_report_id = ReferenceSelectField(_l("Gäller statusrapport"), blank=_l("– ingen –"))
+    decision_id = ReferenceSelectField(_l("Förslag till beslut"), blank=_l("– inget –"))
+
+
+class AttendanceForm(FlaskForm):
+    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
+    representing_id = ReferenceSelectField(_l("Representerar"), blank=_l("– ingen –"))
+    status = EnumSelectField(_l("Närvaro"), AttendanceStatus)
+    substitute_for_id = ReferenceSelectField(_l("Ersätter"), blank=_l("– ingen –"))
+
+
+class ConflictForm(FlaskForm):
+    agenda_item_id = ReferenceSelectField(_l("Ärende"), blank=_l("– välj –"), required=True)
+    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
+    note = StringField(_l("Anteckning"), validators=[optional(), max_length(500)])
+
+
+class MinutesForm(RecordForm):
+    minutes = TextAreaField(_l("Protokoll"), validators=[optional(), max_length(100000)])
+
+
+class ApproveMinutesForm(FlaskForm):
+    approved_by = StringField(_l("Justerat av"), validators=[required(), max_length(300)])
+    approved_on = SwedishDateField(_l("Justerat datum"), validators=[required()])
+
+
+class CorrectMinutesForm(FlaskForm):
+    minutes = TextAreaField(_l("Rättat protokoll"), validators=[required(), max_length(100000)])
+    reason = TextAreaField(_l("Vad rättas och varför"), validators=[required(), max_length(5000)])
+    approved_by = StringField(_l("Rättelsen justerad av"), validators=[required(), max_length(300)])
+    approved_on = SwedishDateField(_l("Justerat datum"), validators=[required()])

@@ -1,0 +1,160 @@
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import enum_column
+from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, utcnow
+from app.extensions import db
+
+
+class AttendanceStatus(LabeledEnum):
+    PRESENT = "present", _l("Närvarande")
+    ABSENT = "absent", _l("Frånvarande")
+    SUBSTITUTE = "substitute", _l("Ersättare tjänstgör")
+
+
+class Meeting(AuditedMixin, SearchableMixin, db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
+    __permission_area__ = "governance"
+    __group_actions__ = frozenset({"edit"})
+    __search_fields__ = ("title", "place", "minutes")
+    __field_labels__ = {
+        "group_id": _l("Grupp"),
+        "title": _l("Rubrik"),
+        "starts_on": _l("Datum"),
+        "start_time": _l("Starttid"),
+        "ends_on": _l("Slutdatum"),
+        "place": _l("Plats"),
+        "is_digital": _l("Digitalt möte"),
+        "minutes": _l("Protokoll"),
+        "minutes_approved_by": _l("Justerat av"),
+        "minutes_approved_on": _l("Justerat datum"),
+        "source": _l("Källa"),
+    }
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300), default="")
+    starts_on: Mapped[date] = mapped_column(index=True)
+    start_time: Mapped[str] = mapped_column(sa.String(5), default="")  # "09:30"; a day often has no time
+    ends_on: Mapped[date | None]  # multi-day meetings
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    is_digital: Mapped[bool] = mapped_column(default=False)
+    minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    minutes_approved_by: Mapped[str] = mapped_column(sa.String(300), default="")
+    minutes_approved_on: Mapped[date | None]
+    source: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    group = relationship("Group")
+    agenda = relationship("AgendaItem", back_populates="meeting", order_by="AgendaItem.position")
+    attendance = relationship("Attendance", back_populates="meeting", order_by="Attendance.id")
+    decisions = relationship("Decision", back_populates="meeting", order_by="Decision.id")
+    revisions = relationship("MinutesRevision", back_populates="meeting", order_by="MinutesRevision.number")
+
+    @property
+    def governing_group_id(self) -> int:
+        return self.group_id
+
+    @property
+    def minutes_locked(self) -> bool:
+        """Approved (justerade) minutes are locked; a correction is a new recorded revision."""
+        return self.minutes_approved_on is not None
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(self.group)
+
+    def __str__(self) -> str:
+        return f"{self.display_title} {self.starts_on.isoformat()}"
+
+
+class AgendaItem(AuditedMixin, db.Model):
+    __tablename__ = "agenda_items"
+    __permission_area__ = "governance"
+    __group_actions__ = frozenset({"edit", "archive"})
+    __field_labels__ = {
+        "position": _l("Punkt"),
+        "title": _l("Ärende"),
+        "description": _l("Beskrivning"),
+        "assignment_id": _l("Uppdrag"),
+        "status_report_id": _l("Statusrapport"),
+        "decision_id": _l("Beslut"),
+    }
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id"))
+    status_report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("status_reports.id"))
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
+
+    meeting = relationship("Meeting", back_populates="agenda")
+    assignment = relationship("Assignment")
+    status_report = relationship("StatusReport")
+    decision = relationship("Decision")
+    conflicts = relationship("AgendaConflict", back_populates="agenda_item", order_by="AgendaConflict.id")
+
+    @property
+    def governing_group_id(self) -> int:
+        return self.meeting.group_id
+
+    def __str__(self) -> str:
+        return f"§{self.position} {self.title}"
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "person_id", name="uq_attendance_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    representing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus, "attendance_status"),
+                                                     default=AttendanceStatus.PRESENT)
+    substitute_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+
+    meeting = relationship("Meeting", back_populates="attendance")
+    person = relationship("Person", foreign_keys=[person_id])
+    representing = relationship("Organisation")
+    substitute_for = relationship("Person", foreign_keys=[substitute_for_id])
+
+
+class AgendaConflict(db.Model):
+    """A member declared a conflict of interest on an item and took no part in it."""
+
+    __tablename__ = "agenda_conflicts"
+    __table_args__ = (sa.UniqueConstraint("agenda_item_id", "person_id", name="uq_agenda_conflicts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_items.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    agenda_item = relationship("AgendaItem", back_populates="conflicts")
+    person = relationship("Person")
+
+
+class MinutesRevision(db.Model):
+    """Approved minutes are frozen here; a later correction adds a new numbered revision."""
+
+    __tablename__ = "minutes_revisions"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "number", name="uq_minutes_revisions"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    approved_by: Mapped[str] = mapped_column(sa.String(300), default="")
+    approved_on: Mapped[date | None]
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting = relationship("Meeting", back_populates="revisions")
+    user = relationship("User")

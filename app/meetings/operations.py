@@ -1,0 +1,106 @@
+"""Writes for meetings: agenda, attendance, conflicts of interest and minutes approval."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.core import operations as ops
+from app.core.operations import BusinessRuleError
+from app.extensions import db
+from app.groups.models import Group
+from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting, MinutesRevision
+
+
+def _check(values: dict) -> None:
+    if db.session.get(Group, values.get("group_id") or -1) is None:
+        raise BusinessRuleError(_l("Välj en grupp."), "group_id")
+    if values.get("ends_on") and values["ends_on"] < values["starts_on"]:
+        raise BusinessRuleError(_l("Mötet kan inte sluta innan det börjar."), "ends_on")
+
+
+def create_meeting(values: dict, user) -> Meeting:
+    _check(values)
+    return ops.create(Meeting(), user, **dict(values, start_time=(values.get("start_time") or "").strip()))
+
+
+def update_meeting(meeting: Meeting, values: dict, user, expected_version=None) -> dict:
+    ops.check_version(meeting, expected_version)
+    _check(values)
+    return ops.update(meeting, user, dict(values, start_time=(values.get("start_time") or "").strip()))
+
+
+def save_minutes(meeting: Meeting, values: dict, user, expected_version=None) -> dict:
+    if meeting.minutes_locked:
+        raise BusinessRuleError(_l("Protokollet är justerat och låst. Gör en rättelse i stället."), "minutes")
+    return ops.update(meeting, user, {"minutes": values["minutes"]}, expected_version)
+
+
+def approve_minutes(meeting: Meeting, approved_by: str, approved_on, user) -> MinutesRevision:
+    if meeting.minutes_locked:
+        raise BusinessRuleError(_l("Protokollet är redan justerat."))
+    if not meeting.minutes.strip():
+        raise BusinessRuleError(_l("Det finns inget protokoll att justera."))
+    if approved_on < meeting.starts_on:
+        raise BusinessRuleError(_l("Protokollet kan inte justeras före mötet."), "approved_on")
+    ops.update(meeting, user, {"minutes_approved_by": approved_by.strip(), "minutes_approved_on": approved_on})
+    return _revision(meeting, meeting.minutes, approved_by, approved_on, "", user)
+
+
+def correct_minutes(meeting: Meeting, text: str, reason: str, approved_by: str, approved_on, user) -> MinutesRevision:
+    """A correction of approved minutes is a new, recorded revision; the earlier ones stay."""
+    if not meeting.minutes_locked:
+        raise BusinessRuleError(_l("Protokollet är inte justerat: ändra det direkt."))
+    ops.update(meeting, user, {"minutes": text, "minutes_approved_by": approved_by.strip(),
+                               "minutes_approved_on": approved_on})
+    return _revision(meeting, text, approved_by, approved_on, reason, user)
+
+
+def _revision(meeting, text, approved_by, approved_on, reason, user) -> MinutesRevision:
+    number = (db.session.scalar(sa.select(sa.func.max(MinutesRevision.number)).where(
+        MinutesRevision.meeting_id == meeting.id)) or 0) + 1
+    revision = MinutesRevision(meeting_id=meeting.id, number=number, text=text, approved_by=approved_by.strip(),
+                               approved_on=approved_on, reason=reason.strip(), user_id=getattr(user, "id", None))
+    db.session.add(revision)
+    return revision
+
+
+def add_agenda_item(meeting: Meeting, values: dict, user) -> AgendaItem:
+    if not values.get("position"):
+        values = dict(values, position=len([i for i in meeting.agenda if not i.is_archived]) + 1)
+    return ops.create(AgendaItem(meeting_id=meeting.id), user, **values)
+
+
+def update_agenda_item(item: AgendaItem, values: dict, user, expected_version=None) -> dict:
+    if not values.get("position"):
+        values = dict(values, position=item.position)
+    return ops.update(item, user, values, expected_version)
+
+
+def set_attendance(meeting: Meeting, values: dict, user) -> Attendance:
+    if values.get("status") == AttendanceStatus.SUBSTITUTE and not values.get("substitute_for_id"):
+        raise BusinessRuleError(_l("Ange vem ersättaren tjänstgör för."), "substitute_for_id")
+    if values.get("substitute_for_id") and values["substitute_for_id"] == values.get("person_id"):
+        raise BusinessRuleError(_l("En person kan inte ersätta sig själv."), "substitute_for_id")
+    row = db.session.scalar(sa.select(Attendance).where(Attendance.meeting_id == meeting.id,
+                                                        Attendance.person_id == values["person_id"]))
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, person_id=values["person_id"])
+        db.session.add(row)
+    row.representing_id = values.get("representing_id")
+    row.status = values.get("status") or AttendanceStatus.PRESENT
+    row.substitute_for_id = values.get("substitute_for_id")
+    db.session.flush()
+    return row
+
+
+def declare_conflict(meeting: Meeting, item_id: int, person_id: int, note: str, user) -> AgendaConflict:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        raise BusinessRuleError(_l("Välj ett ärende på det här mötet."), "agenda_item_id")
+    exists = db.session.scalar(sa.select(AgendaConflict.id).where(
+        AgendaConflict.agenda_item_id == item_id, AgendaConflict.person_id == person_id))
+    if exists:
+        raise BusinessRuleError(_l("Jävet är redan anmält för det ärendet."), "person_id")
+    conflict = AgendaConflict(agenda_item_id=item_id, person_id=person_id, note=note.strip())
+    db.session.add(conflict)
+    db.session.flush()
+    return conflict

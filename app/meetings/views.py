@@ -1,0 +1,213 @@
+"""Meetings: upcoming and past, agenda, attendance, conflicts of interest, minutes and approval."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.assignments.models import Assignment, StatusReport
+from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save, toggle_archive
+from app.core.pagination import paginate
+from app.decisions.models import Decision
+from app.extensions import db
+from app.groups.models import Group, selectable_groups
+from app.meetings import operations
+from app.meetings.forms import (
+    AgendaItemForm,
+    ApproveMinutesForm,
+    AttendanceForm,
+    ConflictForm,
+    CorrectMinutesForm,
+    MeetingForm,
+    MinutesForm,
+)
+from app.meetings.models import AgendaConflict, AgendaItem, Attendance, Meeting
+from app.organisations.models import Organisation
+from app.people.models import Person
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
+
+
+def _people():
+    return db.session.scalars(sa.select(Person).where(Person.active()).order_by(Person.name_sort)).all()
+
+
+@bp.route("/")
+def index():
+    when = request.args.get("when", "upcoming")
+    group_id = request.args.get("group", type=int)
+    today = date.today()
+    stmt = sa.select(Meeting).where(Meeting.active()).options(selectinload(Meeting.group))
+    if group_id:
+        stmt = stmt.where(Meeting.group_id == group_id)
+    last_day = sa.func.coalesce(Meeting.ends_on, Meeting.starts_on)
+    if when == "past":
+        stmt = stmt.where(last_day < today).order_by(Meeting.starts_on.desc(), Meeting.id.desc())
+    else:
+        when = "upcoming"
+        stmt = stmt.where(last_day >= today).order_by(Meeting.starts_on, Meeting.id)
+    group = db.session.get(Group, group_id) if group_id else None
+    return render_template("meetings/index.html", page=paginate(stmt), when=when, group=group,
+                           groups=selectable_groups())
+
+
+@bp.route("/<int:record_id>")
+def show(record_id: int):
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.id == record_id).options(
+        selectinload(Meeting.agenda).selectinload(AgendaItem.conflicts).selectinload(AgendaConflict.person),
+        selectinload(Meeting.agenda).selectinload(AgendaItem.assignment),
+        selectinload(Meeting.agenda).selectinload(AgendaItem.decision),
+        selectinload(Meeting.attendance).selectinload(Attendance.person),
+        selectinload(Meeting.attendance).selectinload(Attendance.representing),
+        selectinload(Meeting.decisions), selectinload(Meeting.revisions)))
+    if meeting is None:
+        abort(404)
+    require("view", meeting)
+    agenda = [i for i in meeting.agenda if not i.is_archived]
+    attendance_form, conflict_form = AttendanceForm(formdata=None), ConflictForm(formdata=None)
+    people = _people()
+    attendance_form.person_id.set_choices(people)
+    attendance_form.substitute_for_id.set_choices(people)
+    attendance_form.representing_id.set_choices(db.session.scalars(
+        sa.select(Organisation).where(Organisation.active()).order_by(Organisation.name_sort)).all())
+    conflict_form.agenda_item_id.set_choices(agenda)
+    conflict_form.person_id.set_choices(people)
+    approve_form = ApproveMinutesForm(formdata=None)
+    approve_form.approved_on.data = date.today()
+    return render_template("meetings/show.html", m=meeting, agenda=agenda, attendance_form=attendance_form,
+                           conflict_form=conflict_form, approve_form=approve_form, history=history(meeting))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require("create", Meeting)
+    form = MeetingForm()
+    form.group_id.set_choices(selectable_groups())
+    if request.method == "GET" and request.args.get("group", type=int):
+        form.group_id.data = request.args.get("group", type=int)
+    return create_page(form, operations.create_meeting, "meetings/form.html",
+                       lambda m: url_for(".show", record_id=m.id), _("Mötet har sparats."), meeting=None)
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("edit", meeting)
+    form = MeetingForm(obj=meeting)
+    form.group_id.set_choices(selectable_groups())
+    return edit_page(meeting, form, operations.update_meeting, "meetings/form.html",
+                     url_for(".show", record_id=meeting.id), meeting=meeting)
+
+
+@bp.route("/<int:record_id>/archive", methods=["POST"])
+def archive(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("archive", meeting)
+    toggle_archive(meeting)
+    return redirect(url_for(".show", record_id=meeting.id))
+
+
+def _agenda_form(form: AgendaItemForm, meeting: Meeting) -> AgendaItemForm:
+    group_id = meeting.group_id
+    assignments = db.session.scalars(sa.select(Assignment).where(Assignment.active(), sa.or_(
+        Assignment.principal_group_id == group_id, Assignment.recipient_group_id == group_id))
+        .order_by(Assignment.title)).all()
+    form.assignment_id.set_choices(assignments)
+    form.status_report_id.set_choices(db.session.scalars(sa.select(StatusReport).where(
+        StatusReport.assignment_id.in_([a.id for a in assignments])).order_by(StatusReport.reported_on.desc())).all())
+    form.decision_id.set_choices(db.session.scalars(sa.select(Decision).where(
+        Decision.group_id == group_id, Decision.active()).order_by(Decision.id.desc())).all())
+    return form
+
+
+@bp.route("/<int:record_id>/agenda/new", methods=["GET", "POST"])
+def create_item(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("edit", meeting)
+    return create_page(_agenda_form(AgendaItemForm(), meeting),
+                       lambda values, user: operations.add_agenda_item(meeting, values, user),
+                       "meetings/item_form.html", lambda i: url_for(".show", record_id=meeting.id) + "#agenda",
+                       _("Ärendet har lagts till."), meeting=meeting, item=None)
+
+
+@bp.route("/agenda/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_item(record_id: int):
+    item = load(AgendaItem, record_id)
+    require("edit", item)
+    return edit_page(item, _agenda_form(AgendaItemForm(obj=item), item.meeting), operations.update_agenda_item,
+                     "meetings/item_form.html", url_for(".show", record_id=item.meeting_id) + "#agenda",
+                     meeting=item.meeting, item=item)
+
+
+@bp.route("/<int:record_id>/attendance", methods=["POST"])
+def attendance(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("edit", meeting)
+    form = AttendanceForm()
+    people = _people()
+    form.person_id.set_choices(people)
+    form.substitute_for_id.set_choices(people)
+    form.representing_id.set_choices(db.session.scalars(sa.select(Organisation)).all())
+    if form.validate_on_submit():
+        save(form, lambda: operations.set_attendance(meeting, {
+            "person_id": form.person_id.data, "representing_id": form.representing_id.data,
+            "status": form.status.data, "substitute_for_id": form.substitute_for_id.data}, current_user),
+            _("Närvaron har sparats."))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=meeting.id) + "#attendance")
+
+
+@bp.route("/<int:record_id>/conflicts", methods=["POST"])
+def conflicts(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("edit", meeting)
+    form = ConflictForm()
+    form.agenda_item_id.set_choices([i for i in meeting.agenda if not i.is_archived])
+    form.person_id.set_choices(_people())
+    if form.validate_on_submit():
+        save(form, lambda: operations.declare_conflict(meeting, form.agenda_item_id.data, form.person_id.data,
+                                                       form.note.data or "", current_user),
+             _("Jävet har noterats; personen deltar inte i ärendet."))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=meeting.id) + "#agenda")
+
+
+@bp.route("/<int:record_id>/minutes", methods=["GET", "POST"])
+def minutes(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("edit", meeting)
+    if meeting.minutes_locked:
+        return redirect(url_for(".correct_minutes", record_id=meeting.id))
+    return edit_page(meeting, MinutesForm(obj=meeting), operations.save_minutes, "meetings/minutes_form.html",
+                     url_for(".show", record_id=meeting.id) + "#minutes", meeting=meeting)
+
+
+@bp.route("/<int:record_id>/minutes/approve", methods=["POST"])
+def approve(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("edit", meeting)
+    form = ApproveMinutesForm()
+    if form.validate_on_submit():
+        save(form, lambda: operations.approve_minutes(meeting, form.approved_by.data, form.approved_on.data,
+                                                      current_user), _("Protokollet är justerat och låst."))
+    flash_form_errors(form)
+    return redirect(url_for(".show", record_id=meeting.id) + "#minutes")
+
+
+@bp.route("/<int:record_id>/minutes/correct", methods=["GET", "POST"])
+def correct_minutes(record_id: int):
+    meeting = load(Meeting, record_id)
+    require("edit", meeting)
+    form = CorrectMinutesForm()
+    if request.method == "GET":
+        form.minutes.data = meeting.minutes
+    if form.validate_on_submit():
+        saved, _conflict = save(form, lambda: operations.correct_minutes(
+            meeting, form.minutes.data, form.reason.data, form.approved_by.data, form.approved_on.data,
+            current_user), _("Rättelsen är sparad som en ny version av protokollet."))
+        if saved:
+            return redirect(url_for(".show", record_id=meeting.id) + "#minutes")
+    return render_template("meetings/correct_form.html", form=form, meeting=meeting)
