@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, g, has_request_context, redirect, request, session, url_for
+from flask import Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.config import Config, database_url
@@ -26,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+        # The environment wins over instance/config.py (containers set secrets this way).
+        for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_PORT", "MAIL_FROM", "MAIL_USERNAME", "MAIL_PASSWORD"):
+            if os.environ.get(name):
+                app.config[name] = os.environ[name]
     else:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -35,6 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY is not set: put it in instance/config.py (see README).")
         app.config["SECRET_KEY"] = "dev-only-not-secret"
 
+    from app.core.routing import BoundedIntConverter
+
+    # Ids beyond what the database can hold are "not found", not a database error.
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
@@ -94,11 +102,18 @@ def _register_hooks(app: Flask) -> None:
     @app.before_request
     def require_login():
         g.lang = select_locale()
+        if _has_nul(request.args) or _has_nul(request.form):
+            # No text field takes NUL, and PostgreSQL refuses it: say so instead of failing.
+            abort(400)
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in v for v in values.values()) if values else False
 
 
 def _register_cli(app: Flask) -> None:

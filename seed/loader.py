@@ -1,8 +1,8 @@
 """`flask seed [--demo]`: load the facts of the source documents; running it twice changes nothing.
 
-Records are matched on their natural keys (an organisation's name; a group's name, type, level
-and region; …). A record that exists already is left as it is, so edits made in the app survive
-a re-seed.
+Records are matched on the key they have in seed/data/ (kept in their `seed_key` column), links
+between them on the records they join. A record that exists already is left as it is, so edits
+made in the app – renames included – survive a re-seed.
 """
 
 from datetime import date
@@ -43,9 +43,10 @@ class Seeder:
         self.created[kind] = self.created.get(kind, 0) + 1
 
     def organisation(self, name: str, **values) -> Organisation:
-        org = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+        key = f"organisation:{name}"
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.seed_key == key))
         if org is None:
-            org = ops.create(Organisation(), None, name=name, **values)
+            org = ops.create(Organisation(), None, name=name, seed_key=key, **values)
             self._count("organisations")
         return org
 
@@ -75,8 +76,7 @@ class Seeder:
                 pending_focus.append((group, item["focus_area"]))
         for group, key in pending_focus:
             if group.focus_area_id is None:
-                group.focus_area_id = self.groups[key].id
-        db.session.flush()
+                ops.update(group, None, {"focus_area_id": self.groups[key].id})
 
         for item in data.get("relations", []):
             self.relation(item)
@@ -87,15 +87,13 @@ class Seeder:
         hr = self.by_short[item["healthcare_region"]] if item.get("healthcare_region") else None
         region = self.by_short[item["region"]] if item.get("region") else None
         type_, level = GroupType(item["type"]), Level(item["level"])
-        existing = db.session.scalar(sa.select(Group).where(
-            Group.name == item["name"], Group.type == type_, Group.level == level,
-            Group.healthcare_region_id.is_(None) if hr is None else Group.healthcare_region_id == hr.id,
-            Group.region_id.is_(None) if region is None else Group.region_id == region.id))
+        existing = db.session.scalar(sa.select(Group).where(Group.seed_key == f"group:{item['key']}"))
         if existing is not None:
             return existing
         self._count("groups")
         return ops.create(
-            Group(), None, name=item["name"], short_name=item.get("short_name"), type=type_, level=level,
+            Group(), None, seed_key=f"group:{item['key']}", name=item["name"], short_name=item.get("short_name"),
+            type=type_, level=level,
             healthcare_region_id=hr.id if hr else None, region_id=region.id if region else None,
             mandate=(item.get("mandate") or "").strip(), formed_on=_date(item.get("formed_on")),
             wound_up_on=_date(item.get("wound_up_on")), proposed=bool(item.get("proposed")),
@@ -170,26 +168,27 @@ class Seeder:
     def meeting(self, item: dict) -> Meeting:
         group = self.groups[item["group"]]
         starts_on = _date(item["starts_on"])
-        existing = db.session.scalar(sa.select(Meeting).where(
-            Meeting.group_id == group.id, Meeting.starts_on == starts_on))
+        key = f"meeting:{item['key']}"
+        existing = db.session.scalar(sa.select(Meeting).where(Meeting.seed_key == key))
         if existing is not None:
             return existing
         self._count("meetings")
-        return ops.create(Meeting(), None, group_id=group.id, title=item.get("title") or "", starts_on=starts_on,
-                          ends_on=_date(item.get("ends_on")), start_time=item.get("start_time") or "",
-                          place=item.get("place") or "", is_digital=bool(item.get("is_digital")),
-                          source=_source(item))
+        return ops.create(Meeting(), None, seed_key=key, group_id=group.id, title=item.get("title") or "",
+                          starts_on=starts_on, ends_on=_date(item.get("ends_on")),
+                          start_time=item.get("start_time") or "", place=item.get("place") or "",
+                          is_digital=bool(item.get("is_digital")), source=_source(item))
 
     def decision(self, item: dict) -> Decision:
         group = self.groups[item["group"]]
-        existing = db.session.scalar(sa.select(Decision).where(
-            Decision.group_id == group.id, Decision.title == item["title"]))
+        key = f"decision:{item['key']}"
+        existing = db.session.scalar(sa.select(Decision).where(Decision.seed_key == key))
         if existing is not None:
             return existing
         self._count("decisions")
         issuer = self.by_short[item["issuing_organisation"]] if item.get("issuing_organisation") else None
         return ops.create(
-            Decision(), None, group_id=group.id, title=item["title"], text=(item.get("text") or "").strip(),
+            Decision(), None, seed_key=key, group_id=group.id, title=item["title"],
+            text=(item.get("text") or "").strip(),
             meeting_id=self._id(self.meetings, item.get("meeting")), decided_on=_date(item.get("decided_on")),
             registry_number=item.get("registry_number"), issuing_organisation_id=issuer.id if issuer else None,
             kind=DecisionKind(item.get("kind", "decision")), state=DecisionState(item.get("state", "taken")),
@@ -199,14 +198,13 @@ class Seeder:
 
     def assignment(self, item: dict) -> Assignment:
         principal, recipient = self.groups[item["principal"]], self.groups[item["recipient"]]
-        existing = db.session.scalar(sa.select(Assignment).where(
-            Assignment.principal_group_id == principal.id, Assignment.recipient_group_id == recipient.id,
-            Assignment.title == item["title"]))
+        key = f"assignment:{item['key']}"
+        existing = db.session.scalar(sa.select(Assignment).where(Assignment.seed_key == key))
         if existing is not None:
             return existing
         self._count("assignments")
         assignment = ops.create(
-            Assignment(), None, title=item["title"], description=(item.get("description") or "").strip(),
+            Assignment(), None, seed_key=key, title=item["title"], description=(item.get("description") or "").strip(),
             principal_group_id=principal.id, recipient_group_id=recipient.id,
             mandate=(item.get("mandate") or "").strip(), questions="\n".join(item.get("questions") or []),
             deliverables="\n".join(item.get("deliverables") or []), start_on=_date(item.get("start_on")),

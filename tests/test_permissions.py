@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from app.auth.models import Role
 from app.core import operations as ops
@@ -146,3 +147,29 @@ def test_buttons_follow_the_same_check(world, login_as):
     keeper_page = login_as(Role.SECRETARIAT).get(f"/groups/{world['a']}").get_data(as_text=True)
     assert f"/groups/{world['a']}/edit" in keeper_page
     assert "Arkivera" in keeper_page
+
+
+def test_chair_registers_declarations_but_cannot_assess_them(world, login_as):
+    from app.people.models import Person
+
+    b = login_as(Role.READER, person=db.session.get(Person, world["chair"]))
+    url = f"/people/memberships/{world['m_a']}/declarations/new"
+    page = b.get(url).get_data(as_text=True)
+    assert "Jävsbedömningen görs av värdorganisationen" in page and 'name="outcome"' not in page
+    data = {"declared_on": "2024-03-01", "interests": "Inga", "assessed_by": "Jag själv",
+            "assessed_on": "2024-03-02", "outcome": "no_conflict", "assessment_note": ""}
+    assert "görs av värdorganisationen" in b.post(url, data).get_data(as_text=True)
+    assert b.post(url, dict(data, assessed_by="", assessed_on="", outcome="")).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ConflictDeclaration).where(
+        ConflictDeclaration.outcome.is_not(None), ConflictDeclaration.membership_id == world["m_a"])) == 0
+
+
+def test_archived_person_loses_chair_rights(world, login_as):
+    from app.people.models import Person
+
+    person = db.session.get(Person, world["chair"])
+    b = login_as(Role.READER, person=person)
+    assert b.get(f"/groups/{world['a']}/edit").status_code == 200
+    ops.archive(person, None)
+    db.session.commit()
+    assert b.get(f"/groups/{world['a']}/edit").status_code == 403

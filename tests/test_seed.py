@@ -106,3 +106,15 @@ def test_demo_chair_can_sign_in_and_edit_own_group(runner, client):
     assert b.get(f"/groups/{rsg.id}/edit").status_code == 200
     nsg = group_named("NSG Data och analys")
     assert b.get(f"/groups/{nsg.id}/edit").status_code == 403
+
+
+def test_reseed_after_rename_adds_nothing(runner):
+    runner.invoke(args=["seed", "--demo"])
+    from app.core import operations as ops
+
+    ops.update(group_named("NSG Data och analys"), None, {"name": "NSG Hälsodata"})
+    db.session.commit()
+    before = count(Group)
+    result = runner.invoke(args=["seed", "--demo"])
+    assert "Nothing to add" in result.output
+    assert count(Group) == before

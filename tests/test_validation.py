@@ -214,14 +214,49 @@ def test_expired_form_keeps_input(kansli, hr):
 
 @pytest.mark.parametrize("payload", [
     {"name": "x" * 5000}, {"name": "<script>alert(1)</script>"}, {"formed_on": "0000-00-00"},
-    {"type": ["RSG", "NSG"]}, {"version": "not-a-number"}, {"name": "\x00"},
+    {"formed_on": "2024-02-30"}, {"type": ["RSG", "NSG"]}, {"version": "not-a-number"},
+    {"name": "ß" * 200}, {"name": "ﬃ" * 200, "mandate": "ﬃ" * 5000},
+    {"healthcare_region_id": "99999999999999999999999"},
 ])
 def test_hostile_input_never_500(kansli, hr, payload):
     group = f.group("NSG Mål")
     for url in ("/groups/new", f"/groups/{group.id}/edit"):
-        response = kansli.post(url, dict(GROUP, **payload))
+        # A valid region, so that each payload reaches the database rather than an earlier rule.
+        response = kansli.post(url, {**GROUP, "healthcare_region_id": str(hr.id), **payload})
         assert response.status_code in (200, 302), url
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_nul_bytes_are_refused_with_a_page(kansli, hr):
+    response = kansli.post("/groups/new", dict(GROUP, healthcare_region_id=str(hr.id), name="a\x00b"))
+    assert response.status_code == 400
+    assert "otillåtna tecken" in response.get_data(as_text=True)
+    assert kansli.get("/groups/?q=%00").status_code == 400
+    assert count(Group) == 0
+
+
+@pytest.mark.parametrize("url", ["/groups/99999999999999999999999", "/groups/?healthcare_region=99999999999999999999",
+                                 "/groups/?page=99999999999999999999", "/people/?organisation=-5",
+                                 "/assignments/?group=99999999999999999999999"])
+def test_huge_numbers_in_urls_are_not_errors(kansli, url):
+    assert kansli.get(url).status_code in (200, 404)
+
+
+def test_edit_without_version_is_refused_as_stale(kansli, hr):
+    group = f.group("RSG Version", GroupType.RSG, Level.HEALTHCARE_REGIONAL, healthcare_region_id=hr.id)
+    data = dict(GROUP, name="RSG Ändrad", healthcare_region_id=str(hr.id))
+    data.pop("version", None)
+    page = kansli.post(f"/groups/{group.id}/edit", data).get_data(as_text=True)
+    assert "Någon annan har ändrat posten" in page
+    assert db.session.get(Group, group.id).name == "RSG Version"
+
+
+def test_organisation_duplicate_ignores_case_of_swedish_letters(kansli):
+    ops.create(Organisation(), None, name="Region Örebro län", kind="other")
+    db.session.commit()
+    page = kansli.post("/organisations/new", dict(ORG, kind="other", name="region örebro län")).get_data(as_text=True)
+    assert field_error(page, "name") == "Det finns redan en organisation med det namnet."
+    assert count(Organisation) == 1
 
 
 def test_archived_group_cannot_get_new_members(kansli):

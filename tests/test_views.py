@@ -201,3 +201,18 @@ def test_start_page_lists_recent_changes_with_links(app, login_as):
     page = b.get("/").get_data(as_text=True)
     assert f'<a href="/groups/{group.id}">NSG Ändrad</a>' in page
     assert "Ändrad: Mandat" in page
+
+
+def test_org_chart_draws_groups_that_steer_each_other(app, reader):
+    a, b = f.group("NSG Cirkel A"), f.group("NSG Cirkel B")
+    f.relation(a, b, RelationKind.STEERING_GROUP_OF)
+    f.relation(b, a, RelationKind.STEERING_GROUP_OF)
+    chart = reader.get("/groups/chart").get_data(as_text=True).split("Grupper utan registrerad styrrelation")[0]
+    assert "NSG Cirkel A" in chart and "NSG Cirkel B" in chart
+
+
+def test_wrong_method_gets_our_page(app, reader):
+    group = f.group()
+    response = reader.get(f"/groups/{group.id}/archive")
+    assert response.status_code == 405
+    assert "Sidan kan inte öppnas på det här sättet" in response.get_data(as_text=True)

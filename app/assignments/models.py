@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, utcnow
+from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin, utcnow
 from app.extensions import db
 
 
@@ -59,7 +59,7 @@ assignment_reporters = sa.Table(
 )
 
 
-class Assignment(AuditedMixin, SearchableMixin, db.Model):
+class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "assignments"
     __table_args__ = (
         sa.CheckConstraint("principal_group_id <> recipient_group_id", name="principal_not_recipient"),

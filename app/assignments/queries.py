@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport
 from app.core.models import search_text
+from app.core.routing import int_arg
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, Level, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
@@ -28,10 +29,10 @@ def apply_filters(stmt, args, today: date | None = None):
     f = {
         "q": (args.get("q") or "").strip(),
         "status": args.get("status", ""),
-        "group": args.get("group", type=int),
-        "principal": args.get("principal", type=int),
-        "recipient": args.get("recipient", type=int),
-        "healthcare_region": args.get("healthcare_region", type=int),
+        "group": int_arg("group", args),
+        "principal": int_arg("principal", args),
+        "recipient": int_arg("recipient", args),
+        "healthcare_region": int_arg("healthcare_region", args),
         "level": args.get("level", ""),
         "group_type": args.get("group_type", ""),
         "overdue": args.get("overdue") == "1",

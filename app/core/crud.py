@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import describe
 from app.core.operations import BusinessRuleError, StaleRecordError
@@ -39,6 +40,11 @@ def save(form, write, success_message) -> tuple[bool, list | None]:
         else:
             form.form_errors.append(err.message)
         return False, None
+    except IntegrityError:
+        # A uniqueness rule raced past the checks (two people saving at once).
+        db.session.rollback()
+        form.form_errors.append(_("Uppgifterna krockar med en post som sparades nyss. Kontrollera och spara igen."))
+        return False, None
     except StaleRecordError as err:
         record_cls = type(err.record)
         changes = [(entry, describe(record_cls, entry)) for entry in err.changes]
@@ -72,8 +78,10 @@ def edit_page(record, form, update, template: str, next_url: str, **context):
         form.version.data = record.version
     conflict = None
     if form.validate_on_submit():
-        saved, conflict = save(form, lambda: update(record, form.record_values(), current_user,
-                                                    form.expected_version()), _("Ändringarna har sparats."))
+        # A post without its version (a tampered or truncated form) is treated as stale.
+        expected = form.expected_version() or 0
+        saved, conflict = save(form, lambda: update(record, form.record_values(), current_user, expected),
+                               _("Ändringarna har sparats."))
         if saved:
             return redirect(next_url)
     return render_template(template, form=form, conflict=conflict, **context)

@@ -2,6 +2,7 @@
 
 from flask import render_template, request
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 
@@ -21,6 +22,13 @@ def register(app) -> None:
         if wants_json():
             return {"error": "not found"}, 404
         return render_template("errors/404.html"), 404
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error):
+        # 400, 405 and the like: our own page, in the user's language, not Werkzeug's.
+        if wants_json():
+            return {"error": error.name}, error.code
+        return render_template("errors/generic.html", code=error.code), error.code
 
     @app.errorhandler(StaleDataError)
     def stale(error):

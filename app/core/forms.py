@@ -181,10 +181,10 @@ class RecordForm(FlaskForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return None
+        """The version the form was opened on, as posted. Not the record's own version, which
+        WTForms would fill in from `obj` when the post lacks the field."""
+        raw = self.version.raw_data[0] if self.version.raw_data else ""
+        return int(raw) if raw.isdigit() else None
 
     def record_values(self) -> dict:
         """Field data to write to the record: every field but bookkeeping ones."""

@@ -62,7 +62,7 @@ class AuditedMixin:
     # Fields shown in History, in order, with their labels; subclasses override.
     __field_labels__: dict[str, object] = {}
     # Fields not worth a history line (derived columns).
-    __log_exclude__: frozenset[str] = frozenset({"name_sort", "search_text"})
+    __log_exclude__: frozenset[str] = frozenset({"name_sort", "search_text", "seed_key"})
 
     @property
     def is_archived(self) -> bool:
@@ -74,13 +74,21 @@ class AuditedMixin:
         return cls.archived_at.is_(None)
 
 
+class SeededMixin:
+    """Records loaded by `flask seed` keep the key they have in seed/data/, so that a re-seed
+    finds them even after someone renamed them in the app."""
+
+    seed_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True, default=None)
+
+
 class NamedMixin:
     """A name that sorts the Swedish way and is searchable regardless of case."""
 
     name: Mapped[str] = mapped_column(sa.String(200))
     short_name: Mapped[str | None] = mapped_column(sa.String(60), default=None)
-    name_sort: Mapped[str] = mapped_column(sa.String(400), default="", index=True)
-    search_text: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Derived, so Text: case folding can make them longer than the name ("ß" → "ss").
+    name_sort: Mapped[str] = mapped_column(sa.Text, default="", index=True)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     def refresh_derived_names(self) -> None:
         self.name_sort = swedish_key(self.name)

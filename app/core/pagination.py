@@ -4,11 +4,13 @@ from flask import current_app, request
 
 from app.extensions import db
 
+MAX_PAGE = 100_000  # beyond any real list; keeps OFFSET within what databases accept
+
 
 def paginate(stmt, per_page: int | None = None):
     return db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
         per_page=per_page or current_app.config["PER_PAGE"],
         max_per_page=200,
         error_out=False,

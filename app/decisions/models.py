@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin
+from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin
 from app.extensions import db
 
 
@@ -42,7 +42,7 @@ class DispatchStatus(LabeledEnum):
     FAILED = "failed", _l("Misslyckades")
 
 
-class Decision(AuditedMixin, SearchableMixin, db.Model):
+class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "decisions"
     __table_args__ = (
         # A registry number is unique per issuing organisation; NULLs (no number) don't clash.

@@ -14,6 +14,7 @@ from app.core.forms import ConfirmForm
 from app.core.models import search_text
 from app.core.pagination import paginate
 from app.core.permissions import can
+from app.core.routing import int_arg
 from app.decisions import operations
 from app.decisions.forms import DecisionForm, DispatchForm, LinkForm
 from app.decisions.models import (
@@ -56,8 +57,8 @@ def index():
         stmt = stmt.where(Decision.active())
     if q:
         stmt = stmt.where(Decision.search_text.contains(search_text(q), autoescape=True))
-    if args.get("group", type=int):
-        stmt = stmt.where(Decision.group_id == args.get("group", type=int))
+    if int_arg("group"):
+        stmt = stmt.where(Decision.group_id == int_arg("group"))
     if args.get("kind") in DecisionKind._value2member_map_:
         stmt = stmt.where(Decision.kind == DecisionKind(args["kind"]))
     if args.get("state") in DecisionState._value2member_map_:
@@ -95,12 +96,12 @@ def create():
     require("create", Decision)
     form = _prepare(DecisionForm())
     if request.method == "GET":
-        meeting = db.session.get(Meeting, request.args.get("meeting", type=int) or -1)
+        meeting = db.session.get(Meeting, int_arg("meeting") or -1)
         if meeting is not None:
             form.meeting_id.data, form.group_id.data, form.decided_on.data = meeting.id, meeting.group_id, \
                 meeting.starts_on
-        elif request.args.get("group", type=int):
-            form.group_id.data = request.args.get("group", type=int)
+        elif int_arg("group"):
+            form.group_id.data = int_arg("group")
     return create_page(form, operations.create_decision, "decisions/form.html",
                        lambda d: url_for(".show", record_id=d.id), _("Beslutet har sparats."), decision=None)
 

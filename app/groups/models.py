@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, is_current
+from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, SeededMixin, is_current
 from app.extensions import db
 
 
@@ -68,7 +68,7 @@ class HostingStatus(LabeledEnum):
     DORMANT = "dormant", _l("Vilande")
 
 
-class Group(AuditedMixin, NamedMixin, db.Model):
+class Group(AuditedMixin, SeededMixin, NamedMixin, db.Model):
     __tablename__ = "groups"
     __permission_area__ = "structure"
     __group_actions__ = frozenset({"edit", "add_member"})

@@ -71,5 +71,20 @@ def build(healthcare_region: Organisation | None, on: date) -> Chart:
         return node
 
     roots = [grow(g.id, None, frozenset({g.id})) for g in groups if g.id in edges and g.id not in has_parent]
+    # Groups that steer each other in a circle have no root: draw each such circle from one member.
+    drawn = set()
+
+    def mark(node: Node) -> None:
+        drawn.add(node.group.id)
+        for child in node.children:
+            mark(child)
+
+    for root in roots:
+        mark(root)
+    for g in groups:
+        if (g.id in edges or g.id in has_parent) and g.id not in drawn:
+            root = grow(g.id, None, frozenset({g.id}))
+            mark(root)
+            roots.append(root)
     unrelated = [g for g in groups if g.id not in edges and g.id not in has_parent]
     return Chart(roots=roots, unrelated=unrelated)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
 from app.core.models import current_on
 from app.core.pagination import paginate
+from app.core.routing import int_arg
 from app.extensions import db
 from app.groups import operations, orgchart
 from app.groups.forms import GroupForm, HostingForm, RelationForm
@@ -21,8 +22,9 @@ bp = Blueprint("groups", __name__, url_prefix="/groups", template_folder="templa
 
 STATUS_FILTERS = {
     "active": lambda today: sa.and_(Group.proposed.is_(False),
-                                    current_on(Group.formed_on, Group.wound_up_on, today)),
-    "wound_up": lambda today: sa.and_(Group.wound_up_on.is_not(None), Group.wound_up_on < today),
+                                    sa.or_(Group.formed_on.is_(None), Group.formed_on <= today),
+                                    sa.or_(Group.wound_up_on.is_(None), Group.wound_up_on > today)),
+    "wound_up": lambda today: sa.and_(Group.wound_up_on.is_not(None), Group.wound_up_on <= today),
     "proposed": lambda today: Group.proposed.is_(True),
 }
 
@@ -67,7 +69,7 @@ def index():
         stmt = stmt.where(Group.type == GroupType(args["type"]))
     if args.get("level") in Level._value2member_map_:
         stmt = stmt.where(Group.level == Level(args["level"]))
-    hr_id = args.get("healthcare_region", type=int)
+    hr_id = int_arg("healthcare_region")
     if hr_id:
         in_region = sa.select(Organisation.id).where(Organisation.healthcare_region_id == hr_id)
         stmt = stmt.where(sa.or_(Group.healthcare_region_id == hr_id, Group.region_id.in_(in_region)))
@@ -155,6 +157,22 @@ def create_relation_view(record_id: int):
                        _("Relationen har sparats."), group=group, relation=None)
 
 
+@bp.route("/relations/<int:record_id>")
+def show_relation(record_id: int):
+    """A relation is shown on its group's page."""
+    relation = load(GroupRelation, record_id)
+    require("view", relation)
+    return redirect(url_for(".show", record_id=relation.source_id) + "#relations")
+
+
+@bp.route("/hosting/<int:record_id>")
+def show_hosting(record_id: int):
+    """Hosting is shown on the NPO's page."""
+    record = load(NpoHosting, record_id)
+    require("view", record)
+    return redirect(url_for(".show", record_id=record.npo_id))
+
+
 @bp.route("/relations/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_relation(record_id: int):
     relation = load(GroupRelation, record_id)
@@ -212,8 +230,8 @@ def hosting():
 def create_hosting_view():
     require("create", NpoHosting)
     form = _hosting_form(HostingForm())
-    if request.method == "GET" and request.args.get("npo", type=int):
-        form.npo_id.data = request.args.get("npo", type=int)
+    if request.method == "GET" and int_arg("npo"):
+        form.npo_id.data = int_arg("npo")
     return create_page(form, operations.create_hosting, "groups/hosting_form.html",
                        lambda h: url_for(".hosting"), _("Värdskapet har sparats."), hosting=None)
 
@@ -238,7 +256,7 @@ def archive_hosting(record_id: int):
 
 @bp.route("/chart")
 def org_chart():
-    hr_id = request.args.get("healthcare_region", type=int)
+    hr_id = int_arg("healthcare_region")
     healthcare_region = db.session.get(Organisation, hr_id) if hr_id else None
     if hr_id and (healthcare_region is None or not healthcare_region.is_healthcare_region):
         abort(404)

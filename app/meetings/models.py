@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, utcnow
+from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin, utcnow
 from app.extensions import db
 
 
@@ -15,7 +15,7 @@ class AttendanceStatus(LabeledEnum):
     SUBSTITUTE = "substitute", _l("Ersättare tjänstgör")
 
 
-class Meeting(AuditedMixin, SearchableMixin, db.Model):
+class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
     __permission_area__ = "governance"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.assignments.models import Assignment, StatusReport
 from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save, toggle_archive
 from app.core.pagination import paginate
+from app.core.routing import int_arg
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group, selectable_groups
@@ -38,7 +39,7 @@ def _people():
 @bp.route("/")
 def index():
     when = request.args.get("when", "upcoming")
-    group_id = request.args.get("group", type=int)
+    group_id = int_arg("group")
     today = date.today()
     stmt = sa.select(Meeting).where(Meeting.active()).options(selectinload(Meeting.group))
     if group_id:
@@ -86,8 +87,8 @@ def create():
     require("create", Meeting)
     form = MeetingForm()
     form.group_id.set_choices(selectable_groups())
-    if request.method == "GET" and request.args.get("group", type=int):
-        form.group_id.data = request.args.get("group", type=int)
+    if request.method == "GET" and int_arg("group"):
+        form.group_id.data = int_arg("group")
     return create_page(form, operations.create_meeting, "meetings/form.html",
                        lambda m: url_for(".show", record_id=m.id), _("Mötet har sparats."), meeting=None)
 

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, NamedMixin
+from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, SeededMixin
 from app.extensions import db
 
 
@@ -18,7 +18,7 @@ class OrganisationKind(LabeledEnum):
     OTHER = "other", _l("Annan organisation")
 
 
-class Organisation(AuditedMixin, NamedMixin, db.Model):
+class Organisation(AuditedMixin, SeededMixin, NamedMixin, db.Model):
     """A healthcare region, a region (belonging to a healthcare region) or another organisation."""
 
     __tablename__ = "organisations"

@@ -10,10 +10,10 @@ from app.organisations.models import Organisation, OrganisationKind
 
 
 def _check(values: dict, record_id: int | None = None) -> None:
-    name = (values.get("name") or "").strip()
-    clash = db.session.scalar(sa.select(Organisation.id).where(
-        sa.func.lower(Organisation.name) == name.lower(), Organisation.id != (record_id or -1)))
-    if clash:
+    name = (values.get("name") or "").strip().casefold()
+    # Compared in Python: SQLite's lower() leaves Å, Ä and Ö as they are.
+    others = db.session.scalars(sa.select(Organisation.name).where(Organisation.id != (record_id or -1)))
+    if any(other.casefold() == name for other in others):
         raise BusinessRuleError(_l("Det finns redan en organisation med det namnet."), "name")
     kind = values.get("kind")
     if kind == OrganisationKind.REGION and not values.get("healthcare_region_id"):

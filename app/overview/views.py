@@ -20,8 +20,8 @@ RECORD_PAGES = {
     "people": (Person, "people.show"),
     "memberships": (Membership, "people.show_membership"),
     "conflict_declarations": (ConflictDeclaration, "people.show_declaration"),
-    "group_relations": (GroupRelation, "groups.edit_relation"),
-    "npo_hostings": (NpoHosting, "groups.edit_hosting"),
+    "group_relations": (GroupRelation, "groups.show_relation"),
+    "npo_hostings": (NpoHosting, "groups.show_hosting"),
 }
 RECENT = 15
 

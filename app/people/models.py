@@ -84,7 +84,8 @@ class Membership(AuditedMixin, db.Model):
         return self.group_id
 
     def is_current_on(self, on: date) -> bool:
-        return self.archived_at is None and is_current(self.start_on, self.end_on, on)
+        return (self.archived_at is None and self.person.archived_at is None
+                and is_current(self.start_on, self.end_on, on))
 
     @classmethod
     def current_criterion(cls, on: date):
@@ -94,7 +95,8 @@ class Membership(AuditedMixin, db.Model):
     def governing_group_ids(cls, person_id: int, on: date) -> frozenset[int]:
         from app.core.permissions import GOVERNING_MEMBER_ROLES
 
-        stmt = sa.select(cls.group_id).where(
+        stmt = sa.select(cls.group_id).join(cls.person).where(
+            Person.archived_at.is_(None),
             cls.person_id == person_id,
             cls.role.in_([MemberRole(r) for r in GOVERNING_MEMBER_ROLES]),
             cls.current_criterion(on),
@@ -110,7 +112,8 @@ class ConflictDeclaration(AuditedMixin, db.Model):
 
     __tablename__ = "conflict_declarations"
     __permission_area__ = "structure"
-    __group_actions__ = frozenset({"edit"})
+    # The chair may register declarations for the group; "assess" stays with the secretariat.
+    __group_actions__ = frozenset({"edit", "archive"})
     __field_labels__ = {
         "membership_id": _l("Medlemskap"),
         "declared_on": _l("Deklarerad"),

@@ -35,9 +35,27 @@ def update_membership(membership: Membership, values: dict, user, expected_versi
     return ops.update(membership, user, values)
 
 
+ASSESSMENT_FIELDS = ("assessed_by", "assessed_on", "outcome", "assessment_note")
+
+
+def _check_assessment(declaration: ConflictDeclaration, values: dict, user) -> None:
+    """Only the host (the secretariat) assesses conflicts of interest, never the group's own chair."""
+    from app.core.permissions import can
+
+    changed = any(values.get(f) != (getattr(declaration, f) if declaration.id else None) and values.get(f)
+                  for f in ASSESSMENT_FIELDS)
+    if changed and not can(user, "assess", declaration):
+        raise BusinessRuleError(_l("Jävsbedömningen görs av värdorganisationen (kansliet), inte av gruppen själv."),
+                                "outcome")
+
+
 def create_declaration(membership: Membership, values: dict, user) -> ConflictDeclaration:
-    return ops.create(ConflictDeclaration(membership_id=membership.id), user, **values)
+    declaration = ConflictDeclaration(membership_id=membership.id)
+    _check_assessment(declaration, values, user)
+    return ops.create(declaration, user, **values)
 
 
 def update_declaration(declaration: ConflictDeclaration, values: dict, user, expected_version=None) -> dict:
-    return ops.update(declaration, user, values, expected_version)
+    ops.check_version(declaration, expected_version)
+    _check_assessment(declaration, values, user)
+    return ops.update(declaration, user, values)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
 from app.core.pagination import paginate
+from app.core.routing import int_arg
 from app.extensions import db
 from app.groups.models import Group, GroupType
 from app.organisations.models import Organisation
@@ -29,7 +30,7 @@ def _organisations():
 @bp.route("/")
 def index():
     q = request.args.get("q", "").strip()
-    org_id = request.args.get("organisation", type=int)
+    org_id = int_arg("organisation")
     show_archived = request.args.get("archived") == "1"
     stmt = sa.select(Person).options(selectinload(Person.organisation))
     if not show_archived:
@@ -98,8 +99,8 @@ def create_membership(group_id: int):
     group = load(Group, group_id)
     require("add_member", group)
     form = _membership_form(MembershipForm())
-    if request.method == "GET" and request.args.get("person", type=int):
-        form.person_id.data = request.args.get("person", type=int)
+    if request.method == "GET" and int_arg("person"):
+        form.person_id.data = int_arg("person")
     return create_page(form, lambda values, user: operations.create_membership(group, values, user),
                        "people/membership_form.html", lambda m: url_for("groups.show", record_id=group.id),
                        _("Medlemskapet har sparats."), group=group, membership=None)
@@ -162,6 +163,14 @@ def edit_declaration(record_id: int):
     return edit_page(declaration, DeclarationForm(obj=declaration), operations.update_declaration,
                      "people/declaration_form.html", url_for(".show_membership", record_id=declaration.membership_id),
                      membership=declaration.membership, declaration=declaration, history=history(declaration))
+
+
+@bp.route("/declarations/<int:record_id>/archive", methods=["POST"])
+def archive_declaration(record_id: int):
+    declaration = load(ConflictDeclaration, record_id)
+    require("archive", declaration)
+    toggle_archive(declaration)
+    return redirect(url_for(".show_membership", record_id=declaration.membership_id))
 
 
 @bp.route("/conflicts/missing")
