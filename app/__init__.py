@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.core.views import bp as core_bp
     from app.decisions.views import bp as decisions_bp
+    from app.followup.views import bp as followup_bp
     from app.groups.views import bp as groups_bp
     from app.meetings.views import bp as meetings_bp
     from app.organisations.views import bp as orgs_bp
@@ -80,7 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.people.views import bp as people_bp
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
-               meetings_bp):
+               meetings_bp, followup_bp):
         app.register_blueprint(bp)
 
 

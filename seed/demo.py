@@ -4,13 +4,23 @@ Every person here is invented (surnames like "Exempelsson" make that plain) and 
 Accounts exist only in databases where --demo was run; README lists them.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.assignments.models import (
+    Assignment,
+    AssignmentPhase,
+    AssignmentStatus,
+    ReportRequest,
+    StatusReport,
+    TrafficLight,
+)
 from app.auth.models import Role, User
 from app.core import operations as ops
+from app.decisions.models import Decision, ExecutionStatus
 from app.extensions import db
+from app.meetings.models import Meeting
 from app.people.models import ConflictDeclaration, ConflictOutcome, MemberRole, Membership, Person
 
 DEMO_PASSWORD = "demo1234"
@@ -86,6 +96,11 @@ DECLARATIONS = {
 
 
 def load_demo(seeder) -> None:
+    load_people_and_accounts(seeder)
+    load_governance_demo(seeder)
+
+
+def load_people_and_accounts(seeder) -> None:
     orgs = seeder.by_short
     people: dict[str, Person] = {}
     for key, name, title, org in PEOPLE:
@@ -125,3 +140,58 @@ def load_demo(seeder) -> None:
         db.session.add(user)
         seeder._count("demo accounts")
     db.session.flush()
+
+
+def _days(n: int) -> date:
+    return date.today() + timedelta(days=n)
+
+
+def load_governance_demo(seeder) -> None:
+    """Status reports, requests, a late assignment and meetings dated around today, so that every
+    dashboard has something true to show. Demo records say "(demo)" in their title."""
+    if db.session.scalar(sa.select(Assignment.id).where(Assignment.seed_key == "demo:kartlaggning")):
+        return
+    groups = seeder.groups
+    late = ops.create(
+        Assignment(), None, seed_key="demo:kartlaggning", title="(demo) Kartlägg regionernas dataplattformar",
+        description="Fiktivt demouppdrag.", principal_group_id=groups["nsg-data-och-analys"].id,
+        recipient_group_id=groups["nag-varddatastrategi"].id, start_on=_days(-200), due_on=_days(-20),
+        status=AssignmentStatus.IN_PROGRESS, mandate="Får samla in uppgifter från regionerna; förslag tas till NSG.")
+    ops.create(StatusReport(), None, assignment_id=late.id, reported_on=_days(-90),
+               traffic_light=TrafficLight.AT_RISK, progress="Hälften av regionerna har svarat.", is_demo=True)
+    ops.create(StatusReport(), None, assignment_id=late.id, reported_on=_days(-30),
+               traffic_light=TrafficLight.OFF_TRACK, progress="Svar saknas fortfarande från sex regioner.",
+               needs_from_principal="Påminnelse från NSG till regionerna.", is_demo=True)
+
+    chair_task = ops.create(
+        Assignment(), None, seed_key="demo:principer", title="(demo) Ta fram principer för delning av analyser",
+        description="Fiktivt demouppdrag.", principal_group_id=groups["sosr-rsg-data-och-analys"].id,
+        recipient_group_id=groups["sosr-rag-malbild-data-och-analys"].id, start_on=_days(-60), due_on=_days(120),
+        status=AssignmentStatus.IN_PROGRESS)
+    ops.create(StatusReport(), None, assignment_id=chair_task.id, reported_on=_days(-25),
+               traffic_light=TrafficLight.ON_TRACK, progress="Utkast till principer klart.", is_demo=True)
+    ops.create(AssignmentPhase(), None, assignment_id=chair_task.id, position=1, title="Utkast",
+               due_on=_days(-30), done_on=_days(-28))
+    ops.create(AssignmentPhase(), None, assignment_id=chair_task.id, position=2, title="Förankring i RSG",
+               due_on=_days(10), is_checkpoint=True)
+    db.session.add(ReportRequest(assignment_id=chair_task.id, due_on=_days(7)))
+    ops.update(chair_task, None, {"next_report_due_on": _days(7)})
+
+    unreported = seeder.assignments.get("ssr-uppdrag-tillganglighet-hogspecialiserad-vard")
+    if unreported is not None and unreported.status in (AssignmentStatus.IN_PROGRESS, AssignmentStatus.COMMISSIONED):
+        db.session.add(ReportRequest(assignment_id=unreported.id, due_on=_days(-10)))
+        ops.update(unreported, None, {"next_report_due_on": _days(-10)})
+    ongoing = seeder.assignments.get("ssr-genomlysning-tillganglighet-sus")
+    if ongoing is not None:
+        ops.create(StatusReport(), None, assignment_id=ongoing.id, reported_on=_days(-14),
+                   traffic_light=TrafficLight.ON_TRACK, progress="(demo) Fas 2 pågår enligt plan.", is_demo=True)
+
+    for group_key, title, offset in (("sosr-rsg-data-och-analys", "(demo) RSG-möte om principer", 20),
+                                     ("nsg-data-och-analys", "(demo) NSG-möte", 35)):
+        ops.create(Meeting(), None, seed_key=f"demo:{group_key}", group_id=groups[group_key].id, title=title,
+                   starts_on=_days(offset), is_digital=True)
+    ops.create(Decision(), None, seed_key="demo:paminnelse", group_id=groups["nsg-data-och-analys"].id,
+               title="(demo) Påminna regionerna om kartläggningen", text="1. NSG skickar en påminnelse.",
+               decided_on=_days(-40), executor="NSG:s sekreterare", execute_by=_days(-10),
+               execution_status=ExecutionStatus.NOT_STARTED)
+    seeder._count("demo governance records")

@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport
+from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport, TrafficLight
 from app.core.models import search_text
 from app.core.routing import int_arg
 from app.extensions import db
@@ -40,6 +40,8 @@ def apply_filters(stmt, args, today: date | None = None):
         "due_from": _date(args.get("due_from")),
         "due_to": _date(args.get("due_to")),
         "archived": args.get("archived") == "1",
+        "steered_by": int_arg("steered_by", args),
+        "light": args.get("light", ""),
     }
     if not f["archived"]:
         stmt = stmt.where(Assignment.active())
@@ -52,6 +54,13 @@ def apply_filters(stmt, args, today: date | None = None):
     if f["group"]:
         stmt = stmt.where(sa.or_(Assignment.principal_group_id == f["group"],
                                  Assignment.recipient_group_id == f["group"]))
+    if f["steered_by"]:
+        stmt = stmt.where(Assignment.principal_group_id.in_(steered_group_ids(f["steered_by"])))
+    if f["light"] in TrafficLight._value2member_map_ or f["light"] == "none":
+        latest = latest_report_subquery()
+        stmt = stmt.outerjoin(latest, latest.c.assignment_id == Assignment.id)
+        stmt = stmt.where(latest.c.traffic_light.is_(None) if f["light"] == "none"
+                          else latest.c.traffic_light == TrafficLight(f["light"]))
     if f["principal"]:
         stmt = stmt.where(Assignment.principal_group_id == f["principal"])
     if f["recipient"]:
@@ -98,6 +107,15 @@ def filter_context() -> dict:
             Organisation.kind == OrganisationKind.HEALTHCARE_REGION, Organisation.active())
             .order_by(Organisation.name_sort)).all(),
     }
+
+
+def latest_report_subquery():
+    """Each assignment's newest status report: (assignment_id, traffic_light)."""
+    ranked = sa.select(StatusReport.assignment_id, StatusReport.traffic_light, sa.func.row_number().over(
+        partition_by=StatusReport.assignment_id,
+        order_by=(StatusReport.reported_on.desc(), StatusReport.id.desc())).label("rn")).where(
+        StatusReport.active()).subquery()
+    return sa.select(ranked.c.assignment_id, ranked.c.traffic_light).where(ranked.c.rn == 1).subquery()
 
 
 def latest_reports(assignment_ids: list[int]) -> dict[int, StatusReport]:

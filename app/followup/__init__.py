@@ -1,0 +1,1 @@
+"""Follow-up dashboards for steering groups, chairs and the secretariat."""

@@ -1,0 +1,140 @@
+"""Dashboards: every figure is counted in the database and links to the list behind it."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, TrafficLight, assignment_reporters
+from app.assignments.queries import (
+    apply_filters,
+    filter_context,
+    latest_report_subquery,
+    latest_reports,
+    missing_report_criterion,
+    overdue_criterion,
+    steered_group_ids,
+)
+from app.core.crud import load, require
+from app.core.permissions import governed_group_ids
+from app.decisions.models import Decision, DecisionState, ExecutionStatus
+from app.extensions import db
+from app.groups.models import Group
+from app.meetings.models import Meeting
+
+bp = Blueprint("followup", __name__, url_prefix="/followup", template_folder="templates")
+LIST_LIMIT = 20  # each dashboard list shows this many, then links to the full list
+
+
+def _assignments(stmt, limit=LIST_LIMIT):
+    return db.session.scalars(stmt.options(selectinload(Assignment.principal_group),
+                                           selectinload(Assignment.recipient_group)).limit(limit)).all()
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def _awaiting_execution():
+    return sa.and_(Decision.active(), Decision.state == DecisionState.TAKEN,
+                   Decision.execution_status.in_((ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)))
+
+
+def _by_status(base) -> dict:
+    ids = base.with_only_columns(Assignment.id).order_by(None).subquery()
+    rows = db.session.execute(sa.select(Assignment.status, sa.func.count()).where(Assignment.id.in_(
+        sa.select(ids.c.id))).group_by(Assignment.status)).all()
+    return dict(rows)
+
+
+def _by_light(base) -> dict:
+    ids = base.with_only_columns(Assignment.id).order_by(None).where(
+        Assignment.status.in_(OPEN_STATUSES)).subquery()
+    latest = latest_report_subquery()
+    rows = db.session.execute(
+        sa.select(latest.c.traffic_light, sa.func.count()).select_from(sa.select(ids.c.id).subquery("a"))
+        .outerjoin(latest, latest.c.assignment_id == sa.literal_column("a.id"))
+        .group_by(latest.c.traffic_light)).all()
+    return {light: n for light, n in rows}
+
+
+@bp.route("/")
+def secretariat():
+    """Everything overdue or unreported across groups, with the dashboard filters."""
+    today = date.today()
+    base, filters = apply_filters(sa.select(Assignment), request.args, today)
+    overdue = base.where(overdue_criterion(today)).order_by(Assignment.due_on)
+    missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
+    overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
+    args = {k: v for k, v in request.args.items() if v}
+    decisions = sa.select(Decision).where(_awaiting_execution(), Decision.execute_by < today)
+    return render_template(
+        "followup/secretariat.html", filters=filters, today=today,
+        overdue=overdue_rows, overdue_count=_count(overdue),
+        missing=missing_rows, missing_count=_count(missing),
+        late_decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
+                                          .order_by(Decision.execute_by).limit(LIST_LIMIT)).all(),
+        late_decisions_count=_count(decisions),
+        open_count=_count(base.where(Assignment.status.in_(OPEN_STATUSES))),
+        latest=latest_reports([a.id for a in overdue_rows + missing_rows]), args=args, **filter_context())
+
+
+@bp.route("/groups/<int:group_id>")
+def steering(group_id: int):
+    """A steering group's view: the assignments it gave, directly or through groups it steers."""
+    group = load(Group, group_id)
+    require("view", group)
+    today = date.today()
+    scope = steered_group_ids(group.id)
+    base = sa.select(Assignment).where(Assignment.active(), Assignment.principal_group_id.in_(scope))
+    overdue = base.where(overdue_criterion(today)).order_by(Assignment.due_on)
+    missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
+    open_assignments = base.where(Assignment.status.in_(OPEN_STATUSES)).order_by(
+        Assignment.due_on.is_(None), Assignment.due_on)
+    shown_open = _assignments(open_assignments, 50)
+    overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
+    decisions = sa.select(Decision).where(_awaiting_execution(), Decision.group_id.in_(scope))
+    meetings = sa.select(Meeting).where(Meeting.active(), Meeting.group_id.in_(scope),
+                                        sa.func.coalesce(Meeting.ends_on, Meeting.starts_on) >= today)
+    return render_template(
+        "followup/steering.html", group=group, scope_size=len(scope), today=today,
+        by_status=_by_status(base), by_light=_by_light(base), statuses=AssignmentStatus, lights=TrafficLight,
+        open_assignments=shown_open, open_count=_count(open_assignments),
+        overdue=overdue_rows, overdue_count=_count(overdue),
+        missing=missing_rows, missing_count=_count(missing),
+        latest=latest_reports([a.id for a in shown_open + overdue_rows + missing_rows]),
+        decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
+                                     .order_by(Decision.execute_by.is_(None), Decision.execute_by)
+                                     .limit(LIST_LIMIT)).all(),
+        decisions_count=_count(decisions),
+        meetings=db.session.scalars(meetings.options(selectinload(Meeting.group))
+                                    .order_by(Meeting.starts_on).limit(10)).all())
+
+
+@bp.route("/mine")
+def mine():
+    """A chair's (or delegate's) view: what their groups received and what is due next."""
+    today = date.today()
+    group_ids = governed_group_ids(current_user)
+    person_id = current_user.person_id
+    delegated = sa.select(assignment_reporters.c.assignment_id).where(
+        assignment_reporters.c.person_id == (person_id or -1))
+    stmt = sa.select(Assignment).where(Assignment.active(), sa.or_(
+        Assignment.recipient_group_id.in_(group_ids), Assignment.id.in_(delegated)),
+        Assignment.status.in_((*OPEN_STATUSES, AssignmentStatus.DELIVERED)))
+    assignments = db.session.scalars(stmt.options(
+        selectinload(Assignment.principal_group), selectinload(Assignment.recipient_group),
+        selectinload(Assignment.phases))).all()
+
+    def next_due(a: Assignment) -> tuple[date | None, str]:
+        candidates = [(a.next_report_due_on, "report"), (a.due_on, "due")] + [
+            (p.due_on, "phase") for p in a.phases if p.due_on and not p.done_on and not p.is_archived]
+        dated = [c for c in candidates if c[0] is not None]
+        return min(dated) if dated else (None, "")
+
+    rows = sorted(((a, *next_due(a)) for a in assignments), key=lambda r: (r[1] is None, r[1] or date.max))
+    groups = db.session.scalars(sa.select(Group).where(Group.id.in_(group_ids)).order_by(Group.name_sort)).all()
+    return render_template("followup/mine.html", rows=rows, groups=groups, today=today,
+                           soon=today + timedelta(days=14), latest=latest_reports([a.id for a in assignments]))
