@@ -2,6 +2,7 @@
 
 import os
 
+import sqlalchemy as sa
 from flask import Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 
@@ -9,7 +10,7 @@ from app.config import Config, database_url
 from app.extensions import babel, db, login_manager, migrate
 
 # Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "core.set_language", "core.health"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "core.set_language", "core.health", "api.openapi"}
 
 
 def select_locale():
@@ -69,6 +70,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.api.views import bp as api_bp
     from app.assignments.views import bp as assignments_bp
     from app.auth.views import bp as auth_bp
     from app.core.views import bp as core_bp
@@ -79,9 +81,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.organisations.views import bp as orgs_bp
     from app.overview.views import bp as overview_bp
     from app.people.views import bp as people_bp
+    from app.search.views import bp as search_bp
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
-               meetings_bp, followup_bp):
+               meetings_bp, followup_bp, api_bp, search_bp):
         app.register_blueprint(bp)
 
 
@@ -97,6 +100,23 @@ def _register_hooks(app: Flask) -> None:
 
         return db.session.get(User, int(user_id))
 
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        """`Authorization: Bearer <token>`: a personal API token (`flask users token`)."""
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
+            return None
+        from app.auth.models import ApiToken
+        from app.core.models import utcnow
+
+        token = db.session.scalar(sa.select(ApiToken).where(
+            ApiToken.token_hash == ApiToken.hash(header[7:].strip()), ApiToken.revoked_at.is_(None)))
+        if token is None:
+            return None
+        token.last_used_at = utcnow()
+        db.session.commit()
+        return token.user
+
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
@@ -109,6 +129,8 @@ def _register_hooks(app: Flask) -> None:
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
+            if request.path.startswith("/api/"):
+                return {"error": "authentication required"}, 401, {"WWW-Authenticate": "Bearer"}
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
 

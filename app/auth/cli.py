@@ -6,7 +6,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from app.auth.models import Role, User
+from app.auth.models import ApiToken, Role, User
+from app.core.models import utcnow
 from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -84,3 +85,27 @@ def list_users() -> None:
     for user in db.session.scalars(sa.select(User).order_by(User.username)):
         state = "active" if user.is_active_account else "deactivated"
         click.echo(f"{user.username}\t{user.role.value}\t{state}")
+
+
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for, e.g. 'Power BI'.")
+def create_token(username: str, name: str) -> None:
+    """Create a personal API token for USERNAME and print it (it is shown only once)."""
+    user = _get(username)
+    _record, token = ApiToken.issue(user, name)
+    db.session.commit()
+    click.echo(token)
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("username")
+def revoke_tokens(username: str) -> None:
+    """Revoke every API token of USERNAME."""
+    user = _get(username)
+    tokens = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                          ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    db.session.commit()
+    click.echo(f"Revoked {len(tokens)} token(s) of {username}.")

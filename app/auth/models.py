@@ -1,3 +1,5 @@
+import hashlib
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -49,3 +51,30 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+
+class ApiToken(db.Model):
+    """A personal token for the read-only API (Power BI, Qlik). Only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user = relationship("User")
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: "User", name: str = "") -> tuple["ApiToken", str]:
+        token = secrets.token_urlsafe(32)
+        record = cls(user_id=user.id, token_hash=cls.hash(token), name=name)
+        db.session.add(record)
+        return record, token

@@ -1,0 +1,173 @@
+"""Read-only JSON API. Same permission check as the pages; session or personal bearer token."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy.orm import selectinload
+
+from app.api import serializers
+from app.api.openapi import build_openapi
+from app.assignments.models import Assignment, StatusReport, TrafficLight
+from app.assignments.queries import apply_filters, latest_reports
+from app.core.crud import require
+from app.core.models import search_text
+from app.core.routing import MAX_ID, int_arg
+from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
+from app.extensions import db
+from app.groups.models import Group, GroupType, Level
+from app.meetings.models import Meeting
+from app.organisations.models import Organisation
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_PER_PAGE = 200
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"{name} must be a date as YYYY-MM-DD")
+
+
+def _page(stmt, serialize):
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_ID)
+    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
+    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return jsonify({"items": serialize(result.items), "page": result.page, "per_page": result.per_page,
+                    "total": result.total, "pages": result.pages})
+
+
+def _one(model, record_id: int, options, serialize):
+    record = db.session.scalar(sa.select(model).where(model.id == record_id).options(*options))
+    if record is None:
+        abort(404)
+    require("view", record)
+    return jsonify(serialize(record))
+
+
+@bp.before_request
+def check_reader():
+    if request.endpoint != "api.openapi":  # the description itself is public
+        require("view")
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(build_openapi(current_app))
+
+
+@bp.route("/groups")
+def groups():
+    args = request.args
+    stmt = sa.select(Group).options(selectinload(Group.healthcare_region), selectinload(Group.region))
+    if args.get("archived") != "1":
+        stmt = stmt.where(Group.active())
+    if args.get("q"):
+        stmt = stmt.where(Group.search_text.contains(search_text(args["q"]), autoescape=True))
+    if args.get("type") in GroupType._value2member_map_:
+        stmt = stmt.where(Group.type == GroupType(args["type"]))
+    if args.get("level") in Level._value2member_map_:
+        stmt = stmt.where(Group.level == Level(args["level"]))
+    hr = int_arg("healthcare_region")
+    if hr:
+        regions = sa.select(Organisation.id).where(Organisation.healthcare_region_id == hr)
+        stmt = stmt.where(sa.or_(Group.healthcare_region_id == hr, Group.region_id.in_(regions)))
+    return _page(stmt.order_by(Group.name_sort, Group.id), lambda items: [serializers.group(g) for g in items])
+
+
+@bp.route("/groups/<int:record_id>")
+def group(record_id: int):
+    return _one(Group, record_id, (selectinload(Group.healthcare_region), selectinload(Group.region)),
+                serializers.group)
+
+
+def _assignment_options():
+    return (selectinload(Assignment.principal_group), selectinload(Assignment.recipient_group))
+
+
+@bp.route("/assignments")
+def assignments():
+    stmt, _filters = apply_filters(sa.select(Assignment).options(*_assignment_options()), request.args)
+
+    def serialize(items):
+        latest = latest_reports([a.id for a in items])
+        return [serializers.assignment(a, latest.get(a.id)) for a in items]
+
+    return _page(stmt.order_by(Assignment.id), serialize)
+
+
+@bp.route("/assignments/<int:record_id>")
+def assignment(record_id: int):
+    return _one(Assignment, record_id, _assignment_options(),
+                lambda a: serializers.assignment(a, latest_reports([a.id]).get(a.id)))
+
+
+@bp.route("/decisions")
+def decisions():
+    args = request.args
+    stmt = sa.select(Decision).options(selectinload(Decision.group), selectinload(Decision.issuing_organisation),
+                                       selectinload(Decision.links))
+    if args.get("archived") != "1":
+        stmt = stmt.where(Decision.active())
+    if args.get("q"):
+        stmt = stmt.where(Decision.search_text.contains(search_text(args["q"]), autoescape=True))
+    if int_arg("group"):
+        stmt = stmt.where(Decision.group_id == int_arg("group"))
+    if args.get("kind") in DecisionKind._value2member_map_:
+        stmt = stmt.where(Decision.kind == DecisionKind(args["kind"]))
+    if args.get("state") in DecisionState._value2member_map_:
+        stmt = stmt.where(Decision.state == DecisionState(args["state"]))
+    if args.get("execution_status") in ExecutionStatus._value2member_map_:
+        stmt = stmt.where(Decision.execution_status == ExecutionStatus(args["execution_status"]))
+    if _date_arg("decided_from"):
+        stmt = stmt.where(Decision.decided_on >= _date_arg("decided_from"))
+    if _date_arg("decided_to"):
+        stmt = stmt.where(Decision.decided_on <= _date_arg("decided_to"))
+    return _page(stmt.order_by(Decision.id), lambda items: [serializers.decision(d) for d in items])
+
+
+@bp.route("/decisions/<int:record_id>")
+def decision(record_id: int):
+    return _one(Decision, record_id, (selectinload(Decision.group), selectinload(Decision.links)),
+                serializers.decision)
+
+
+@bp.route("/meetings")
+def meetings():
+    stmt = sa.select(Meeting).where(Meeting.active()).options(selectinload(Meeting.group))
+    if int_arg("group"):
+        stmt = stmt.where(Meeting.group_id == int_arg("group"))
+    if _date_arg("from"):
+        stmt = stmt.where(Meeting.starts_on >= _date_arg("from"))
+    if _date_arg("to"):
+        stmt = stmt.where(Meeting.starts_on <= _date_arg("to"))
+    return _page(stmt.order_by(Meeting.starts_on, Meeting.id), lambda items: [serializers.meeting(m) for m in items])
+
+
+@bp.route("/meetings/<int:record_id>")
+def meeting(record_id: int):
+    return _one(Meeting, record_id, (selectinload(Meeting.group),), serializers.meeting)
+
+
+@bp.route("/status-reports")
+def status_reports():
+    stmt = sa.select(StatusReport).where(StatusReport.active())
+    if int_arg("assignment"):
+        stmt = stmt.where(StatusReport.assignment_id == int_arg("assignment"))
+    if request.args.get("traffic_light") in TrafficLight._value2member_map_:
+        stmt = stmt.where(StatusReport.traffic_light == TrafficLight(request.args["traffic_light"]))
+    if _date_arg("from"):
+        stmt = stmt.where(StatusReport.reported_on >= _date_arg("from"))
+    if _date_arg("to"):
+        stmt = stmt.where(StatusReport.reported_on <= _date_arg("to"))
+    return _page(stmt.order_by(StatusReport.reported_on, StatusReport.id),
+                 lambda items: [serializers.status_report(r) for r in items])
+
+
+@bp.route("/status-reports/<int:record_id>")
+def status_report(record_id: int):
+    return _one(StatusReport, record_id, (), serializers.status_report)

@@ -1,0 +1,1 @@
+"""Search across assignments, decisions and meetings."""

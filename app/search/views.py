@@ -1,0 +1,55 @@
+"""One search box for assignments, decisions and meetings: a tab per kind, each with its count."""
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from app.assignments.models import Assignment
+from app.core.models import search_text
+from app.core.pagination import paginate
+from app.core.routing import int_arg
+from app.decisions.models import Decision
+from app.extensions import db
+from app.groups.models import selectable_groups
+from app.meetings.models import Meeting
+
+bp = Blueprint("search", __name__, url_prefix="/search", template_folder="templates")
+
+KINDS = {
+    "assignments": (Assignment, _l("Uppdrag"), (selectinload(Assignment.principal_group),
+                                                 selectinload(Assignment.recipient_group))),
+    "decisions": (Decision, _l("Beslut"), (selectinload(Decision.group),)),
+    "meetings": (Meeting, _l("Möten"), (selectinload(Meeting.group),)),
+}
+ORDER = {"assignments": (Assignment.id.desc(),), "decisions": (Decision.decided_on.desc(), Decision.id.desc()),
+         "meetings": (Meeting.starts_on.desc(), Meeting.id.desc())}
+
+
+def _criteria(model, q: str, group_id: int | None):
+    criteria = [model.active(), model.search_text.contains(search_text(q), autoescape=True)]
+    if group_id:
+        if model is Assignment:
+            criteria.append(sa.or_(Assignment.principal_group_id == group_id,
+                                   Assignment.recipient_group_id == group_id))
+        else:
+            criteria.append(model.group_id == group_id)
+    return criteria
+
+
+@bp.route("/")
+def index():
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "assignments")
+    kind = kind if kind in KINDS else "assignments"
+    group_id = int_arg("group")
+    counts, page = {}, None
+    if q:
+        for name, (model, _label, _options) in KINDS.items():
+            counts[name] = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(
+                *_criteria(model, q, group_id)))
+        model, _label, options = KINDS[kind]
+        page = paginate(sa.select(model).where(*_criteria(model, q, group_id)).options(*options)
+                        .order_by(*ORDER[kind]))
+    return render_template("search/index.html", q=q, kind=kind, kinds=KINDS, counts=counts, page=page,
+                           group_id=group_id, groups=selectable_groups())
