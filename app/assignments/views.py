@@ -162,6 +162,14 @@ def report(record_id: int):
                        _("Statusrapporten har lämnats."), assignment=assignment)
 
 
+@bp.route("/reports/<int:record_id>")
+def show_report(record_id: int):
+    """Reports are shown on their assignment's page."""
+    report_ = load(StatusReport, record_id)
+    require("view", report_)
+    return redirect(url_for(".show", record_id=report_.assignment_id) + "#reports")
+
+
 @bp.route("/<int:record_id>/request-report", methods=["POST"])
 def request_report(record_id: int):
     assignment = load(Assignment, record_id)

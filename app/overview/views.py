@@ -5,11 +5,15 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, render_template, url_for
 
+from app.assignments.models import Assignment, StatusReport
 from app.core.audit import ChangeLog, describe
+from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, Level, NpoHosting
+from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 from app.people.models import ConflictDeclaration, Membership, Person
+from app.priorities.models import PriorityList
 
 bp = Blueprint("overview", __name__, template_folder="templates")
 
@@ -22,6 +26,11 @@ RECORD_PAGES = {
     "conflict_declarations": (ConflictDeclaration, "people.show_declaration"),
     "group_relations": (GroupRelation, "groups.show_relation"),
     "npo_hostings": (NpoHosting, "groups.show_hosting"),
+    "assignments": (Assignment, "assignments.show"),
+    "status_reports": (StatusReport, "assignments.show_report"),
+    "decisions": (Decision, "decisions.show"),
+    "meetings": (Meeting, "meetings.show"),
+    "priority_lists": (PriorityList, "priorities.show"),
 }
 RECENT = 15
 

@@ -1,0 +1,68 @@
+"""Writes for priority lists: items keep their order, and every move is in the change log."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.core import operations as ops
+from app.core.operations import BusinessRuleError
+from app.decisions.models import Decision
+from app.extensions import db
+from app.groups.models import Group
+from app.priorities.models import PriorityItem, PriorityList
+
+
+def _check(values: dict) -> None:
+    if db.session.get(Group, values.get("group_id") or -1) is None:
+        raise BusinessRuleError(_l("Välj en grupp."), "group_id")
+    decision_id = values.get("decision_id")
+    if decision_id and db.session.get(Decision, decision_id) is None:
+        raise BusinessRuleError(_l("Välj ett beslut."), "decision_id")
+
+
+def create_list(values: dict, user) -> PriorityList:
+    _check(values)
+    return ops.create(PriorityList(), user, **values)
+
+
+def update_list(priority_list: PriorityList, values: dict, user, expected_version=None) -> dict:
+    ops.check_version(priority_list, expected_version)
+    _check(values)
+    return ops.update(priority_list, user, values)
+
+
+def live_items(priority_list: PriorityList) -> list[PriorityItem]:
+    return [i for i in priority_list.items if not i.is_archived]
+
+
+def add_item(priority_list: PriorityList, values: dict, user) -> PriorityItem:
+    position = len(live_items(priority_list)) + 1
+    return ops.create(PriorityItem(priority_list_id=priority_list.id), user, position=position, **values)
+
+
+def update_item(item: PriorityItem, values: dict, user, expected_version=None) -> dict:
+    return ops.update(item, user, values, expected_version)
+
+
+def move_item(item: PriorityItem, direction: int, user) -> None:
+    """Swap an item with its neighbour (-1 up, +1 down); both moves are logged."""
+    items = live_items(item.priority_list)
+    index = items.index(item)
+    other_index = index + direction
+    if not 0 <= other_index < len(items):
+        raise BusinessRuleError(_l("Prioriteringen står redan först eller sist."))
+    _renumber(items)
+    other = items[other_index]
+    mine, theirs = item.position, other.position
+    ops.update(item, user, {"position": theirs})
+    ops.update(other, user, {"position": mine})
+
+
+def archive_item(item: PriorityItem, user) -> None:
+    ops.archive(item, user)
+    _renumber(live_items(item.priority_list), user)
+
+
+def _renumber(items: list[PriorityItem], user=None) -> None:
+    """Close gaps left by archived items, so positions read 1, 2, 3 …"""
+    for n, item in enumerate(sorted(items, key=lambda i: i.position), start=1):
+        if item.position != n:
+            ops.update(item, user, {"position": n})
