@@ -53,3 +53,12 @@ def hosting(npo: Group, host: Organisation, **values) -> NpoHosting:
     h = ops.create(NpoHosting(), None, npo_id=npo.id, host_id=host.id, **values)
     db.session.commit()
     return h
+
+
+def assignment(principal: Group, recipient: Group, title="Uppdrag", status=None, **values):
+    from app.assignments.models import Assignment, AssignmentStatus
+
+    a = ops.create(Assignment(), None, title=title, principal_group_id=principal.id,
+                   recipient_group_id=recipient.id, status=status or AssignmentStatus.IN_PROGRESS, **values)
+    db.session.commit()
+    return a

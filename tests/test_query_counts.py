@@ -1,11 +1,17 @@
 """Lists and pages cost the same number of SQL queries with few records as with many."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
+from app.assignments.models import StatusReport, TrafficLight
 from app.auth.models import Role
+from app.core import operations as ops
+from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import GroupType, Level, RelationKind
+from app.meetings.models import Meeting
 from app.people.models import MemberRole
 from tests import factories as f
 
@@ -38,11 +44,19 @@ def populate(n: int, hr, region, hub):
         f.relation(hub, g, RelationKind.STEERING_GROUP_OF)
         npo = f.group(f"NPO {n}-{i}", GroupType.NPO)
         f.hosting(npo, hr)
+        a = f.assignment(hub, g, f"Uppdrag {n}-{i}")
+        ops.create(StatusReport(), None, assignment_id=a.id, reported_on=date(2025, 1, 1),
+                   traffic_light=TrafficLight.AT_RISK)
+        ops.create(Decision(), None, group_id=hub.id, title=f"Beslut {n}-{i}", decided_on=date(2025, 1, 1))
+        ops.create(Meeting(), None, group_id=hub.id, starts_on=date(2030, 1, 1))
+        db.session.commit()
 
 
 URLS = ["/", "/groups/", "/groups/?healthcare_region={hr}", "/people/", "/organisations/", "/groups/{hub}",
         "/groups/hosting", "/groups/chart?healthcare_region={hr}", "/people/conflicts/missing",
-        "/people/{person}"]
+        "/people/{person}", "/assignments/", "/decisions/", "/meetings/", "/followup/", "/followup/groups/{hub}",
+        "/search/?q=uppdrag", "/priorities/", "/api/v1/groups", "/api/v1/assignments", "/api/v1/decisions",
+        "/api/v1/meetings", "/api/v1/status-reports"]
 
 
 @pytest.mark.parametrize("url", URLS)

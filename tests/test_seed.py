@@ -1,8 +1,10 @@
 """`flask seed` loads the structure the source documents state; running it twice changes nothing."""
 
+from datetime import date
+
 import sqlalchemy as sa
 
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.core.audit import ChangeLog
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
@@ -118,3 +120,50 @@ def test_reseed_after_rename_adds_nothing(runner):
     result = runner.invoke(args=["seed", "--demo"])
     assert "Nothing to add" in result.output
     assert count(Group) == before
+
+
+def test_seed_loads_the_governance_facts(runner):
+    from app.assignments.models import Assignment, AssignmentStatus
+    from app.decisions.models import Decision
+    from app.meetings.models import Meeting
+
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    rag = db.session.scalars(sa.select(Assignment).where(
+        Assignment.seed_key == "assignment:sosr-rag-malbild-data-och-analys")).one()
+    assert len([q for q in rag.questions.splitlines() if q.strip()]) == 6
+    assert rag.recipient_group.type == GroupType.RAG and rag.deliverables
+    ssr = db.session.scalars(sa.select(Assignment).where(
+        Assignment.seed_key == "assignment:ssr-genomlysning-tillganglighet-sus")).one()
+    phases = [p for p in ssr.phases]
+    assert len(phases) == 4 and phases[2].is_checkpoint and phases[3].is_optional
+    roles = db.session.scalars(sa.select(Assignment).where(
+        Assignment.seed_key == "assignment:sosr-fortydliga-roller-och-mandat")).one()
+    assert roles.status == AssignmentStatus.DRAFT and roles.given_by_decision.state.value == "proposed"
+
+    decided = {d.decided_on.isoformat() for d in db.session.scalars(sa.select(Decision)) if d.decided_on}
+    assert {"2022-06-16", "2022-08-23", "2023-11-28"} <= decided
+    numbered = db.session.scalars(sa.select(Decision).where(Decision.registry_number == "RS 2021-06735")).one()
+    assert numbered.issuing_organisation.name == "Västra Götalandsregionen"
+    nov28 = db.session.scalars(sa.select(Decision).where(Decision.decided_on == date(2023, 11, 28))).one()
+    assert "1." in nov28.text and "2." in nov28.text
+    assert any(m.starts_on == date(2023, 12, 15) for m in db.session.scalars(sa.select(Meeting)))
+
+    board = group_named("Samverkansnämnden i Sjukvårdsregion Mellansverige")
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.group_id == board.id)
+                                  .order_by(Meeting.starts_on)).all()
+    assert [(m.starts_on, m.ends_on) for m in meetings] == [
+        (date(2023, 2, 16), date(2023, 2, 17)), (date(2023, 6, 1), date(2023, 6, 2)),
+        (date(2023, 9, 29), None), (date(2023, 12, 7), date(2023, 12, 8))]
+    assert meetings[2].is_digital and "Västerås" in meetings[0].place
+
+
+def test_demo_dashboards_show_something_true(runner, login_as):
+    from app.assignments.models import Assignment
+
+    runner.invoke(args=["seed", "--demo"])
+    overdue = [a for a in db.session.scalars(sa.select(Assignment)) if a.is_overdue(date.today())]
+    missing = [a for a in db.session.scalars(sa.select(Assignment)) if a.report_missing(date.today())]
+    assert overdue and missing
+    page = login_as(Role.SECRETARIAT).get("/followup/").get_data(as_text=True)
+    for a in overdue + missing:
+        assert a.title in page

@@ -1,0 +1,125 @@
+"""The read-only JSON API: authentication, permissions, filters, paging, and its OpenAPI document."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from openapi_spec_validator import validate
+
+from app.assignments.models import AssignmentStatus, StatusReport, TrafficLight
+from app.auth.models import ApiToken, Role
+from app.core import operations as ops
+from app.extensions import db
+from app.groups.models import GroupType, Level
+from tests import factories as f
+from tests.conftest import make_user
+
+ENDPOINTS = ["/api/v1/groups", "/api/v1/assignments", "/api/v1/decisions", "/api/v1/meetings",
+             "/api/v1/status-reports"]
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def token(app):
+    user = make_user("powerbi", Role.READER)
+    _record, value = ApiToken.issue(user, "Power BI")
+    db.session.commit()
+    return value
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_needs_authentication(client, app, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert response.json == {"error": "authentication required"}
+    assert client.get(url, headers=bearer("not-a-token")).status_code == 401
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_token_and_session_both_work(client, login_as, token, url):
+    assert client.get(url, headers=bearer(token)).status_code == 200
+    assert login_as(Role.COMPETENCE_CENTRE).get(url).status_code == 200
+
+
+def test_revoked_token_and_deactivated_user_are_refused(client, runner, token):
+    assert runner.invoke(args=["users", "deactivate", "powerbi"]).exit_code == 0
+    assert client.get("/api/v1/groups", headers=bearer(token)).status_code == 401
+    runner.invoke(args=["users", "activate", "powerbi"])
+    assert client.get("/api/v1/groups", headers=bearer(token)).status_code == 200
+    result = runner.invoke(args=["users", "revoke-tokens", "powerbi"])
+    assert "Revoked 1" in result.output
+    assert client.get("/api/v1/groups", headers=bearer(token)).status_code == 401
+
+
+def test_cli_token_works_and_only_its_hash_is_stored(client, runner, app):
+    make_user("qlik", Role.READER)
+    token = runner.invoke(args=["users", "token", "qlik", "--name", "Qlik"]).output.strip()
+    assert len(token) > 30
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken).where(
+        ApiToken.token_hash == token)) == 0
+    assert client.get("/api/v1/groups", headers=bearer(token)).status_code == 200
+
+
+def test_api_is_read_only(client, token):
+    assert client.post("/api/v1/groups", headers=bearer(token), json={"name": "x"}).status_code == 405
+
+
+def test_assignments_carry_latest_light_and_follow_dashboard_filters(client, token, app):
+    hr = f.healthcare_region()
+    nsg, nag = f.group("NSG Styr"), f.group("NAG Gör", GroupType.NAG)
+    rsg = f.group("RSG Region", GroupType.RSG, Level.HEALTHCARE_REGIONAL, healthcare_region_id=hr.id)
+    from tests.factories import assignment
+
+    late = assignment(nsg, nag, "Sent uppdrag", due_on=date.today() - timedelta(days=3))
+    ok = assignment(nsg, rsg, "Bra uppdrag", due_on=date.today() + timedelta(days=30))
+    for report_on, light in ((date.today() - timedelta(days=20), TrafficLight.ON_TRACK),
+                             (date.today() - timedelta(days=2), TrafficLight.OFF_TRACK)):
+        ops.create(StatusReport(), None, assignment_id=late.id, reported_on=report_on, traffic_light=light)
+    db.session.commit()
+
+    data = client.get("/api/v1/assignments", headers=bearer(token)).json
+    assert data["total"] == 2 and data["page"] == 1
+    by_title = {item["title"]: item for item in data["items"]}
+    assert by_title["Sent uppdrag"]["latest_traffic_light"] == "off_track"
+    assert by_title["Bra uppdrag"]["latest_traffic_light"] is None
+    assert by_title["Sent uppdrag"]["principal_group"] == {"id": nsg.id, "name": "NSG Styr"}
+
+    def titles(query):
+        return {i["title"] for i in client.get("/api/v1/assignments?" + query, headers=bearer(token)).json["items"]}
+
+    assert titles("overdue=1") == {"Sent uppdrag"}
+    assert titles(f"healthcare_region={hr.id}") == {"Bra uppdrag"}
+    assert titles("light=off_track") == {"Sent uppdrag"}
+    assert titles("light=none") == {"Bra uppdrag"}
+    assert titles("level=national") == {"Sent uppdrag"}
+    one = client.get(f"/api/v1/assignments/{ok.id}", headers=bearer(token)).json
+    assert one["status"] == AssignmentStatus.IN_PROGRESS.value and one["due_on"] == ok.due_on.isoformat()
+
+
+def test_paging_and_bad_parameters(client, token, app):
+    for i in range(7):
+        f.group(f"NAG {i}", GroupType.NAG)
+    page = client.get("/api/v1/groups?per_page=3&page=2", headers=bearer(token)).json
+    assert (page["total"], page["pages"], page["page"], len(page["items"])) == (7, 3, 2, 3)
+    assert client.get("/api/v1/groups?per_page=100000", headers=bearer(token)).json["per_page"] == 200
+    assert client.get("/api/v1/meetings?from=31/12", headers=bearer(token)).status_code == 400
+    assert client.get("/api/v1/groups/99999", headers=bearer(token)).status_code == 404
+
+
+def test_openapi_document_is_valid_and_describes_every_endpoint(client, app):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.json
+    validate(spec)
+    for url in ENDPOINTS:
+        path = url.removeprefix("/api/v1")
+        assert path in spec["paths"] and path + "/{id}" in spec["paths"]
+    names = {p["name"] for p in spec["paths"]["/assignments"]["get"]["parameters"]}
+    assert {"overdue", "missing_report", "healthcare_region", "level", "group_type", "page"} <= names
+    # Every route the API serves is described.
+    served = {r.rule.removeprefix("/api/v1").replace("<int:record_id>", "{id}")
+              for r in app.url_map.iter_rules() if r.endpoint.startswith("api.") and r.endpoint != "api.openapi"}
+    assert served == set(spec["paths"])
