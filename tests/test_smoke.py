@@ -11,8 +11,12 @@ def seeded(app):
     run_seed(demo=True)
 
 
-PAGES = ["/groups/", "/groups/chart", "/groups/hosting", "/people/", "/people/conflicts/missing",
-         "/organisations/", "/groups/new", "/people/new", "/organisations/new", "/groups/hosting/new"]
+PAGES = ["/", "/groups/", "/groups/chart", "/groups/hosting", "/people/", "/people/conflicts/missing",
+         "/organisations/", "/groups/new", "/people/new", "/organisations/new", "/groups/hosting/new",
+         "/assignments/", "/assignments/new", "/assignments/rounds/", "/assignments/rounds/new", "/decisions/",
+         "/decisions/new", "/meetings/", "/meetings/?when=past", "/meetings/new", "/priorities/", "/priorities/new",
+         "/followup/", "/followup/mine", "/search/?q=data", "/search/?q=data&kind=decisions",
+         "/search/?q=2023&kind=meetings"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -46,6 +50,23 @@ def test_every_record_page_renders(seeded, login_as):
         urls.append(f"/groups/relations/{r.id}/edit")
     for h in db.session.scalars(sa.select(NpoHosting)):
         urls.append(f"/groups/hosting/{h.id}/edit")
+    from app.assignments.models import Assignment
+    from app.decisions.models import Decision
+    from app.meetings.models import Meeting
+
+    for a in db.session.scalars(sa.select(Assignment)):
+        urls += [f"/assignments/{a.id}", f"/assignments/{a.id}/edit", f"/assignments/{a.id}/phases/new"]
+        if a.status.value in ("commissioned", "in_progress", "paused", "delivered"):
+            urls.append(f"/assignments/{a.id}/reports/new")
+        urls += [f"/assignments/phases/{p.id}/edit" for p in a.phases]
+    for d in db.session.scalars(sa.select(Decision)):
+        urls += [f"/decisions/{d.id}", f"/decisions/{d.id}/edit"]
+    for m in db.session.scalars(sa.select(Meeting)):
+        urls += [f"/meetings/{m.id}", f"/meetings/{m.id}/edit", f"/meetings/{m.id}/agenda/new",
+                 f"/meetings/{m.id}/minutes"]
+        urls += [f"/meetings/agenda/{i.id}/edit" for i in m.agenda]
+    for g in db.session.scalars(sa.select(Group)).all()[:15]:
+        urls.append(f"/followup/groups/{g.id}")
     hrs = db.session.scalars(sa.select(Organisation.id).where(Organisation.kind == "healthcare_region"))
     urls += [f"/groups/chart?healthcare_region={i}" for i in hrs]
     for url in urls:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -144,6 +145,11 @@ def _display(value, col_type):
     if enum_cls is not None:
         try:
             return enum_cls(value).label
+        except ValueError:
+            return value
+    if isinstance(col_type, sa.Date) and isinstance(value, str):
+        try:
+            return format_date(date.fromisoformat(value))
         except ValueError:
             return value
     if value is True:
