@@ -56,6 +56,7 @@ class AssignmentForm(RecordForm):
     given_by_decision_id = ReferenceSelectField(_l("Givet genom beslut"), blank=_l("– inget –"))
     closed_by_decision_id = ReferenceSelectField(_l("Godkänt/avslutat genom beslut"), blank=_l("– inget –"))
     programme_area_ids = ReferenceMultiField(_l("Programområden"))
+    priority_item_ids = ReferenceMultiField(_l("Prioriteringar som uppdraget svarar mot"))
     source = StringField(_l("Källa"), validators=[optional(), max_length(200)])
 
     def record_values(self) -> dict:

@@ -68,7 +68,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __permission_area__ = "governance"
     # The principal's chair or secretary commissions and changes the assignment; the
     # recipient's chair or secretary (or their delegates) reports on it.
-    __group_actions__ = frozenset({"edit", "transition", "request_report", "report", "delegate"})
+    __group_actions__ = frozenset({"create", "edit", "transition", "request_report", "report", "delegate"})
     __search_fields__ = ("title", "description", "mandate")
     __field_labels__ = {
         "title": _l("Titel"),
@@ -121,6 +121,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
                                order_by="AssignmentTransition.id")
     programme_areas = relationship("Group", secondary=assignment_programme_areas, order_by="Group.name_sort")
     reporters = relationship("Person", secondary=assignment_reporters, order_by="Person.name_sort")
+    priorities = relationship("PriorityItem", secondary="assignment_priorities", order_by="PriorityItem.id")
 
     @property
     def governing_group_id(self) -> int:
@@ -143,7 +144,8 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         return self.due_on is not None and self.due_on < on and self.status in OPEN_STATUSES
 
     def report_missing(self, on: date) -> bool:
-        return self.next_report_due_on is not None and self.next_report_due_on < on
+        return (self.next_report_due_on is not None and self.next_report_due_on < on
+                and self.status in (*OPEN_STATUSES, S.DELIVERED))
 
     def __str__(self) -> str:
         return self.title or ""

@@ -18,9 +18,11 @@ from app.assignments.models import (
 from app.core import operations as ops
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
+from app.core.permissions import check_group_choice
 from app.extensions import db
 from app.groups.models import Group
 from app.people.models import Person
+from app.priorities.models import PriorityItem
 
 # Assignments that take status reports: the recipient is working on them.
 REPORTABLE = (*OPEN_STATUSES, AssignmentStatus.DELIVERED)
@@ -51,37 +53,60 @@ def _check(values: dict, assignment_id: int | None = None) -> None:
             raise BusinessRuleError(_l("Välj ett uppdrag."), "parent_id")
 
 
-def _split(values: dict) -> tuple[dict, list[int] | None]:
+def _split(values: dict) -> tuple[dict, dict]:
+    """Separate the many-to-many choices from the assignment's own fields."""
     values = dict(values)
-    areas = values.pop("programme_area_ids", None)
-    return values, areas
+    links = {"programme_areas": values.pop("programme_area_ids", None),
+             "priorities": values.pop("priority_item_ids", None)}
+    return values, links
 
 
-def _set_programme_areas(assignment: Assignment, area_ids: list[int] | None) -> None:
-    if area_ids is None:
-        return
-    assignment.programme_areas = list(db.session.scalars(sa.select(Group).where(Group.id.in_(area_ids))))
+def _set_links(assignment: Assignment, links: dict) -> None:
+    if links.get("programme_areas") is not None:
+        assignment.programme_areas = list(db.session.scalars(
+            sa.select(Group).where(Group.id.in_(links["programme_areas"]))))
+    if links.get("priorities") is not None:
+        assignment.priorities = list(db.session.scalars(
+            sa.select(PriorityItem).where(PriorityItem.id.in_(links["priorities"]))))
 
 
 def create_assignment(values: dict, user) -> Assignment:
-    values, areas = _split(values)
+    values, links = _split(values)
     values.setdefault("status", AssignmentStatus.DRAFT)
+    check_group_choice(user, Assignment, values.get("principal_group_id"), "principal_group_id")
     _check(values)
     assignment = ops.create(Assignment(), user, **values)
-    _set_programme_areas(assignment, areas)
+    _set_links(assignment, links)
+    _link_giving_decision(assignment, user)
     db.session.add(AssignmentTransition(assignment_id=assignment.id, from_status=None,
                                         to_status=assignment.status, user_id=getattr(user, "id", None)))
     return assignment
 
 
 def update_assignment(assignment: Assignment, values: dict, user, expected_version=None) -> dict:
-    values, areas = _split(values)
+    values, links = _split(values)
     values.pop("status", None)  # the lifecycle moves only through transition()
     ops.check_version(assignment, expected_version)
+    check_group_choice(user, Assignment, values.get("principal_group_id"), "principal_group_id")
     _check(values, assignment.id)
     changes = ops.update(assignment, user, values)
-    _set_programme_areas(assignment, areas)
+    _set_links(assignment, links)
+    _link_giving_decision(assignment, user)
     return changes
+
+
+def _link_giving_decision(assignment: Assignment, user) -> None:
+    """The decision that gave an assignment lists it too (a DecisionLink "gives")."""
+    from app.decisions.models import DecisionLink, LinkEffect
+
+    if not assignment.given_by_decision_id:
+        return
+    exists = db.session.scalar(sa.select(DecisionLink.id).where(
+        DecisionLink.decision_id == assignment.given_by_decision_id, DecisionLink.assignment_id == assignment.id,
+        DecisionLink.effect == LinkEffect.GIVES, DecisionLink.active()))
+    if not exists:
+        ops.create(DecisionLink(), user, decision_id=assignment.given_by_decision_id, assignment_id=assignment.id,
+                   effect=LinkEffect.GIVES)
 
 
 def transition(assignment: Assignment, to_status: AssignmentStatus, user, note: str = "",
@@ -91,7 +116,11 @@ def transition(assignment: Assignment, to_status: AssignmentStatus, user, note: 
         raise BusinessRuleError(_l("Uppdraget kan inte gå från %(from)s till %(to)s.",
                                    **{"from": assignment.status.label, "to": to_status.label}), "to_status")
     from_status = assignment.status
-    ops.update(assignment, user, {"status": to_status})
+    changes = {"status": to_status}
+    if to_status not in REPORTABLE:
+        # Nobody reports on a closed or cancelled assignment: its open requests lapse.
+        changes["next_report_due_on"] = None
+    ops.update(assignment, user, changes)
     db.session.add(AssignmentTransition(assignment_id=assignment.id, from_status=from_status,
                                         to_status=to_status, note=note, user_id=getattr(user, "id", None)))
 

@@ -94,7 +94,8 @@ def overdue_criterion(today: date):
 
 def missing_report_criterion(today: date):
     """A requested status report whose date has passed without a report."""
-    return sa.and_(Assignment.next_report_due_on.is_not(None), Assignment.next_report_due_on < today)
+    return sa.and_(Assignment.next_report_due_on.is_not(None), Assignment.next_report_due_on < today,
+                   Assignment.status.in_((*OPEN_STATUSES, AssignmentStatus.DELIVERED)))
 
 
 def filter_context() -> dict:

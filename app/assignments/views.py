@@ -28,13 +28,24 @@ from app.assignments.models import (
     StatusReport,
 )
 from app.assignments.queries import apply_filters, filter_context, latest_reports
-from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save, toggle_archive
+from app.core.crud import (
+    create_page,
+    edit_page,
+    flash_form_errors,
+    groups_for,
+    history,
+    load,
+    require,
+    save,
+    toggle_archive,
+)
 from app.core.pagination import paginate
 from app.core.permissions import can
 from app.decisions.models import Decision, DecisionLink
 from app.extensions import db
 from app.groups.models import Group, GroupType, selectable_groups
 from app.people.models import Person
+from app.priorities.models import PriorityItem, PriorityList
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments", template_folder="templates")
 
@@ -46,7 +57,7 @@ def _decisions():
 
 def _prepare(form: AssignmentForm, assignment: Assignment | None = None) -> AssignmentForm:
     groups = selectable_groups()
-    form.principal_group_id.set_choices(groups)
+    form.principal_group_id.set_choices(groups_for(Assignment, groups))
     form.recipient_group_id.set_choices(groups)
     form.programme_area_ids.set_choices(selectable_groups(GroupType.NPO, GroupType.RPO, GroupType.LPO))
     others = db.session.scalars(sa.select(Assignment).where(
@@ -55,8 +66,12 @@ def _prepare(form: AssignmentForm, assignment: Assignment | None = None) -> Assi
     decisions = _decisions()
     form.given_by_decision_id.set_choices(decisions)
     form.closed_by_decision_id.set_choices(decisions)
+    form.priority_item_ids.set_choices(db.session.scalars(sa.select(PriorityItem).join(PriorityItem.priority_list)
+                                                          .where(PriorityItem.active(), PriorityList.active())
+                                                          .order_by(PriorityList.id, PriorityItem.position)).all())
     if assignment is not None and request.method == "GET":
         form.programme_area_ids.data = [g.id for g in assignment.programme_areas]
+        form.priority_item_ids.data = [p.id for p in assignment.priorities]
     return form
 
 
@@ -76,7 +91,8 @@ def show(record_id: int):
         selectinload(Assignment.phases), selectinload(Assignment.children),
         selectinload(Assignment.reports).selectinload(StatusReport.filed_by),
         selectinload(Assignment.transitions), selectinload(Assignment.programme_areas),
-        selectinload(Assignment.reporters)))
+        selectinload(Assignment.reporters),
+        selectinload(Assignment.priorities).selectinload(PriorityItem.priority_list)))
     if assignment is None:
         abort(404)
     require("view", assignment)
@@ -143,7 +159,7 @@ def transition(record_id: int):
     form = TransitionForm()
     if form.validate_on_submit():
         saved, conflict = save(form, lambda: operations.transition(
-            assignment, form.to_status.data, current_user, form.note.data.strip(), form.expected_version()),
+            assignment, form.to_status.data, current_user, (form.note.data or "").strip(), form.expected_version()),
             _("Status har ändrats."))
         if saved:
             return redirect(url_for(".show", record_id=assignment.id))

@@ -127,3 +127,11 @@ def flash_form_errors(form) -> None:
             flash(f"{label}: {error}" if label else str(error), "error")
     for error in form.form_errors:
         flash(str(error), "error")
+
+
+def groups_for(model, groups):
+    """Of `groups`, those the current user may register `model` records for (a chair: their own)."""
+    from app.core.permissions import group_scope
+
+    scope = group_scope(current_user, model)
+    return groups if scope is None else [g for g in groups if g.id in scope]

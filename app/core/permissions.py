@@ -16,7 +16,10 @@ Rights come from two places:
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from app.auth.models import Role
+from app.core.operations import BusinessRuleError
 
 READ_ACTIONS = {"view"}
 # Areas (a model's `__permission_area__`) each role maintains, beyond reading.
@@ -47,6 +50,22 @@ def governed_group_ids(user, on: date | None = None) -> frozenset[int]:
     return ids
 
 
+def group_scope(user, model) -> frozenset[int] | None:
+    """The groups `user` may register `model` records for: None means any group (by role, or the
+    system itself – seed and CLI – when there is no user)."""
+    if user is None or user.role == Role.ADMIN or getattr(model, "__permission_area__", None) in ROLE_AREAS.get(user.role, set()):
+        return None
+    return governed_group_ids(user)
+
+
+def check_group_choice(user, model, group_id: int | None, field: str) -> None:
+    """Refuse a record placed in (or moved to) a group the user has no rights in; a chair may
+    not hand a decision, meeting or assignment over to another group."""
+    scope = group_scope(user, model)
+    if scope is not None and group_id not in scope:
+        raise BusinessRuleError(_l("Du kan bara välja grupper där du är ordförande eller sekreterare."), field)
+
+
 def can(user, action: str, record=None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -60,7 +79,11 @@ def can(user, action: str, record=None) -> bool:
     area = getattr(model, "__permission_area__", None)
     if area in ROLE_AREAS.get(user.role, set()):
         return True
-    if isinstance(record, type) or action not in getattr(model, "__group_actions__", ()):
+    group_actions = getattr(model, "__group_actions__", ())
+    if isinstance(record, type):
+        # A chair may create records of this kind for their own groups (checked again on save).
+        return action == "create" and "create" in group_actions and bool(governed_group_ids(user))
+    if action not in group_actions:
         return False
     if getattr(record, "is_archived", False) and action != "archive":
         return False

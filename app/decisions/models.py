@@ -49,7 +49,7 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.UniqueConstraint("issuing_organisation_id", "registry_number", name="uq_decisions_registry"),
     )
     __permission_area__ = "governance"
-    __group_actions__ = frozenset({"edit", "dispatch"})
+    __group_actions__ = frozenset({"create", "edit", "dispatch"})
     __search_fields__ = ("title", "text", "registry_number")
     __field_labels__ = {
         "title": _l("Rubrik"),

@@ -11,6 +11,7 @@ from app.assignments.models import Assignment
 from app.core import operations as ops
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
+from app.core.permissions import check_group_choice
 from app.decisions.models import Decision, DecisionDispatch, DecisionLink, DecisionState, DispatchStatus, LinkEffect
 from app.extensions import db
 from app.groups.models import Group
@@ -44,12 +45,14 @@ def _check(values: dict, decision_id: int | None = None) -> None:
 
 
 def create_decision(values: dict, user) -> Decision:
+    check_group_choice(user, Decision, values.get("group_id"), "group_id")
     _check(values)
     return ops.create(Decision(), user, **values)
 
 
 def update_decision(decision: Decision, values: dict, user, expected_version=None) -> dict:
     ops.check_version(decision, expected_version)
+    check_group_choice(user, Decision, values.get("group_id"), "group_id")
     _check(values, decision.id)
     return ops.update(decision, user, values)
 

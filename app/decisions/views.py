@@ -9,7 +9,18 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
-from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save, toggle_archive
+from app.assignments.queries import steered_group_ids
+from app.core.crud import (
+    create_page,
+    edit_page,
+    flash_form_errors,
+    groups_for,
+    history,
+    load,
+    require,
+    save,
+    toggle_archive,
+)
 from app.core.forms import ConfirmForm
 from app.core.models import search_text
 from app.core.pagination import paginate
@@ -30,6 +41,7 @@ from app.extensions import db
 from app.groups.models import selectable_groups
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
+from app.priorities.models import PriorityList
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions", template_folder="templates")
 
@@ -40,7 +52,7 @@ def awaiting_execution_criterion():
 
 
 def _prepare(form: DecisionForm) -> DecisionForm:
-    form.group_id.set_choices(selectable_groups())
+    form.group_id.set_choices(groups_for(Decision, selectable_groups()))
     form.meeting_id.set_choices(db.session.scalars(sa.select(Meeting).where(Meeting.active())
                                                    .order_by(Meeting.starts_on.desc())).all())
     form.issuing_organisation_id.set_choices(db.session.scalars(
@@ -59,6 +71,8 @@ def index():
         stmt = stmt.where(Decision.search_text.contains(search_text(q), autoescape=True))
     if int_arg("group"):
         stmt = stmt.where(Decision.group_id == int_arg("group"))
+    if int_arg("steered_by"):
+        stmt = stmt.where(Decision.group_id.in_(steered_group_ids(int_arg("steered_by"))))
     if args.get("kind") in DecisionKind._value2member_map_:
         stmt = stmt.where(Decision.kind == DecisionKind(args["kind"]))
     if args.get("state") in DecisionState._value2member_map_:
@@ -85,7 +99,10 @@ def show(record_id: int):
     if can(current_user, "edit", decision):
         link_form.assignment_id.set_choices(db.session.scalars(
             sa.select(Assignment).where(Assignment.active()).order_by(Assignment.title)).all())
-    return render_template("decisions/show.html", d=decision, links=[lk for lk in decision.links if not lk.is_archived],
+    priority_lists = db.session.scalars(sa.select(PriorityList).where(
+        PriorityList.decision_id == decision.id, PriorityList.active())).all()
+    return render_template("decisions/show.html", d=decision, priority_lists=priority_lists,
+                           links=[lk for lk in decision.links if not lk.is_archived],
                            link_form=link_form, dispatch_form=DispatchForm(formdata=None),
                            mail_configured=operations.mail_configured(), today=date.today(),
                            history=history(decision))

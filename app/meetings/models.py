@@ -19,7 +19,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
     __permission_area__ = "governance"
-    __group_actions__ = frozenset({"edit"})
+    __group_actions__ = frozenset({"create", "edit"})
     __search_fields__ = ("title", "place", "minutes")
     __field_labels__ = {
         "group_id": _l("Grupp"),

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
+from app.core.permissions import check_group_choice
 from app.extensions import db
 from app.groups.models import Group
 from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting, MinutesRevision
@@ -18,12 +19,14 @@ def _check(values: dict) -> None:
 
 
 def create_meeting(values: dict, user) -> Meeting:
+    check_group_choice(user, Meeting, values.get("group_id"), "group_id")
     _check(values)
     return ops.create(Meeting(), user, **dict(values, start_time=(values.get("start_time") or "").strip()))
 
 
 def update_meeting(meeting: Meeting, values: dict, user, expected_version=None) -> dict:
     ops.check_version(meeting, expected_version)
+    check_group_choice(user, Meeting, values.get("group_id"), "group_id")
     _check(values)
     return ops.update(meeting, user, dict(values, start_time=(values.get("start_time") or "").strip()))
 

@@ -9,7 +9,17 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment, StatusReport
-from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save, toggle_archive
+from app.core.crud import (
+    create_page,
+    edit_page,
+    flash_form_errors,
+    groups_for,
+    history,
+    load,
+    require,
+    save,
+    toggle_archive,
+)
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions.models import Decision
@@ -86,7 +96,7 @@ def show(record_id: int):
 def create():
     require("create", Meeting)
     form = MeetingForm()
-    form.group_id.set_choices(selectable_groups())
+    form.group_id.set_choices(groups_for(Meeting, selectable_groups()))
     if request.method == "GET" and int_arg("group"):
         form.group_id.data = int_arg("group")
     return create_page(form, operations.create_meeting, "meetings/form.html",
@@ -98,7 +108,7 @@ def edit(record_id: int):
     meeting = load(Meeting, record_id)
     require("edit", meeting)
     form = MeetingForm(obj=meeting)
-    form.group_id.set_choices(selectable_groups())
+    form.group_id.set_choices(groups_for(Meeting, selectable_groups()))
     return edit_page(meeting, form, operations.update_meeting, "meetings/form.html",
                      url_for(".show", record_id=meeting.id), meeting=meeting)
 

@@ -20,7 +20,7 @@ class PriorityList(AuditedMixin, db.Model):
     __table_args__ = (sa.CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
                                          name="period_in_order"),)
     __permission_area__ = "governance"
-    __group_actions__ = frozenset({"edit"})
+    __group_actions__ = frozenset({"create", "edit"})
     __field_labels__ = {
         "group_id": _l("Grupp"),
         "title": _l("Rubrik"),
@@ -69,6 +69,8 @@ class PriorityItem(AuditedMixin, db.Model):
     input_from: Mapped[str] = mapped_column(sa.String(300), default="")
 
     priority_list = relationship("PriorityList", back_populates="items")
+    assignments = relationship("Assignment", secondary=assignment_priorities, viewonly=True,
+                               order_by="Assignment.title")
     input_from_group = relationship("Group")
 
     @property

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
+from app.core.permissions import check_group_choice
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group
@@ -19,12 +20,14 @@ def _check(values: dict) -> None:
 
 
 def create_list(values: dict, user) -> PriorityList:
+    check_group_choice(user, PriorityList, values.get("group_id"), "group_id")
     _check(values)
     return ops.create(PriorityList(), user, **values)
 
 
 def update_list(priority_list: PriorityList, values: dict, user, expected_version=None) -> dict:
     ops.check_version(priority_list, expected_version)
+    check_group_choice(user, PriorityList, values.get("group_id"), "group_id")
     _check(values)
     return ops.update(priority_list, user, values)
 

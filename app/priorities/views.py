@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import create_page, edit_page, flash_form_errors, history, load, require, save
+from app.core.crud import create_page, edit_page, flash_form_errors, groups_for, history, load, require, save
 from app.core.forms import ConfirmForm
 from app.core.pagination import paginate
 from app.core.routing import int_arg
@@ -21,7 +21,7 @@ bp = Blueprint("priorities", __name__, url_prefix="/priorities", template_folder
 
 
 def _list_form(form: PriorityListForm) -> PriorityListForm:
-    form.group_id.set_choices(selectable_groups())
+    form.group_id.set_choices(groups_for(PriorityList, selectable_groups()))
     form.decision_id.set_choices(db.session.scalars(sa.select(Decision).where(Decision.active())
                                                     .order_by(Decision.id.desc())).all())
     return form
@@ -44,7 +44,8 @@ def index():
 @bp.route("/<int:record_id>")
 def show(record_id: int):
     priority_list = db.session.scalar(sa.select(PriorityList).where(PriorityList.id == record_id).options(
-        selectinload(PriorityList.items).selectinload(PriorityItem.input_from_group)))
+        selectinload(PriorityList.items).selectinload(PriorityItem.input_from_group),
+        selectinload(PriorityList.items).selectinload(PriorityItem.assignments)))
     if priority_list is None:
         abort(404)
     require("view", priority_list)
