@@ -53,7 +53,9 @@ def governed_group_ids(user, on: date | None = None) -> frozenset[int]:
 def group_scope(user, model) -> frozenset[int] | None:
     """The groups `user` may register `model` records for: None means any group (by role, or the
     system itself – seed and CLI – when there is no user)."""
-    if user is None or user.role == Role.ADMIN or getattr(model, "__permission_area__", None) in ROLE_AREAS.get(user.role, set()):
+    if user is None or user.role == Role.ADMIN:
+        return None
+    if getattr(model, "__permission_area__", None) in ROLE_AREAS.get(user.role, set()):
         return None
     return governed_group_ids(user)
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -68,7 +68,11 @@ def secretariat():
     overdue = base.where(overdue_criterion(today)).order_by(Assignment.due_on)
     missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
-    args = {k: v for k, v in request.args.items() if v}
+    args = {k: v for k, v in request.args.items() if v and k != "page"}
+    # Each figure links to its list with the same filters; the user's own status choice wins.
+    list_urls = {"open": url_for("assignments.index", **{"status": "open", **args}),
+                 "overdue": url_for("assignments.index", **{**args, "overdue": "1"}),
+                 "missing": url_for("assignments.index", **{**args, "missing_report": "1"})}
     decisions = sa.select(Decision).where(_awaiting_execution(), Decision.execute_by < today)
     return render_template(
         "followup/secretariat.html", filters=filters, today=today,
@@ -78,7 +82,8 @@ def secretariat():
                                           .order_by(Decision.execute_by).limit(LIST_LIMIT)).all(),
         late_decisions_count=_count(decisions),
         open_count=_count(base.where(Assignment.status.in_(OPEN_STATUSES))),
-        latest=latest_reports([a.id for a in overdue_rows + missing_rows]), args=args, **filter_context())
+        latest=latest_reports([a.id for a in overdue_rows + missing_rows]), list_urls=list_urls,
+        **filter_context())
 
 
 @bp.route("/groups/<int:group_id>")

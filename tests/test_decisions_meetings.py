@@ -1,0 +1,759 @@
+"""Meetings and decisions: the secretariat's journey from meeting to decision to assignment, who may do
+what, registry numbers, execution follow-up, dispatch by hand and by e-mail, minutes and conflicts."""
+
+import email
+import email.policy
+import re
+import socket
+import socketserver
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.assignments.models import Assignment
+from app.auth.models import Role
+from app.decisions.models import (
+    Decision,
+    DecisionDispatch,
+    DecisionLink,
+    DecisionState,
+    DispatchStatus,
+    ExecutionStatus,
+    LinkEffect,
+)
+from app.extensions import db
+from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting, MinutesRevision
+from tests import gov_factories as g
+from tests.gov_factories import KEEPERS, LAST_MONTH, NEXT_MONTH, TODAY, YESTERDAY
+
+PRINCIPAL = KEEPERS | {"principal_chair"}
+
+
+def decision_form(w, **changes) -> dict:
+    data = {"title": "Uppdrag om vårdrutin för hjärtsvikt", "group_id": str(w.principal.id), "meeting_id": "",
+            "state": "taken", "kind": "decision", "decided_on": LAST_MONTH.isoformat(), "registry_number": "",
+            "issuing_organisation_id": "", "text": "RPO Hjärta ger RAG Hjärtsvikt i uppdrag att ta fram en rutin.",
+            "executor": "RAG Hjärtsvikt", "execute_by": "", "execution_status": "not_started", "execution_note": "",
+            "source": ""}
+    return dict(data, **changes)
+
+
+def meeting_form(w, **changes) -> dict:
+    data = {"group_id": str(w.principal.id), "title": "RPO Hjärta, möte 3", "starts_on": LAST_MONTH.isoformat(),
+            "start_time": "09:30", "ends_on": "", "place": "Uppsala", "source": ""}
+    return dict(data, **changes)
+
+
+# --- Journey: the secretariat registers a meeting, a decision at it and the assignment it gives ------
+
+def test_secretariat_registers_meeting_decision_and_the_assignment_it_gives(app, login_as):
+    w = g.world()
+    keeper = login_as(Role.SECRETARIAT)
+
+    response = keeper.post("/meetings/new", meeting_form(w))
+    assert response.status_code == 302
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    meeting_page = keeper.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'href="/decisions/new?meeting={meeting.id}"' in meeting_page
+
+    # The decision form opened from the meeting knows the meeting, its group and date.
+    form = keeper.get(f"/decisions/new?meeting={meeting.id}").get_data(as_text=True)
+    assert f'value="{LAST_MONTH.isoformat()}"' in form
+    assert re.search(rf'<option selected value="{meeting.id}">', form)
+    response = keeper.post("/decisions/new", decision_form(
+        w, meeting_id=str(meeting.id), registry_number="RS 2024-00123", issuing_organisation_id=str(w.region.id)))
+    assert response.status_code == 302
+    decision = db.session.scalars(sa.select(Decision)).one()
+    assert (decision.meeting_id, decision.group_id, decision.registry_number) == (meeting.id, w.principal.id,
+                                                                                   "RS 2024-00123")
+
+    # "New assignment from the decision" pre-fills the principal and the decision.
+    decision_page = keeper.get(f"/decisions/{decision.id}").get_data(as_text=True)
+    new_url = re.search(r'href="(/assignments/new\?[^"]+)"', decision_page).group(1).replace("&amp;", "&")
+    assert f"given_by_decision_id={decision.id}" in new_url
+    assert keeper.get(new_url).status_code == 200
+    response = keeper.post("/assignments/new", {
+        "title": "Regional vårdrutin hjärtsvikt", "principal_group_id": str(w.principal.id),
+        "recipient_group_id": str(w.recipient.id), "given_by_decision_id": str(decision.id),
+        "mandate": "Får besluta om arbetssätt.", "start_on": LAST_MONTH.isoformat(),
+        "due_on": NEXT_MONTH.isoformat()}, form_url=new_url)
+    assert response.status_code == 302
+    assignment = db.session.scalars(sa.select(Assignment)).one()
+    assert assignment.given_by_decision_id == decision.id
+    # The decision is linked to what it set in motion without a further step.
+    link = db.session.scalars(sa.select(DecisionLink)).one()
+    assert (link.decision_id, link.assignment_id, link.effect) == (decision.id, assignment.id, LinkEffect.GIVES)
+
+    # The meeting's agenda refers to the assignment and the decision.
+    response = keeper.post(f"/meetings/{meeting.id}/agenda/new", {
+        "title": "Uppdrag om hjärtsviktsrutin", "position": "", "description": "", "assignment_id": str(assignment.id),
+        "status_report_id": "", "decision_id": str(decision.id)})
+    assert response.status_code == 302
+
+    # Each page shows the others.
+    meeting_page = g.main_content(keeper.get(f"/meetings/{meeting.id}").get_data(as_text=True))
+    decision_page = g.main_content(keeper.get(f"/decisions/{decision.id}").get_data(as_text=True))
+    assignment_page = g.main_content(keeper.get(f"/assignments/{assignment.id}").get_data(as_text=True))
+    assert decision.id in g.linked_ids(meeting_page, "decisions")
+    assert assignment.id in g.linked_ids(meeting_page, "assignments")
+    assert meeting.id in g.linked_ids(decision_page, "meetings")
+    assert assignment.id in g.linked_ids(decision_page, "assignments")
+    assert "ger uppdraget" in decision_page
+    assert decision.id in g.linked_ids(assignment_page, "decisions")
+    assert "Givet genom beslut" in assignment_page and "RS 2024-00123" in assignment_page
+    # The meeting is among the group's past meetings, not its upcoming ones.
+    assert meeting.id in g.linked_ids(keeper.get(f"/meetings/?when=past&group={w.principal.id}").get_data(
+        as_text=True), "meetings")
+    assert meeting.id not in g.linked_ids(keeper.get("/meetings/").get_data(as_text=True), "meetings")
+
+
+def test_an_assignment_made_from_a_decision_shows_on_the_decision(app, login_as):
+    w = g.world()
+    decision = g.decision(w.principal)
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post("/assignments/new", {
+        "title": "Uppdrag från beslutet", "principal_group_id": str(w.principal.id),
+        "recipient_group_id": str(w.recipient.id), "given_by_decision_id": str(decision.id)})
+    assert response.status_code == 302
+    assignment = db.session.scalars(sa.select(Assignment)).one()
+    page = g.main_content(keeper.get(f"/decisions/{decision.id}").get_data(as_text=True))
+    assert assignment.id in g.linked_ids(page, "assignments")
+    assert "Inga uppdrag kopplade." not in page
+    # Saving the assignment again does not link it twice.
+    response = keeper.post(f"/assignments/{assignment.id}/edit", {
+        "title": "Uppdrag från beslutet, ändrat", "principal_group_id": str(w.principal.id),
+        "recipient_group_id": str(w.recipient.id), "given_by_decision_id": str(decision.id),
+        "version": str(assignment.version)})
+    assert response.status_code == 302
+    assert g.count(DecisionLink) == 1
+
+
+# --- Permissions, route by route and role by role -------------------------------------------------
+
+@pytest.fixture
+def scene(app):
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    m = g.meeting(w.principal, LAST_MONTH, "RPO Hjärta, möte 3", minutes="§1 Mötet öppnas.")
+    locked = g.meeting(w.principal, LAST_MONTH - timedelta(days=30), "RPO Hjärta, möte 2", minutes="§1 Öppnas.")
+    from app.meetings import operations as meeting_ops
+
+    meeting_ops.approve_minutes(locked, "Petra Beställare", LAST_MONTH, None)
+    db.session.commit()
+    item = g.agenda_item(m, assignment_id=a.id)
+    d = g.decision(w.principal, meeting_id=m.id)
+    link = g.link(d, a)
+    x = g.dispatch(d, "Region Uppsala", "")
+    return w, {"a": a.id, "m": m.id, "locked": locked.id, "item": item.id, "d": d.id, "link": link.id, "x": x.id,
+               "principal": w.principal.id, "member": w.member.id, "region": w.region.id}
+
+
+def _v(model, key):
+    return lambda ids: str(db.session.get(model, ids[key]).version)
+
+
+# (method, url, form data, who may, what an allowed user is told: None = the success message of a save).
+# A chair may register their own group's meetings and decisions: the other chairs get the form back.
+OWN_GROUP_ONLY = g.outcomes(PRINCIPAL, refused={"recipient_chair", "unrelated_chair"})
+ROUTES = [
+    ("GET", "/decisions/new", None, KEEPERS | g.CHAIRS, None),
+    ("POST", "/decisions/new", lambda ids: {
+        "title": "Nytt beslut", "group_id": ids["principal"], "meeting_id": "", "state": "taken", "kind": "decision",
+        "decided_on": YESTERDAY.isoformat(), "registry_number": "", "issuing_organisation_id": "", "text": "Text",
+        "executor": "", "execute_by": "", "execution_status": "not_started", "execution_note": "", "source": ""},
+     OWN_GROUP_ONLY, None),
+    ("GET", "/decisions/{d}/edit", None, PRINCIPAL, None),
+    ("POST", "/decisions/{d}/edit", lambda ids: {
+        "title": "Ändrat beslut", "group_id": ids["principal"], "meeting_id": ids["m"], "state": "taken",
+        "kind": "decision", "decided_on": LAST_MONTH.isoformat(), "registry_number": "", "issuing_organisation_id": "",
+        "text": "Ny text", "executor": "", "execute_by": "", "execution_status": "done", "execution_note": "",
+        "source": "", "version": _v(Decision, "d")(ids)}, PRINCIPAL, None),
+    ("POST", "/decisions/{d}/archive", lambda ids: {"do": "archive"}, KEEPERS, None),
+    ("POST", "/decisions/{d}/links", lambda ids: {"effect": "changes", "assignment_id": ids["a"]}, PRINCIPAL, None),
+    ("POST", "/decisions/links/{link}/archive", lambda ids: {"do": "archive"}, PRINCIPAL, None),
+    ("POST", "/decisions/{d}/dispatch", lambda ids: {"recipient": "Region Västmanland", "email": "diarium@rvn.se"},
+     PRINCIPAL, None),
+    ("POST", "/decisions/{d}/dispatch/send", lambda ids: {}, PRINCIPAL, "E-post är inte konfigurerad."),
+    ("POST", "/decisions/dispatch/{x}/sent", lambda ids: {}, PRINCIPAL, None),
+    ("GET", "/meetings/new", None, KEEPERS | g.CHAIRS, None),
+    ("POST", "/meetings/new", lambda ids: {"group_id": ids["principal"], "starts_on": NEXT_MONTH.isoformat(),
+                                           "title": "", "start_time": "", "ends_on": "", "place": "",
+                                           "source": ""}, OWN_GROUP_ONLY, None),
+    ("GET", "/meetings/{m}/edit", None, PRINCIPAL, None),
+    ("POST", "/meetings/{m}/edit", lambda ids: {
+        "group_id": ids["principal"], "starts_on": LAST_MONTH.isoformat(), "title": "Nytt namn", "start_time": "",
+        "ends_on": "", "place": "Västerås", "source": "", "version": _v(Meeting, "m")(ids)}, PRINCIPAL, None),
+    ("POST", "/meetings/{m}/archive", lambda ids: {"do": "archive"}, KEEPERS, None),
+    ("GET", "/meetings/{m}/agenda/new", None, PRINCIPAL, None),
+    ("POST", "/meetings/{m}/agenda/new", lambda ids: {"title": "Övriga frågor", "position": "", "description": "",
+                                                      "assignment_id": "", "status_report_id": "",
+                                                      "decision_id": ""}, PRINCIPAL, None),
+    ("GET", "/meetings/agenda/{item}/edit", None, PRINCIPAL, None),
+    ("POST", "/meetings/agenda/{item}/edit", lambda ids: {
+        "title": "Uppdraget, lägesrapport", "position": "1", "description": "", "assignment_id": ids["a"],
+        "status_report_id": "", "decision_id": "", "version": _v(AgendaItem, "item")(ids)}, PRINCIPAL, None),
+    ("POST", "/meetings/{m}/attendance", lambda ids: {"person_id": ids["member"], "representing_id": ids["region"],
+                                                      "status": "present", "substitute_for_id": ""}, PRINCIPAL, None),
+    ("POST", "/meetings/{m}/conflicts", lambda ids: {"agenda_item_id": ids["item"], "person_id": ids["member"],
+                                                     "note": ""}, PRINCIPAL, None),
+    ("GET", "/meetings/{m}/minutes", None, PRINCIPAL, None),
+    ("POST", "/meetings/{m}/minutes", lambda ids: {"minutes": "§1 Mötet öppnas. §2 Uppdraget.",
+                                                   "version": _v(Meeting, "m")(ids)}, PRINCIPAL, None),
+    ("POST", "/meetings/{m}/minutes/approve", lambda ids: {"approved_by": "Petra Beställare",
+                                                           "approved_on": TODAY.isoformat()}, PRINCIPAL, None),
+    ("GET", "/meetings/{locked}/minutes/correct", None, PRINCIPAL, None),
+    ("POST", "/meetings/{locked}/minutes/correct", lambda ids: {
+        "minutes": "§1 Mötet öppnas (rättat).", "reason": "Fel datum", "approved_by": "Petra Beställare",
+        "approved_on": TODAY.isoformat()}, PRINCIPAL, None),
+]
+READ_ONLY = ["/decisions/", "/decisions/{d}", "/decisions/?execution=awaiting", "/meetings/", "/meetings/?when=past",
+             "/meetings/{m}", "/meetings/{locked}"]
+
+
+@pytest.mark.parametrize("actor", g.ACTORS)
+@pytest.mark.parametrize("method,url,data,allowed,told", ROUTES, ids=[f"{r[0]} {r[1]}" for r in ROUTES])
+def test_each_route_is_open_to_exactly_the_right_people(app, scene, login_as, monkeypatch, actor, method, url, data,
+                                                        allowed, told):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    w, ids = scene
+    outcome = allowed[actor] if isinstance(allowed, dict) else g.outcomes(allowed)[actor]
+    browser = g.sign_in(login_as, w, actor)
+    before = g.database_state()
+    if method == "GET":
+        response = browser.get(url.format(**ids))
+    else:
+        response = browser.post(url.format(**ids), data(ids), form_url="/")
+    if outcome == "forbidden":
+        assert response.status_code == 403
+        assert g.database_state() == before, "a refused request must not write anything"
+        return
+    if outcome == "refused":
+        assert response.status_code == 200
+        assert g.field_error(response.get_data(as_text=True), "group_id") in g.GROUP_REFUSALS
+        assert g.database_state() == before
+        return
+    if method == "GET":
+        assert response.status_code == 200
+        return
+    assert response.status_code == 302, g.form_errors(response.get_data(as_text=True))
+    landing = browser.get(response.headers["Location"]).get_data(as_text=True)
+    if told:
+        assert any(told in m for m in g.flashes(landing))
+        assert g.database_state() == before
+    else:
+        assert g.flashes(landing, "error") == []
+        assert g.flashes(landing, "success"), "the user is told that it worked"
+        assert g.database_state() != before
+
+
+@pytest.mark.parametrize("actor", g.ACTORS)
+def test_everyone_signed_in_reads_meetings_and_decisions(scene, login_as, actor):
+    w, ids = scene
+    browser = g.sign_in(login_as, w, actor)
+    for url in READ_ONLY:
+        assert browser.get(url.format(**ids)).status_code == 200, url
+    assert "RPO Hjärta, möte 3" in browser.get(f"/meetings/{ids['m']}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method,url", [(r[0], r[1]) for r in ROUTES] + [("GET", u) for u in READ_ONLY])
+def test_anonymous_is_sent_to_sign_in(scene, client, method, url):
+    _, ids = scene
+    before = g.database_state()
+    response = client.open(url.format(**ids), method=method, data={"title": "Kapat"})
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert g.database_state() == before
+
+
+def test_outsiders_see_no_buttons(scene, login_as):
+    w, ids = scene
+    for actor in ("recipient_chair", "unrelated_chair", "reader"):
+        browser = g.sign_in(login_as, w, actor)
+        meeting = g.text(browser.get(f"/meetings/{ids['m']}").get_data(as_text=True))
+        decision = g.text(browser.get(f"/decisions/{ids['d']}").get_data(as_text=True))
+        for label in ("Redigera", "Lägg till ärende", "Registrera närvaro", "Anmäl jäv", "Justera och lås"):
+            assert label not in meeting, (actor, label)
+        for label in ("Redigera", "Koppla uppdrag", "Lägg till mottagare", "Markera som skickat"):
+            assert label not in decision, (actor, label)
+    chair = g.sign_in(login_as, w, "principal_chair")
+    assert "Justera och lås protokollet" in chair.get(f"/meetings/{ids['m']}").get_data(as_text=True)
+    assert "Markera som skickat" in chair.get(f"/decisions/{ids['d']}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["decision", "meeting"])
+def test_a_chair_cannot_hand_a_record_to_another_group(scene, login_as, kind):
+    w, ids = scene
+    chair = g.sign_in(login_as, w, "principal_chair")
+    if kind == "decision":
+        url, data = f"/decisions/{ids['d']}/edit", decision_form(
+            w, group_id=str(w.unrelated.id), version=_v(Decision, "d")(ids))
+        model, key = Decision, "d"
+    else:
+        url, data = f"/meetings/{ids['m']}/edit", meeting_form(
+            w, group_id=str(w.unrelated.id), version=_v(Meeting, "m")(ids))
+        model, key = Meeting, "m"
+    before = g.database_state()
+    response = chair.post(url, data)
+    assert response.status_code == 200
+    assert g.field_error(response.get_data(as_text=True), "group_id") in g.GROUP_REFUSALS
+    assert db.session.get(model, ids[key]).group_id == w.principal.id
+    assert g.database_state() == before
+
+
+def test_a_chair_records_their_own_groups_meeting_and_decision(app, login_as):
+    w = g.world()
+    chair = g.sign_in(login_as, w, "principal_chair")
+    form = chair.get("/meetings/new").get_data(as_text=True)
+    choices = form.split('id="group_id"', 1)[1].split("</select>", 1)[0]
+    assert set(map(int, re.findall(r'value="(\d+)"', choices))) == {w.principal.id}
+    assert chair.post("/meetings/new", meeting_form(w)).status_code == 302
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    assert chair.post("/decisions/new", decision_form(w, meeting_id=str(meeting.id))).status_code == 302
+    decision = db.session.scalars(sa.select(Decision)).one()
+    assert (decision.group_id, decision.meeting_id, decision.created_by_id) == (w.principal.id, meeting.id,
+                                                                                chair.user.id)
+    # Not for a group they do not chair.
+    before = g.database_state()
+    page = chair.post("/meetings/new", meeting_form(w, group_id=str(w.unrelated.id))).get_data(as_text=True)
+    assert g.field_error(page, "group_id") in g.GROUP_REFUSALS
+    page = chair.post("/decisions/new", decision_form(w, group_id=str(w.unrelated.id))).get_data(as_text=True)
+    assert g.field_error(page, "group_id") in g.GROUP_REFUSALS
+    assert g.database_state() == before
+
+
+# --- Decisions: registry numbers and other rules -----------------------------------------------------
+
+def test_a_registry_number_is_unique_per_issuing_organisation(app, login_as):
+    w = g.world()
+    keeper = login_as(Role.SECRETARIAT)
+    first = decision_form(w, title="Beslut om kunskapsstyrning", registry_number="RS 2021-06735",
+                          issuing_organisation_id=str(w.region.id))
+    assert keeper.post("/decisions/new", first).status_code == 302
+
+    before = g.database_state()
+    response = keeper.post("/decisions/new", dict(first, title="Ett annat beslut", registry_number="rs 2021-06735"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert g.field_error(page, "registry_number") == \
+        "Diarienumret används redan för beslutet ”Beslut om kunskapsstyrning”."
+    assert 'value="Ett annat beslut"' in page
+    assert g.database_state() == before
+
+    # The same number at another organisation is another decision.
+    response = keeper.post("/decisions/new", dict(first, title="Västmanlands beslut",
+                                                  issuing_organisation_id=str(w.other_org.id)))
+    assert response.status_code == 302
+    assert g.count(Decision, Decision.registry_number == "RS 2021-06735") == 2
+
+
+def test_an_edit_cannot_take_another_decisions_registry_number(app, login_as):
+    w = g.world()
+    g.decision(w.principal, "Först", registry_number="RS 2021-06735", issuing_organisation_id=w.region.id)
+    second = g.decision(w.principal, "Sedan", registry_number="RS 2022-00001", issuing_organisation_id=w.region.id)
+    keeper = login_as(Role.SECRETARIAT)
+    before = g.database_state()
+    page = keeper.post(f"/decisions/{second.id}/edit", decision_form(
+        w, title="Sedan", registry_number="RS 2021-06735", issuing_organisation_id=str(w.region.id),
+        version=str(second.version))).get_data(as_text=True)
+    assert "Diarienumret används redan" in g.field_error(page, "registry_number")
+    assert g.database_state() == before
+    # Saving it under its own number is no clash.
+    response = keeper.post(f"/decisions/{second.id}/edit", decision_form(
+        w, title="Sedan, ändrat", registry_number="RS 2022-00001", issuing_organisation_id=str(w.region.id),
+        version=str(second.version)))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    ({"registry_number": "RS 2021-1"}, "issuing_organisation_id", "Ange vilken organisation diarienumret hör till."),
+    ({"decided_on": ""}, "decided_on", "Ett fattat beslut behöver ett beslutsdatum."),
+    ({"title": "", "text": ""}, "title", "Fältet måste fyllas i."),
+    ({"group_id": ""}, "group_id", "Fältet måste fyllas i."),
+    ({"decided_on": "28/11/2023"}, "decided_on", "Ange ett giltigt datum som ÅÅÅÅ-MM-DD."),
+    ({"kind": "edict"}, "kind", "Välj ett av alternativen."),
+])
+def test_bad_decisions_are_refused_with_a_message(app, login_as, changes, field, message):
+    w = g.world()
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post("/decisions/new", decision_form(w, **changes))
+    assert response.status_code == 200
+    assert g.field_error(response.get_data(as_text=True), field) == message
+    assert g.count(Decision) == 0
+
+
+def test_a_decision_at_a_meeting_belongs_to_the_meetings_group(app, login_as):
+    w = g.world()
+    other_meeting = g.meeting(w.unrelated, LAST_MONTH)
+    own_meeting = g.meeting(w.principal, LAST_MONTH)
+    keeper = login_as(Role.SECRETARIAT)
+    page = keeper.post("/decisions/new", decision_form(w, meeting_id=str(other_meeting.id))).get_data(as_text=True)
+    assert g.field_error(page, "meeting_id") == "Mötet hör till en annan grupp."
+    page = keeper.post("/decisions/new", decision_form(w, meeting_id=str(own_meeting.id), by_delegation="y")).get_data(
+        as_text=True)
+    assert g.field_error(page, "by_delegation") == "Ett delegationsbeslut fattas inte på ett möte."
+    assert g.count(Decision) == 0
+
+
+def test_a_link_is_made_once(app, login_as):
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    d = g.decision(w.principal)
+    g.link(d, a, LinkEffect.GIVES)
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post(f"/decisions/{d.id}/links", {"effect": "gives", "assignment_id": str(a.id)},
+                           form_url=f"/decisions/{d.id}", follow_redirects=True)
+    assert any("redan kopplat" in m for m in g.flashes(response.get_data(as_text=True), "error"))
+    assert g.count(DecisionLink) == 1
+    # A decision that closes the assignment is recorded on it.
+    assert keeper.post(f"/decisions/{d.id}/links", {"effect": "closes", "assignment_id": str(a.id)},
+                       form_url=f"/decisions/{d.id}").status_code == 302
+    assert db.session.get(Assignment, a.id).closed_by_decision_id == d.id
+
+
+# --- Decisions: execution follow-up ---------------------------------------------------------------------
+
+def test_awaiting_and_late_filters_return_exactly_the_right_decisions(app, login_as):
+    w = g.world()
+    ES = ExecutionStatus
+    late = g.decision(w.principal, "Sen", execution_status=ES.NOT_STARTED, execute_by=YESTERDAY)
+    late_in_progress = g.decision(w.unrelated, "Sen och pågår", execution_status=ES.IN_PROGRESS, execute_by=LAST_MONTH)
+    on_time = g.decision(w.principal, "I tid", execution_status=ES.IN_PROGRESS, execute_by=NEXT_MONTH)
+    due_today = g.decision(w.principal, "Senast i dag", execution_status=ES.NOT_STARTED, execute_by=TODAY)
+    no_date = g.decision(w.principal, "Utan datum", execution_status=ES.NOT_STARTED)
+    g.decision(w.principal, "Genomfört", execution_status=ES.DONE, execute_by=LAST_MONTH)
+    g.decision(w.principal, "Inget att göra", execution_status=ES.NOT_APPLICABLE, execute_by=LAST_MONTH)
+    g.decision(w.principal, "Bara förslag", state=DecisionState.PROPOSED, decided_on=None, execute_by=LAST_MONTH)
+    g.decision(w.principal, "Återtaget", state=DecisionState.WITHDRAWN, execute_by=LAST_MONTH)
+    archived = g.decision(w.principal, "Arkiverat", execution_status=ES.NOT_STARTED, execute_by=LAST_MONTH)
+    g.archive(archived)
+    reader = login_as(Role.READER)
+
+    def listed(query):
+        return g.linked_ids(g.main_content(reader.get(f"/decisions/?{query}").get_data(as_text=True)), "decisions")
+
+    assert listed("execution=awaiting") == {late.id, late_in_progress.id, on_time.id, due_today.id, no_date.id}
+    assert listed("execution=late") == {late.id, late_in_progress.id}
+    assert listed(f"execution=late&group={w.principal.id}") == {late.id}
+    page = reader.get("/decisions/?execution=awaiting").get_data(as_text=True)
+    rows = {int(i): row for row in re.findall(r"<tr>.*?</tr>", page, re.S)
+            for i in re.findall(r'href="/decisions/(\d+)"', row)}
+    assert "Försenat" in rows[late.id] and "Försenat" in rows[late_in_progress.id]
+    assert all("Försenat" not in rows[d.id] for d in (on_time, due_today, no_date))
+    assert len(listed("")) == 9, "every decision but the archived one"
+
+
+# --- Dispatch -------------------------------------------------------------------------------------------
+
+def test_without_mail_the_dispatch_list_is_sent_by_hand(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    w = g.world()
+    d = g.decision(w.principal, registry_number="RS 2024-1", issuing_organisation_id=w.region.id)
+    keeper = login_as(Role.SECRETARIAT)
+    url = f"/decisions/{d.id}"
+    assert keeper.post(f"{url}/dispatch", {"recipient": "Region Uppsala", "email": "registrator@regionuppsala.se"},
+                       form_url=url).status_code == 302
+    page = keeper.get(url).get_data(as_text=True)
+    assert "E-post är inte konfigurerad: sändlistan är det som kansliet skickar för hand." in page
+    assert "Skicka beslutet med e-post" not in page
+    assert "Att skicka" in page and "Markera som skickat" in page
+    dispatch = db.session.scalars(sa.select(DecisionDispatch)).one()
+
+    # Asking the app to send anyway is refused; nothing is marked.
+    response = keeper.post(f"{url}/dispatch/send", {}, form_url=url, follow_redirects=True)
+    assert any("E-post är inte konfigurerad" in m for m in g.flashes(response.get_data(as_text=True), "error"))
+    assert db.session.get(DecisionDispatch, dispatch.id).status == DispatchStatus.TO_SEND
+
+    response = keeper.post(f"/decisions/dispatch/{dispatch.id}/sent", {}, form_url=url, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Markerat som skickat." in g.flashes(page, "success")
+    dispatch = db.session.get(DecisionDispatch, dispatch.id)
+    assert dispatch.status == DispatchStatus.SENT and dispatch.sent_at is not None
+    assert "Markera som skickat" not in page
+
+
+def test_a_dispatch_needs_a_recipient_and_a_valid_address(app, login_as):
+    w = g.world()
+    d = g.decision(w.principal)
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post(f"/decisions/{d.id}/dispatch", {"recipient": "", "email": "inte-en-adress"},
+                           form_url=f"/decisions/{d.id}", follow_redirects=True)
+    errors = " ".join(g.flashes(response.get_data(as_text=True), "error"))
+    assert "Fältet måste fyllas i." in errors and "Ange en giltig e-postadress." in errors
+    assert g.count(DecisionDispatch) == 0
+
+
+class SMTPTestServer(socketserver.ThreadingTCPServer):
+    """Just enough SMTP to receive messages, on 127.0.0.1 and a free port."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _SMTPHandler)
+        self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
+        self.port = self.server_address[1]
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    def reply(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 localhost test SMTP")
+        sender, recipients = None, []
+        while line := self.rfile.readline():
+            command = line.decode().strip()
+            verb = command[:4].upper()
+            if verb in ("EHLO", "HELO"):
+                self.reply("250 localhost")
+            elif command.upper().startswith("MAIL FROM:"):
+                sender, recipients = command[10:].strip(" <>"), []
+                self.reply("250 OK")
+            elif command.upper().startswith("RCPT TO:"):
+                recipients.append(command[8:].strip(" <>"))
+                self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 End data with <CR><LF>.<CR><LF>")
+                lines = []
+                while (data := self.rfile.readline()) not in (b".\r\n", b""):
+                    lines.append(data[1:] if data.startswith(b"..") else data)
+                message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
+                self.server.messages.append((sender, recipients, message))
+                self.reply("250 OK")
+            elif verb in ("RSET", "NOOP"):
+                self.reply("250 OK")
+            elif verb == "QUIT":
+                self.reply("221 Bye")
+                return
+            else:
+                self.reply("502 Command not implemented")
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPTestServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_with_mail_configured_the_decision_is_emailed(app, login_as, monkeypatch, smtp_server):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    w = g.world()
+    d = g.decision(w.principal, "Beslut om hjärtsviktsrutin", registry_number="RS 2024-00123",
+                   issuing_organisation_id=w.region.id, text="Rutinen ska tas fram före årsskiftet.")
+    by_hand = g.dispatch(d, "Arkivet", "")
+    already = g.dispatch(d, "Skickat förut", "forut@example.se")
+    from app.decisions import operations
+
+    operations.mark_dispatched(db.session.get(DecisionDispatch, already.id))
+    db.session.commit()
+    keeper = login_as(Role.SECRETARIAT)
+    url = f"/decisions/{d.id}"
+    for recipient, address in [("Region Uppsala", "registrator@regionuppsala.se"),
+                               ("Region Västmanland", "diarium@regionvastmanland.se")]:
+        assert keeper.post(f"{url}/dispatch", {"recipient": recipient, "email": address},
+                           form_url=url).status_code == 302
+    page = keeper.get(url).get_data(as_text=True)
+    assert "Skicka beslutet med e-post" in page
+
+    response = keeper.post(f"{url}/dispatch/send", {}, form_url=url, follow_redirects=True)
+    assert "2 skickade, 0 misslyckades." in g.flashes(response.get_data(as_text=True), "success")
+    received = sorted((rcpts[0], msg) for _, rcpts, msg in smtp_server.messages)
+    assert [r for r, _ in received] == ["diarium@regionvastmanland.se", "registrator@regionuppsala.se"]
+    for _, message in received:
+        assert message["Subject"] == "Beslut om hjärtsviktsrutin (RS 2024-00123)"
+        assert "Rutinen ska tas fram före årsskiftet." in message.get_content()
+    rows = {x.recipient: x for x in db.session.scalars(sa.select(DecisionDispatch))}
+    assert rows["Region Uppsala"].status == rows["Region Västmanland"].status == DispatchStatus.SENT
+    assert rows["Region Uppsala"].sent_at is not None
+    assert rows["Arkivet"].status == DispatchStatus.TO_SEND, "without an address it stays on the list for hand"
+    assert by_hand.id == rows["Arkivet"].id
+
+    # Sending again sends nothing twice.
+    keeper.post(f"{url}/dispatch/send", {}, form_url=url)
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_failed_send_is_shown_and_can_be_retried(app, login_as, monkeypatch):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    w = g.world()
+    d = g.decision(w.principal)
+    g.dispatch(d, "Region Uppsala", "registrator@regionuppsala.se")
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post(f"/decisions/{d.id}/dispatch/send", {}, form_url=f"/decisions/{d.id}",
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "0 skickade, 1 misslyckades." in g.flashes(page, "error")
+    dispatch = db.session.scalars(sa.select(DecisionDispatch)).one()
+    assert dispatch.status == DispatchStatus.FAILED and dispatch.error and dispatch.sent_at is None
+    assert "Misslyckades" in page and "Markera som skickat" in page
+
+
+# --- Meetings ---------------------------------------------------------------------------------------
+
+def test_a_meeting_cannot_end_before_it_starts(app, login_as):
+    w = g.world()
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post("/meetings/new", meeting_form(w, starts_on="2025-03-10", ends_on="2025-03-09"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert g.field_error(page, "ends_on") == "Mötet kan inte sluta innan det börjar."
+    assert 'value="RPO Hjärta, möte 3"' in page
+    page = keeper.post("/meetings/new", meeting_form(w, start_time="25:61")).get_data(as_text=True)
+    assert g.field_error(page, "start_time") == "Ange tid som TT:MM, t.ex. 09:30."
+    assert g.count(Meeting) == 0
+    # A meeting over two days is fine.
+    response = keeper.post("/meetings/new", meeting_form(w, starts_on="2025-03-10", ends_on="2025-03-11"))
+    assert response.status_code == 302
+
+
+def test_upcoming_and_past_meetings_overall_and_per_group(app, login_as):
+    w = g.world()
+    past = g.meeting(w.principal, LAST_MONTH)
+    upcoming = g.meeting(w.principal, NEXT_MONTH)
+    ongoing = g.meeting(w.unrelated, YESTERDAY, ends_on=TODAY)  # a two-day meeting that ends today
+    other = g.meeting(w.unrelated, NEXT_MONTH)
+    reader = login_as(Role.READER)
+
+    def listed(query):
+        return g.linked_ids(g.main_content(reader.get(f"/meetings/?{query}").get_data(as_text=True)), "meetings")
+
+    assert listed("") == {upcoming.id, ongoing.id, other.id}
+    assert listed("when=past") == {past.id}
+    assert listed(f"group={w.principal.id}") == {upcoming.id}
+    assert listed(f"when=past&group={w.unrelated.id}") == set()
+
+
+def test_a_substitute_must_say_whom_they_substitute_for(app, login_as):
+    w = g.world()
+    m = g.meeting(w.principal, LAST_MONTH)
+    keeper = login_as(Role.SECRETARIAT)
+    url = f"/meetings/{m.id}/attendance"
+    data = {"person_id": str(w.member.id), "representing_id": str(w.region.id), "status": "substitute",
+            "substitute_for_id": ""}
+    response = keeper.post(url, data, form_url=f"/meetings/{m.id}", follow_redirects=True)
+    assert "Ersätter: Ange vem ersättaren tjänstgör för." in g.flashes(response.get_data(as_text=True), "error")
+    response = keeper.post(url, dict(data, substitute_for_id=str(w.member.id)), form_url="/", follow_redirects=True)
+    assert "Ersätter: En person kan inte ersätta sig själv." in g.flashes(response.get_data(as_text=True), "error")
+    assert g.count(Attendance) == 0
+
+    response = keeper.post(url, dict(data, substitute_for_id=str(w.principal_chair.id)), form_url="/",
+                           follow_redirects=True)
+    page = g.text(response.get_data(as_text=True))
+    assert "Närvaron har sparats." in page
+    assert "Mona Medlem Region Uppsala Ersättare tjänstgör för Petra Beställare" in page
+    row = db.session.scalars(sa.select(Attendance)).one()
+    assert (row.status, row.substitute_for_id, row.representing_id) == (AttendanceStatus.SUBSTITUTE,
+                                                                        w.principal_chair.id, w.region.id)
+    # Registering the same person again changes their row rather than adding one.
+    keeper.post(url, dict(data, status="absent", substitute_for_id=""), form_url="/")
+    assert db.session.scalars(sa.select(Attendance)).one().status == AttendanceStatus.ABSENT
+
+
+def test_a_declared_conflict_shows_on_the_meeting_page(app, login_as):
+    w = g.world()
+    m = g.meeting(w.principal, LAST_MONTH)
+    first = g.agenda_item(m, "Val av ordförande")
+    second = g.agenda_item(m, "Upphandling av beslutsstöd")
+    chair = g.sign_in(login_as, w, "principal_chair")
+    response = chair.post(f"/meetings/{m.id}/conflicts", {"agenda_item_id": str(second.id),
+                                                          "person_id": str(w.member.id), "note": "Delägare i bolaget."},
+                          form_url=f"/meetings/{m.id}", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Jävet har noterats; personen deltar inte i ärendet." in g.flashes(page, "success")
+    agenda = page.split('id="agenda"', 1)[1].split("</ol>", 1)[0]
+    items = re.findall(r"<li.*?</li>", agenda, re.S)
+    assert len(items) == 2
+    assert "Mona Medlem anmälde jäv och deltog inte i handläggningen av ärendet." in g.text(items[1])
+    assert "Delägare i bolaget." in items[1]
+    assert "deltog inte" not in items[0], "the conflict is shown on its own item only"
+    assert first.position == 1 and second.position == 2
+
+    # Declared twice is refused, and an item of another meeting cannot be chosen.
+    response = chair.post(f"/meetings/{m.id}/conflicts", {"agenda_item_id": str(second.id),
+                                                          "person_id": str(w.member.id), "note": ""},
+                          form_url="/", follow_redirects=True)
+    assert any("redan anmält" in msg for msg in g.flashes(response.get_data(as_text=True), "error"))
+    other_item = g.agenda_item(g.meeting(w.principal, NEXT_MONTH), "Annat möte")
+    response = chair.post(f"/meetings/{m.id}/conflicts", {"agenda_item_id": str(other_item.id),
+                                                          "person_id": str(w.member.id), "note": ""},
+                          form_url="/", follow_redirects=True)
+    assert g.flashes(response.get_data(as_text=True), "error")
+    assert g.count(AgendaConflict) == 1
+
+
+def test_approved_minutes_are_locked_and_a_correction_is_a_new_revision(app, login_as):
+    w = g.world()
+    m = g.meeting(w.principal, LAST_MONTH)
+    keeper = login_as(Role.SECRETARIAT)
+    url = f"/meetings/{m.id}"
+    form = keeper.get(f"{url}/minutes").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', form).group(1)
+    assert keeper.post(f"{url}/minutes", {"minutes": "§1 Mötet öppnas.\n§2 Beslut om uppdrag.",
+                                          "version": version}).status_code == 302
+
+    # Minutes cannot be approved before the meeting took place.
+    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare",
+                                                      "approved_on": (LAST_MONTH - timedelta(days=1)).isoformat()},
+                           form_url=url, follow_redirects=True)
+    assert any("kan inte justeras före mötet" in msg for msg in g.flashes(response.get_data(as_text=True), "error"))
+    assert db.session.get(Meeting, m.id).minutes_approved_on is None
+
+    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare",
+                                                      "approved_on": YESTERDAY.isoformat()},
+                           form_url=url, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Protokollet är justerat och låst." in g.flashes(page, "success")
+    assert "Protokollet är låst." in page and "Justera och lås protokollet" not in page
+    assert db.session.get(Meeting, m.id).minutes_locked
+
+    # The minutes form now leads to a correction, and a direct save changes nothing.
+    response = keeper.get(f"{url}/minutes")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{url}/minutes/correct")
+    response = keeper.post(f"{url}/minutes", {"minutes": "Förfalskat", "version": version}, form_url=url)
+    assert response.status_code == 302
+    assert db.session.get(Meeting, m.id).minutes == "§1 Mötet öppnas.\n§2 Beslut om uppdrag."
+    again = keeper.post(f"{url}/minutes/approve", {"approved_by": "Någon", "approved_on": TODAY.isoformat()},
+                        form_url=url, follow_redirects=True)
+    assert any("redan justerat" in msg for msg in g.flashes(again.get_data(as_text=True), "error"))
+
+    # A correction needs a reason, and then becomes revision 2; revision 1 stays as it was.
+    correction = {"minutes": "§1 Mötet öppnas.\n§2 Beslut om uppdraget till RAG Hjärtsvikt.", "reason": "",
+                  "approved_by": "Petra Beställare", "approved_on": TODAY.isoformat()}
+    page = keeper.post(f"{url}/minutes/correct", correction).get_data(as_text=True)
+    assert g.field_error(page, "reason") == "Fältet måste fyllas i."
+    assert g.count(MinutesRevision) == 1
+    response = keeper.post(f"{url}/minutes/correct", dict(correction, reason="Mottagaren saknades i §2."))
+    assert response.status_code == 302
+    revisions = db.session.scalars(sa.select(MinutesRevision).order_by(MinutesRevision.number)).all()
+    assert [(r.number, r.text, r.reason) for r in revisions] == [
+        (1, "§1 Mötet öppnas.\n§2 Beslut om uppdrag.", ""),
+        (2, "§1 Mötet öppnas.\n§2 Beslut om uppdraget till RAG Hjärtsvikt.", "Mottagaren saknades i §2.")]
+    assert revisions[1].user_id == keeper.user.id
+    page = g.text(keeper.get(url).get_data(as_text=True))
+    assert "Version 1" in page and "Version 2" in page and "Mottagaren saknades i §2." in page
+    assert db.session.get(Meeting, m.id).minutes_locked
+
+
+def test_minutes_cannot_be_approved_when_empty(app, login_as):
+    w = g.world()
+    m = g.meeting(w.principal, LAST_MONTH)
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post(f"/meetings/{m.id}/minutes/approve", {"approved_by": "Petra",
+                                                                 "approved_on": TODAY.isoformat()},
+                           form_url=f"/meetings/{m.id}", follow_redirects=True)
+    assert "Det finns inget protokoll att justera." in g.flashes(response.get_data(as_text=True), "error")
+    assert g.count(MinutesRevision) == 0 and not db.session.get(Meeting, m.id).minutes_locked
