@@ -1,12 +1,8 @@
 """Meetings and decisions: the secretariat's journey from meeting to decision to assignment, who may do
 what, registry numbers, execution follow-up, dispatch by hand and by e-mail, minutes and conflicts."""
 
-import email
-import email.policy
 import re
 import socket
-import socketserver
-import threading
 from datetime import timedelta
 
 import pytest
@@ -482,66 +478,6 @@ def test_a_dispatch_needs_a_recipient_and_a_valid_address(app, login_as):
     errors = " ".join(g.flashes(response.get_data(as_text=True), "error"))
     assert "Fältet måste fyllas i." in errors and "Ange en giltig e-postadress." in errors
     assert g.count(DecisionDispatch) == 0
-
-
-class SMTPTestServer(socketserver.ThreadingTCPServer):
-    """Just enough SMTP to receive messages, on 127.0.0.1 and a free port."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _SMTPHandler)
-        self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
-        self.port = self.server_address[1]
-
-
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    def reply(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-
-    def handle(self):
-        self.reply("220 localhost test SMTP")
-        sender, recipients = None, []
-        while line := self.rfile.readline():
-            command = line.decode().strip()
-            verb = command[:4].upper()
-            if verb in ("EHLO", "HELO"):
-                self.reply("250 localhost")
-            elif command.upper().startswith("MAIL FROM:"):
-                sender, recipients = command[10:].strip(" <>"), []
-                self.reply("250 OK")
-            elif command.upper().startswith("RCPT TO:"):
-                recipients.append(command[8:].strip(" <>"))
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                lines = []
-                while (data := self.rfile.readline()) not in (b".\r\n", b""):
-                    lines.append(data[1:] if data.startswith(b"..") else data)
-                message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
-                self.server.messages.append((sender, recipients, message))
-                self.reply("250 OK")
-            elif verb in ("RSET", "NOOP"):
-                self.reply("250 OK")
-            elif verb == "QUIT":
-                self.reply("221 Bye")
-                return
-            else:
-                self.reply("502 Command not implemented")
-
-
-@pytest.fixture
-def smtp_server():
-    server = SMTPTestServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_with_mail_configured_the_decision_is_emailed(app, login_as, monkeypatch, smtp_server):

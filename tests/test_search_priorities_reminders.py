@@ -1,0 +1,132 @@
+"""Search across the register, priority lists with logged reordering, and report reminders."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.assignments.models import ReportRequest
+from app.auth.models import Role
+from app.core import operations as ops
+from app.core.audit import history_for
+from app.decisions.models import Decision
+from app.extensions import db
+from app.groups.models import GroupType
+from app.meetings.models import Meeting
+from app.people.models import MemberRole
+from app.priorities.models import PriorityItem, PriorityList
+from tests import factories as f
+
+TODAY = date.today()
+
+
+def test_search_finds_each_kind_with_counts_and_paging(app, login_as):
+    nsg, nag = f.group("NSG Sök"), f.group("NAG Sök", GroupType.NAG)
+    f.assignment(nsg, nag, "Vårddatastrategi för regionerna")
+    ops.create(Decision(), None, group_id=nsg.id, title="Om strategin", registry_number="RS 2021-06735",
+               decided_on=TODAY)
+    ops.create(Meeting(), None, group_id=nsg.id, title="Möte i Västerås", place="Västerås", starts_on=TODAY)
+    for i in range(30):
+        f.assignment(nsg, nag, f"Vårddata del {i:02d}")
+    db.session.commit()
+    b = login_as(Role.READER)
+    page = b.get("/search/?q=VÅRDDATA").get_data(as_text=True)
+    assert "Uppdrag (31)" in page and "Beslut (0)" in page and "Sida 1 av 2" in page
+    assert "Om strategin" in b.get("/search/?q=rs 2021-06735&kind=decisions").get_data(as_text=True)
+    meetings = b.get("/search/?q=västerås&kind=meetings").get_data(as_text=True)
+    assert "Möte i Västerås" in meetings and "Möten (1)" in meetings
+    assert "Inga träffar" in b.get("/search/?q=finnsinte&kind=meetings").get_data(as_text=True)
+    other = f.group("NSG Annan")
+    assert "Uppdrag (0)" in b.get(f"/search/?q=vårddata&group={other.id}").get_data(as_text=True)
+
+
+@pytest.fixture
+def prio(app):
+    group = f.group("RSG Prio", GroupType.RSG)
+    rpo = f.group("RPO Inspel", GroupType.RPO)
+    return group, rpo
+
+
+def test_priority_list_orders_items_and_logs_every_move(prio, login_as):
+    group, rpo = prio
+    b = login_as(Role.SECRETARIAT)
+    response = b.post("/priorities/new", {"group_id": str(group.id), "title": "Prioriteringar 2026",
+                                          "valid_from": "2026-01-01", "valid_to": "2025-12-31",
+                                          "decision_id": ""})
+    assert "Slutdatum kan inte ligga före startdatum." in response.get_data(as_text=True)
+    assert b.post("/priorities/new", {"group_id": str(group.id), "title": "Prioriteringar 2026",
+                                      "valid_from": "2026-01-01", "valid_to": "", "decision_id": ""}).status_code == 302
+    pl = db.session.scalars(sa.select(PriorityList)).one()
+    for title in ("Datakvalitet", "Gemensam hubb", "Kompetens"):
+        b.post(f"/priorities/{pl.id}/items", {"title": title, "rationale": "Viktigt",
+                                              "input_from_group_id": str(rpo.id), "input_from": ""},
+               form_url=f"/priorities/{pl.id}")
+    items = db.session.scalars(sa.select(PriorityItem).order_by(PriorityItem.position)).all()
+    assert [i.title for i in items] == ["Datakvalitet", "Gemensam hubb", "Kompetens"]
+    third = items[2]
+    b.post(f"/priorities/items/{third.id}/move", {"direction": "up"}, form_url=f"/priorities/{pl.id}")
+    order = [i.title for i in db.session.scalars(sa.select(PriorityItem).order_by(PriorityItem.position))]
+    assert order == ["Datakvalitet", "Kompetens", "Gemensam hubb"]
+    moved = history_for(db.session.get(PriorityItem, third.id))[0]
+    assert moved.changes["position"] == {"old": 3, "new": 2} and moved.user_id == b.user.id
+    page = b.get(f"/priorities/{pl.id}").get_data(as_text=True)
+    assert page.index("Kompetens") < page.index("Gemensam hubb") and "RPO Inspel" in page
+    # Archiving closes the gap.
+    b.post(f"/priorities/items/{items[0].id}/archive", {}, form_url=f"/priorities/{pl.id}")
+    live = db.session.scalars(sa.select(PriorityItem).where(PriorityItem.active())
+                              .order_by(PriorityItem.position)).all()
+    assert [(i.position, i.title) for i in live] == [(1, "Kompetens"), (2, "Gemensam hubb")]
+
+
+def test_only_the_groups_chair_or_the_secretariat_edits_priorities(prio, login_as):
+    group, rpo = prio
+    pl = ops.create(PriorityList(), None, group_id=group.id, title="Lista")
+    db.session.commit()
+    chair = f.person("Pia Prio")
+    f.membership(group, chair, MemberRole.CHAIR)
+    other_chair = f.person("Otto Annan")
+    f.membership(rpo, other_chair, MemberRole.CHAIR)
+    assert login_as(Role.READER).get(f"/priorities/{pl.id}/edit").status_code == 403
+    assert login_as(Role.READER, person=other_chair).get(f"/priorities/{pl.id}/edit").status_code == 403
+    assert login_as(Role.READER, person=chair).get(f"/priorities/{pl.id}/edit").status_code == 200
+
+
+def test_reminders_list_due_reports_and_email_them_when_smtp_is_configured(app, runner, smtp_server):
+    group, rag = f.group("RSG Påminn", GroupType.RSG), f.group("RAG Påminn", GroupType.RAG)
+    chair = f.person("Rut Rapport", email="rut@example.org")
+    f.membership(rag, chair, MemberRole.CHAIR)
+    soon = f.assignment(group, rag, "Snart dags")
+    later = f.assignment(group, rag, "Långt kvar")
+    db.session.add_all([ReportRequest(assignment_id=soon.id, due_on=TODAY + timedelta(days=3)),
+                        ReportRequest(assignment_id=later.id, due_on=TODAY + timedelta(days=60))])
+    db.session.commit()
+
+    listing = runner.invoke(args=["reminders", "send"])
+    assert "Snart dags" in listing.output and "Långt kvar" not in listing.output
+    assert "rut@example.org" in listing.output and "nothing sent" in listing.output
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    try:
+        sent = runner.invoke(args=["reminders", "send"])
+    finally:
+        app.config.pop("MAIL_SERVER")
+        app.config.pop("MAIL_PORT")
+    assert "reminders e-mailed" in sent.output
+    assert [(to, m["Subject"]) for _frm, to, m in smtp_server.messages] == [
+        (["rut@example.org"], "Påminnelse om statusrapport: Snart dags")]
+    # Reminded once a week at most.
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    try:
+        again = runner.invoke(args=["reminders", "send"])
+    finally:
+        app.config.pop("MAIL_SERVER")
+        app.config.pop("MAIL_PORT")
+    assert "0 report(s) due" in again.output and len(smtp_server.messages) == 1
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("url", ["/api/v1/groups", "/api/v1/assignments", "/api/v1/decisions", "/api/v1/meetings",
+                                 "/api/v1/status-reports"])
+def test_every_role_reads_the_api_like_the_pages(app, login_as, role, url):
+    response = login_as(role).get(url)
+    assert response.status_code == 200 and "items" in response.json
