@@ -268,3 +268,15 @@ def test_archived_group_cannot_get_new_members(kansli):
                         "start_on": "", "end_on": "", "note": ""}).get_data(as_text=True)
     assert "Gruppen är arkiverad." in page
     assert count(Membership) == 0
+
+
+def test_same_role_twice_in_overlapping_periods_is_refused(kansli):
+    group, person = f.group(), f.person()
+    f.membership(group, person, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    data = {"person_id": str(person.id), "role": "member", "representing_id": "", "start_on": "2024-06-01",
+            "end_on": "", "note": ""}
+    page = kansli.post(f"/people/memberships/new/{group.id}", data).get_data(as_text=True)
+    assert field_error(page, "person_id") == "Personen har redan den rollen i gruppen under samma period."
+    assert '<a href="#person_id">' in page  # the summary links to the field
+    assert kansli.post(f"/people/memberships/new/{group.id}", dict(data, start_on="2025-01-01")).status_code == 302
+    assert count(Membership) == 2

@@ -1,5 +1,8 @@
 """Writes for people, memberships and conflict-of-interest declarations."""
 
+from datetime import date
+
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core import operations as ops
@@ -17,21 +20,28 @@ def update_person(person: Person, values: dict, user, expected_version=None) -> 
     return ops.update(person, user, values, expected_version)
 
 
-def _check_membership(values: dict) -> None:
+def _check_membership(values: dict, group_id: int, membership_id: int | None = None) -> None:
     if db.session.get(Person, values.get("person_id") or -1) is None:
         raise BusinessRuleError(_l("Välj en person."), "person_id")
+    start, end = values.get("start_on") or date.min, values.get("end_on") or date.max
+    same = db.session.scalars(sa.select(Membership).where(
+        Membership.group_id == group_id, Membership.person_id == values["person_id"],
+        Membership.role == values.get("role"), Membership.active(), Membership.id != (membership_id or -1)))
+    for other in same:
+        if (other.start_on or date.min) <= end and start <= (other.end_on or date.max):
+            raise BusinessRuleError(_l("Personen har redan den rollen i gruppen under samma period."), "person_id")
 
 
 def create_membership(group: Group, values: dict, user) -> Membership:
     if group.is_archived:
         raise BusinessRuleError(_l("Gruppen är arkiverad."))
-    _check_membership(values)
+    _check_membership(values, group.id)
     return ops.create(Membership(group_id=group.id), user, **values)
 
 
 def update_membership(membership: Membership, values: dict, user, expected_version=None) -> dict:
     ops.check_version(membership, expected_version)
-    _check_membership(values)
+    _check_membership(values, membership.group_id, membership.id)
     return ops.update(membership, user, values)
 
 

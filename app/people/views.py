@@ -87,9 +87,10 @@ def archive(record_id: int):
 
 # --- Memberships ---------------------------------------------------------------------------
 
-def _membership_form(form: MembershipForm) -> MembershipForm:
-    form.person_id.set_choices(db.session.scalars(sa.select(Person).where(Person.active())
-                                                  .order_by(Person.name_sort)).all())
+def _membership_form(form: MembershipForm, membership: Membership | None = None) -> MembershipForm:
+    people = db.session.scalars(sa.select(Person).where(sa.or_(
+        Person.active(), Person.id == (membership.person_id if membership else -1))).order_by(Person.name_sort)).all()
+    form.person_id.set_choices(people)
     form.representing_id.set_choices(_organisations())
     return form
 
@@ -124,9 +125,10 @@ def show_membership(record_id: int):
 def edit_membership(record_id: int):
     membership = load(Membership, record_id)
     require("edit", membership)
-    return edit_page(membership, _membership_form(MembershipForm(obj=membership)), operations.update_membership,
-                     "people/membership_form.html", url_for(".show_membership", record_id=membership.id),
-                     group=membership.group, membership=membership)
+    form = _membership_form(MembershipForm(obj=membership), membership)
+    return edit_page(membership, form, operations.update_membership, "people/membership_form.html",
+                     url_for(".show_membership", record_id=membership.id), group=membership.group,
+                     membership=membership)
 
 
 @bp.route("/memberships/<int:record_id>/archive", methods=["POST"])
