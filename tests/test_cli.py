@@ -46,3 +46,16 @@ def test_set_role_deactivate_activate(runner, client):
     listing = runner.invoke(args=["users", "list"])
     assert "eva\tadmin\tactive" in listing.output
     assert runner.invoke(args=["users", "set-role", "nobody", "admin"]).exit_code != 0
+
+
+def test_account_changes_are_in_the_change_log(runner):
+    from app.core.audit import ChangeLog
+
+    runner.invoke(args=["users", "create", "eva"], input="ett-bra-losenord\n")
+    runner.invoke(args=["users", "set-role", "eva", "admin"])
+    runner.invoke(args=["users", "deactivate", "eva"])
+    entries = db.session.scalars(sa.select(ChangeLog).where(ChangeLog.entity_type == "users")
+                                 .order_by(ChangeLog.id)).all()
+    assert [e.action.value for e in entries] == ["create", "update", "archive"]
+    assert entries[1].changes == {"role": {"old": "reader", "new": "admin"}}
+    assert "ett-bra-losenord" not in str([e.changes for e in entries])

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from app.auth.models import ApiToken, Role, User
+from app.core.audit import ChangeAction, ChangeLog
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -19,6 +20,14 @@ def _get(username: str) -> User:
     if user is None:
         raise click.ClickException(f"No user named {username!r}.")
     return user
+
+
+def _log(user: User, action: ChangeAction, changes: dict) -> None:
+    """Account changes from the command line go to the change log like any other change.
+    Accounts carry no version of their own, so the entry's version is 0."""
+    db.session.flush()
+    db.session.add(ChangeLog(entity_type="users", entity_id=user.id, action=action, version=0, user_id=None,
+                             changes=changes))
 
 
 def _read_password() -> str:
@@ -44,6 +53,7 @@ def create_user(username: str, role: str, display_name: str) -> None:
     user = User(username=username, role=Role(role), display_name=display_name or username)
     user.set_password(password)
     db.session.add(user)
+    _log(user, ChangeAction.CREATE, {"username": {"old": None, "new": username}, "role": {"old": None, "new": role}})
     db.session.commit()
     click.echo(f"Created {username} with role {role}.")
 
@@ -54,6 +64,7 @@ def create_user(username: str, role: str, display_name: str) -> None:
 def set_role(username: str, role: str) -> None:
     """Give USERNAME another ROLE."""
     user = _get(username)
+    _log(user, ChangeAction.UPDATE, {"role": {"old": user.role.value, "new": role}})
     user.role = Role(role)
     db.session.commit()
     click.echo(f"{username} now has role {role}.")
@@ -64,6 +75,8 @@ def set_role(username: str, role: str) -> None:
 def deactivate(username: str) -> None:
     """Stop USERNAME from signing in (the account and its history stay)."""
     user = _get(username)
+    if user.is_active_account:
+        _log(user, ChangeAction.ARCHIVE, {"is_active_account": {"old": True, "new": False}})
     user.is_active_account = False
     db.session.commit()
     click.echo(f"{username} is deactivated.")
@@ -74,6 +87,8 @@ def deactivate(username: str) -> None:
 def activate(username: str) -> None:
     """Let a deactivated USERNAME sign in again."""
     user = _get(username)
+    if not user.is_active_account:
+        _log(user, ChangeAction.RESTORE, {"is_active_account": {"old": False, "new": True}})
     user.is_active_account = True
     db.session.commit()
     click.echo(f"{username} is active.")
