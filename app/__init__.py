@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_PORT", "MAIL_FROM", "MAIL_USERNAME", "MAIL_PASSWORD"):
             if os.environ.get(name):
                 app.config[name] = os.environ[name]
+        if os.environ.get("MAIL_USE_TLS"):
+            app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     else:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -123,3 +123,9 @@ def test_openapi_document_is_valid_and_describes_every_endpoint(client, app):
     served = {r.rule.removeprefix("/api/v1").replace("<int:record_id>", "{id}")
               for r in app.url_map.iter_rules() if r.endpoint.startswith("api.") and r.endpoint != "api.openapi"}
     assert served == set(spec["paths"])
+
+
+def test_malformed_dates_are_refused_everywhere(client, token):
+    for url in ("/api/v1/assignments?due_from=2024-02-30", "/api/v1/decisions?decided_to=x",
+                "/api/v1/status-reports?from=2024-13-01"):
+        assert client.get(url, headers=bearer(token)).status_code == 400, url

@@ -198,11 +198,12 @@ ROUTES = [
     ("POST", "/meetings/{m}/minutes", lambda ids: {"minutes": "§1 Mötet öppnas. §2 Uppdraget.",
                                                    "version": _v(Meeting, "m")(ids)}, PRINCIPAL, None),
     ("POST", "/meetings/{m}/minutes/approve", lambda ids: {"approved_by": "Petra Beställare",
-                                                           "approved_on": TODAY.isoformat()}, PRINCIPAL, None),
+                                                           "approved_on": TODAY.isoformat(),
+                                                           "version": _v(Meeting, "m")(ids)}, PRINCIPAL, None),
     ("GET", "/meetings/{locked}/minutes/correct", None, PRINCIPAL, None),
     ("POST", "/meetings/{locked}/minutes/correct", lambda ids: {
         "minutes": "§1 Mötet öppnas (rättat).", "reason": "Fel datum", "approved_by": "Petra Beställare",
-        "approved_on": TODAY.isoformat()}, PRINCIPAL, None),
+        "approved_on": TODAY.isoformat(), "version": _v(Meeting, "locked")(ids)}, PRINCIPAL, None),
 ]
 READ_ONLY = ["/decisions/", "/decisions/{d}", "/decisions/?execution=awaiting", "/meetings/", "/meetings/?when=past",
              "/meetings/{m}", "/meetings/{locked}"]
@@ -490,7 +491,7 @@ def test_with_mail_configured_the_decision_is_emailed(app, login_as, monkeypatch
     already = g.dispatch(d, "Skickat förut", "forut@example.se")
     from app.decisions import operations
 
-    operations.mark_dispatched(db.session.get(DecisionDispatch, already.id))
+    operations.mark_dispatched(db.session.get(DecisionDispatch, already.id), None)
     db.session.commit()
     keeper = login_as(Role.SECRETARIAT)
     url = f"/decisions/{d.id}"
@@ -642,13 +643,16 @@ def test_approved_minutes_are_locked_and_a_correction_is_a_new_revision(app, log
                                           "version": version}).status_code == 302
 
     # Minutes cannot be approved before the meeting took place.
-    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare",
+    def current() -> str:
+        return str(db.session.get(Meeting, m.id).version)
+
+    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare", "version": current(),
                                                       "approved_on": (LAST_MONTH - timedelta(days=1)).isoformat()},
                            form_url=url, follow_redirects=True)
     assert any("kan inte justeras före mötet" in msg for msg in g.flashes(response.get_data(as_text=True), "error"))
     assert db.session.get(Meeting, m.id).minutes_approved_on is None
 
-    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare",
+    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare", "version": current(),
                                                       "approved_on": YESTERDAY.isoformat()},
                            form_url=url, follow_redirects=True)
     page = response.get_data(as_text=True)
@@ -662,17 +666,19 @@ def test_approved_minutes_are_locked_and_a_correction_is_a_new_revision(app, log
     response = keeper.post(f"{url}/minutes", {"minutes": "Förfalskat", "version": version}, form_url=url)
     assert response.status_code == 302
     assert db.session.get(Meeting, m.id).minutes == "§1 Mötet öppnas.\n§2 Beslut om uppdrag."
-    again = keeper.post(f"{url}/minutes/approve", {"approved_by": "Någon", "approved_on": TODAY.isoformat()},
+    again = keeper.post(f"{url}/minutes/approve", {"approved_by": "Någon", "approved_on": TODAY.isoformat(),
+                                                   "version": current()},
                         form_url=url, follow_redirects=True)
     assert any("redan justerat" in msg for msg in g.flashes(again.get_data(as_text=True), "error"))
 
     # A correction needs a reason, and then becomes revision 2; revision 1 stays as it was.
     correction = {"minutes": "§1 Mötet öppnas.\n§2 Beslut om uppdraget till RAG Hjärtsvikt.", "reason": "",
                   "approved_by": "Petra Beställare", "approved_on": TODAY.isoformat()}
-    page = keeper.post(f"{url}/minutes/correct", correction).get_data(as_text=True)
+    page = keeper.post(f"{url}/minutes/correct", dict(correction, version=current())).get_data(as_text=True)
     assert g.field_error(page, "reason") == "Fältet måste fyllas i."
     assert g.count(MinutesRevision) == 1
-    response = keeper.post(f"{url}/minutes/correct", dict(correction, reason="Mottagaren saknades i §2."))
+    response = keeper.post(f"{url}/minutes/correct", dict(correction, reason="Mottagaren saknades i §2.",
+                                                          version=current()))
     assert response.status_code == 302
     revisions = db.session.scalars(sa.select(MinutesRevision).order_by(MinutesRevision.number)).all()
     assert [(r.number, r.text, r.reason) for r in revisions] == [
@@ -688,7 +694,7 @@ def test_minutes_cannot_be_approved_when_empty(app, login_as):
     w = g.world()
     m = g.meeting(w.principal, LAST_MONTH)
     keeper = login_as(Role.SECRETARIAT)
-    response = keeper.post(f"/meetings/{m.id}/minutes/approve", {"approved_by": "Petra",
+    response = keeper.post(f"/meetings/{m.id}/minutes/approve", {"approved_by": "Petra", "version": str(m.version),
                                                                  "approved_on": TODAY.isoformat()},
                            form_url=f"/meetings/{m.id}", follow_redirects=True)
     assert "Det finns inget protokoll att justera." in g.flashes(response.get_data(as_text=True), "error")

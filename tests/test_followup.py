@@ -275,7 +275,7 @@ def test_the_secretariat_filters_by_region_level_and_group_type(portfolio, login
 
 @pytest.mark.parametrize("query,label,expected", [
     ("status=in_progress", "försenade uppdrag", {"overdue", "foreign_overdue"}),
-    ("status=in_progress", "pågående uppdrag", {"latest_off_track", "overdue", "direct", "foreign_overdue",
+    ("status=in_progress", "uppdrag med vald status", {"latest_off_track", "overdue", "direct", "foreign_overdue",
                                                 "foreign_missing"}),
     ("overdue=1", "försenade uppdrag", {"overdue", "paused_overdue", "foreign_overdue"}),
     ("overdue=1", "saknar begärd statusrapport", set()),

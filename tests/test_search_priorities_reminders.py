@@ -130,3 +130,35 @@ def test_reminders_list_due_reports_and_email_them_when_smtp_is_configured(app, 
 def test_every_role_reads_the_api_like_the_pages(app, login_as, role, url):
     response = login_as(role).get(url)
     assert response.status_code == 200 and "items" in response.json
+
+
+def test_finished_assignments_get_no_reminders_and_do_not_count_as_missing(app, runner, login_as):
+    from app.assignments import operations as assignment_ops
+    from app.assignments.models import AssignmentStatus, ReportingRound
+
+    group, rag = f.group("RSG Klar", GroupType.RSG), f.group("RAG Klar", GroupType.RAG)
+    done = f.assignment(group, rag, "Avbrutet uppdrag")
+    round_ = ops.create(ReportingRound(), None, title="Omgång", due_on=TODAY - timedelta(days=1))
+    assignment_ops.request_report(done, TODAY - timedelta(days=1), None, round_)
+    assignment_ops.transition(done, AssignmentStatus.CANCELLED, None)
+    db.session.commit()
+    assert "Avbrutet uppdrag" not in runner.invoke(args=["reminders", "send"]).output
+    page = login_as(Role.SECRETARIAT).get(f"/assignments/rounds/{round_.id}").get_data(as_text=True)
+    assert "0 uppdrag har inte rapporterat" in page and "Behövs inte" in page
+
+
+def test_a_failing_mail_server_does_not_stop_the_reminders(app, runner):
+    group, rag = f.group("RSG Fel", GroupType.RSG), f.group("RAG Fel", GroupType.RAG)
+    chair = f.person("Fia Fel", email="fia@example.org")
+    f.membership(rag, chair, MemberRole.CHAIR)
+    a = f.assignment(group, rag, "Uppdrag med post")
+    db.session.add(ReportRequest(assignment_id=a.id, due_on=TODAY))
+    db.session.commit()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens there
+    try:
+        result = runner.invoke(args=["reminders", "send"])
+    finally:
+        app.config.pop("MAIL_SERVER")
+        app.config.pop("MAIL_PORT")
+    assert result.exit_code == 0 and "failed" in result.output
+    assert db.session.scalars(sa.select(ReportRequest)).one().reminded_at is None

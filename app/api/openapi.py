@@ -15,7 +15,8 @@ def _param(name: str, schema: dict, description: str) -> dict:
 
 INT = {"type": "integer", "minimum": 1}
 DATE = {"type": "string", "format": "date"}
-PAGING = [_param("page", INT, "Page number, from 1."),
+PAGING = [_param("archived", {"type": "string", "enum": ["1"]}, "Include archived records."),
+          _param("page", INT, "Page number, from 1."),
           _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Items per page (default 50).")]
 REF = {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}

@@ -91,6 +91,7 @@ def _assignment_options():
 
 @bp.route("/assignments")
 def assignments():
+    _date_arg("due_from"), _date_arg("due_to")  # refuse malformed dates instead of ignoring them
     stmt, _filters = apply_filters(sa.select(Assignment).options(*_assignment_options()), request.args)
 
     def serialize(items):
@@ -138,7 +139,9 @@ def decision(record_id: int):
 
 @bp.route("/meetings")
 def meetings():
-    stmt = sa.select(Meeting).where(Meeting.active()).options(selectinload(Meeting.group))
+    stmt = sa.select(Meeting).options(selectinload(Meeting.group))
+    if request.args.get("archived") != "1":
+        stmt = stmt.where(Meeting.active())
     if int_arg("group"):
         stmt = stmt.where(Meeting.group_id == int_arg("group"))
     if _date_arg("from"):
@@ -155,7 +158,9 @@ def meeting(record_id: int):
 
 @bp.route("/status-reports")
 def status_reports():
-    stmt = sa.select(StatusReport).where(StatusReport.active())
+    stmt = sa.select(StatusReport)
+    if request.args.get("archived") != "1":
+        stmt = stmt.where(StatusReport.active())
     if int_arg("assignment"):
         stmt = stmt.where(StatusReport.assignment_id == int_arg("assignment"))
     if request.args.get("traffic_light") in TrafficLight._value2member_map_:

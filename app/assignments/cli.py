@@ -1,5 +1,6 @@
 """`flask reminders send`: remind recipients of status reports falling due (cron it daily)."""
 
+import smtplib
 from datetime import date, timedelta
 
 import click
@@ -8,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment, ReportRequest
+from app.assignments.operations import REPORTABLE
 from app.core.models import utcnow
 from app.core.permissions import GOVERNING_MEMBER_ROLES
 from app.decisions.operations import mail_configured, send_email
@@ -20,7 +22,8 @@ reminders_cli = AppGroup("reminders", help="Reminders of status reports falling 
 def due_requests(days: int, today: date) -> list[ReportRequest]:
     """Unanswered requests due within `days` (or overdue) and not reminded in the last week."""
     week_ago = utcnow() - timedelta(days=7)
-    return list(db.session.scalars(sa.select(ReportRequest).where(
+    return list(db.session.scalars(sa.select(ReportRequest).join(ReportRequest.assignment).where(
+        Assignment.active(), Assignment.status.in_(REPORTABLE),
         ReportRequest.answered_by_id.is_(None), ReportRequest.due_on <= today + timedelta(days=days),
         sa.or_(ReportRequest.reminded_at.is_(None), ReportRequest.reminded_at < week_ago))
         .options(selectinload(ReportRequest.assignment).selectinload(Assignment.recipient_group))))
@@ -49,9 +52,14 @@ def send(days: int) -> None:
         if mail and people:
             body = (f"Påminnelse: en statusrapport för uppdraget ”{assignment.title}” ska lämnas senast "
                     f"{request.due_on.isoformat()}.\n")
-            for person in people:
-                send_email(person.email, f"Påminnelse om statusrapport: {assignment.title}", body)
+            try:
+                for person in people:
+                    send_email(person.email, f"Påminnelse om statusrapport: {assignment.title}", body)
+            except (OSError, smtplib.SMTPException) as err:
+                click.echo(f"  failed: {err}", err=True)
+                continue
             request.reminded_at = utcnow()
+            db.session.commit()  # kept even if a later message fails
     db.session.commit()
     click.echo(f"{len(requests)} report(s) due; " + ("reminders e-mailed." if mail else
                                                      "SMTP is not configured (MAIL_SERVER): nothing sent."))

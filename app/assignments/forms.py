@@ -1,13 +1,13 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import NumberRange, ValidationError
 
 from app.assignments.models import AssignmentStatus, TrafficLight
 from app.core.forms import (
     EnumSelectField,
+    Form,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -71,7 +71,7 @@ class TransitionForm(RecordForm):
     note = TextAreaField(_l("Kommentar"), validators=[optional(), max_length(5000)])
 
 
-class StatusReportForm(FlaskForm):
+class StatusReportForm(Form):
     reported_on = SwedishDateField(_l("Rapportdatum"), validators=[required()], default=date.today)
     traffic_light = RadioField(_l("Bedömning"), choices=[SelectChoice(v, label) for v, label in TrafficLight.choices()],
                                validators=[required()])
@@ -86,7 +86,7 @@ class StatusReportForm(FlaskForm):
                 "corrects_id": self.corrects_id.data}
 
 
-class ReportRequestForm(FlaskForm):
+class ReportRequestForm(Form):
     due_on = SwedishDateField(_l("Rapportera senast"), validators=[required()])
 
     def validate_due_on(self, field):
@@ -119,5 +119,5 @@ class PhaseForm(RecordForm):
     done_on = SwedishDateField(_l("Klart datum"), validators=[optional()])
 
 
-class ReportersForm(FlaskForm):
+class ReportersForm(Form):
     person_ids = ReferenceMultiField(_l("Får rapportera status"))

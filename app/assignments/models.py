@@ -86,6 +86,9 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "closed_by_decision_id": _l("Godkänt/avslutat genom beslut"),
         "next_report_due_on": _l("Nästa statusrapport senast"),
         "source": _l("Källa"),
+        "programme_areas": _l("Programområden"),
+        "priorities": _l("Prioriteringar"),
+        "reporters": _l("Rapportörer"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

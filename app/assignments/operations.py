@@ -28,6 +28,22 @@ from app.priorities.models import PriorityItem
 REPORTABLE = (*OPEN_STATUSES, AssignmentStatus.DELIVERED)
 
 
+def _check_references(values: dict, user) -> None:
+    """A chair may point an assignment only at their own groups' decisions and assignments."""
+    from app.core.permissions import can
+    from app.decisions.models import Decision
+
+    if user is None:
+        return
+    for field in ("given_by_decision_id", "closed_by_decision_id"):
+        decision = db.session.get(Decision, values.get(field) or -1)
+        if decision is not None and not can(user, "edit", decision):
+            raise BusinessRuleError(_l("Välj ett beslut som din grupp har fattat."), field)
+    parent = db.session.get(Assignment, values.get("parent_id") or -1)
+    if parent is not None and not (can(user, "edit", parent) or can(user, "report", parent)):
+        raise BusinessRuleError(_l("Välj ett uppdrag som din grupp har gett eller fått."), "parent_id")
+
+
 def _check(values: dict, assignment_id: int | None = None) -> None:
     principal, recipient = values.get("principal_group_id"), values.get("recipient_group_id")
     if principal and principal == recipient:
@@ -61,13 +77,26 @@ def _split(values: dict) -> tuple[dict, dict]:
     return values, links
 
 
-def _set_links(assignment: Assignment, links: dict) -> None:
-    if links.get("programme_areas") is not None:
-        assignment.programme_areas = list(db.session.scalars(
-            sa.select(Group).where(Group.id.in_(links["programme_areas"]))))
-    if links.get("priorities") is not None:
-        assignment.priorities = list(db.session.scalars(
-            sa.select(PriorityItem).where(PriorityItem.id.in_(links["priorities"]))))
+def _set_links(assignment: Assignment, links: dict, user=None) -> None:
+    """Many-to-many choices; a change is logged and bumps the version like any field."""
+    from app.core.audit import ChangeAction, log_change
+
+    changes = {}
+    for attr, model, ids in (("programme_areas", Group, links.get("programme_areas")),
+                             ("priorities", PriorityItem, links.get("priorities"))):
+        if ids is None:
+            continue
+        before = getattr(assignment, attr)
+        after = list(db.session.scalars(sa.select(model).where(model.id.in_(ids))))
+        if sorted(r.id for r in before) != sorted(r.id for r in after):
+            changes[attr] = {"old": sorted(r.id for r in before), "new": sorted(r.id for r in after),
+                             "old_label": ", ".join(map(str, before)) or None,
+                             "new_label": ", ".join(map(str, after)) or None}
+            setattr(assignment, attr, after)
+    if changes:
+        assignment.updated_at = utcnow()  # an UPDATE, so the version moves and stale forms are caught
+        db.session.flush()
+        log_change(assignment, ChangeAction.UPDATE, user, changes)
 
 
 def create_assignment(values: dict, user) -> Assignment:
@@ -75,8 +104,9 @@ def create_assignment(values: dict, user) -> Assignment:
     values.setdefault("status", AssignmentStatus.DRAFT)
     check_group_choice(user, Assignment, values.get("principal_group_id"), "principal_group_id")
     _check(values)
+    _check_references(values, user)
     assignment = ops.create(Assignment(), user, **values)
-    _set_links(assignment, links)
+    _set_links(assignment, links, user)
     _link_giving_decision(assignment, user)
     db.session.add(AssignmentTransition(assignment_id=assignment.id, from_status=None,
                                         to_status=assignment.status, user_id=getattr(user, "id", None)))
@@ -89,24 +119,20 @@ def update_assignment(assignment: Assignment, values: dict, user, expected_versi
     ops.check_version(assignment, expected_version)
     check_group_choice(user, Assignment, values.get("principal_group_id"), "principal_group_id")
     _check(values, assignment.id)
+    _check_references(values, user)
     changes = ops.update(assignment, user, values)
-    _set_links(assignment, links)
+    _set_links(assignment, links, user)
     _link_giving_decision(assignment, user)
     return changes
 
 
 def _link_giving_decision(assignment: Assignment, user) -> None:
     """The decision that gave an assignment lists it too (a DecisionLink "gives")."""
-    from app.decisions.models import DecisionLink, LinkEffect
+    from app.decisions.models import LinkEffect
+    from app.decisions.operations import ensure_link
 
-    if not assignment.given_by_decision_id:
-        return
-    exists = db.session.scalar(sa.select(DecisionLink.id).where(
-        DecisionLink.decision_id == assignment.given_by_decision_id, DecisionLink.assignment_id == assignment.id,
-        DecisionLink.effect == LinkEffect.GIVES, DecisionLink.active()))
-    if not exists:
-        ops.create(DecisionLink(), user, decision_id=assignment.given_by_decision_id, assignment_id=assignment.id,
-                   effect=LinkEffect.GIVES)
+    if assignment.given_by_decision_id:
+        ensure_link(assignment.given_by_decision_id, assignment.id, LinkEffect.GIVES, user)
 
 
 def transition(assignment: Assignment, to_status: AssignmentStatus, user, note: str = "",

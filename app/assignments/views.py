@@ -41,6 +41,7 @@ from app.core.crud import (
 )
 from app.core.pagination import paginate
 from app.core.permissions import can
+from app.core.routing import int_arg
 from app.decisions.models import Decision, DecisionLink
 from app.extensions import db
 from app.groups.models import Group, GroupType, selectable_groups
@@ -88,7 +89,7 @@ def index():
 @bp.route("/<int:record_id>")
 def show(record_id: int):
     assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == record_id).options(
-        selectinload(Assignment.phases), selectinload(Assignment.children),
+        selectinload(Assignment.phases), selectinload(Assignment.children).selectinload(Assignment.recipient_group),
         selectinload(Assignment.reports).selectinload(StatusReport.filed_by),
         selectinload(Assignment.transitions), selectinload(Assignment.programme_areas),
         selectinload(Assignment.reporters),
@@ -125,7 +126,7 @@ def create():
     form = _prepare(AssignmentForm())
     if request.method == "GET":
         for field in ("parent_id", "principal_group_id", "recipient_group_id", "given_by_decision_id"):
-            value = request.args.get(field, type=int)
+            value = int_arg(field)
             if value:
                 getattr(form, field).data = value
         parent = db.session.get(Assignment, form.parent_id.data) if form.parent_id.data else None
@@ -262,9 +263,11 @@ def show_round(record_id: int):
         selectinload(ReportRequest.assignment).selectinload(Assignment.recipient_group),
         selectinload(ReportRequest.answered_by))).all()
     requests.sort(key=lambda r: (r.answered_by_id is not None, r.assignment.recipient_group.name_sort))
-    missing = sum(1 for r in requests if r.answered_by_id is None)
+    reportable = {s.value for s in operations.REPORTABLE}
+    missing = sum(1 for r in requests if r.answered_by_id is None and r.assignment.status.value in reportable
+                  and not r.assignment.is_archived)
     return render_template("assignments/round.html", round=round_, requests=requests, missing=missing,
-                           today=date.today())
+                           today=date.today(), reportable=reportable)
 
 
 @bp.route("/groups/<int:group_id>")

@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 
-from app.core.forms import max_length, required
+from app.core.forms import Form, max_length, required
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Användarnamn"), validators=[required(), max_length(80)],
                            render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Lösenord"), validators=[required()],

@@ -119,7 +119,7 @@ def toggle_archive(record) -> None:
 def flash_form_errors(form) -> None:
     """For small forms posted from a record's page: show their errors there as messages."""
     for name, errors in form.errors.items():
-        if name is None:
+        if not name:  # form-level errors: flashed below
             continue
         field = getattr(form, name, None)
         label = field.label.text if field is not None and name != "csrf_token" else ""

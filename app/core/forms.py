@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 REQUIRED = _l("Fältet måste fyllas i.")
@@ -175,7 +175,22 @@ def end_not_before_start(start_field: str, message):
     return check
 
 
-class RecordForm(FlaskForm):
+def _none_to_empty(value):
+    return "" if value is None else value
+
+
+class Form(FlaskForm):
+    """Base of every form: a text field missing from the post reads as empty, not None."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if unbound_field.field_class in (StringField, TextAreaField):
+                own = unbound_field.kwargs.get("filters", ())
+                options["filters"] = (_none_to_empty, *own)
+            return unbound_field.bind(form=form, **options)
+
+
+class RecordForm(Form):
     """Base for forms that edit an audited record: carries the version it was rendered with."""
 
     version = HiddenField()
@@ -184,7 +199,9 @@ class RecordForm(FlaskForm):
         """The version the form was opened on, as posted. Not the record's own version, which
         WTForms would fill in from `obj` when the post lacks the field."""
         raw = self.version.raw_data[0] if self.version.raw_data else ""
-        return int(raw) if raw.isdigit() else None
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+            return None
+        return int(raw)
 
     def record_values(self) -> dict:
         """Field data to write to the record: every field but bookkeeping ones."""
@@ -192,5 +209,5 @@ class RecordForm(FlaskForm):
                 if name not in ("version", "csrf_token", "submit")}
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form for POST buttons (archive, restore, sign out): CSRF only."""

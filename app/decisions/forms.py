@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Email
 
 from app.core.forms import (
     EnumSelectField,
+    Form,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -40,12 +40,12 @@ class DecisionForm(RecordForm):
         return values
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     assignment_id = ReferenceSelectField(_l("Uppdrag"), blank=_l("– välj –"), required=True)
     effect = EnumSelectField(_l("Beslutet"), LinkEffect, blank=_l("– välj –"), required_message=_l("Välj verkan."))
 
 
-class DispatchForm(FlaskForm):
+class DispatchForm(Form):
     recipient = StringField(_l("Mottagare"), validators=[required(), max_length(300)])
     email = StringField(_l("E-post"), validators=[optional(), max_length(200),
                                                   Email(message=_l("Ange en giltig e-postadress."))])

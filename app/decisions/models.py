@@ -67,6 +67,7 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "execution_status": _l("Genomförande"),
         "execution_note": _l("Kommentar om genomförandet"),
         "source": _l("Källa"),
+        "dispatch": _l("Expediering"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

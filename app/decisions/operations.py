@@ -30,7 +30,10 @@ def _check(values: dict, decision_id: int | None = None) -> None:
         if values.get("by_delegation"):
             raise BusinessRuleError(_l("Ett delegationsbeslut fattas inte på ett möte."), "by_delegation")
     if values.get("state") == DecisionState.TAKEN and not values.get("decided_on"):
-        raise BusinessRuleError(_l("Ett fattat beslut behöver ett beslutsdatum."), "decided_on")
+        # Decisions registered from documents that give no date may stay undated; new ones may not.
+        existing = db.session.get(Decision, decision_id) if decision_id else None
+        if existing is None or existing.decided_on is not None or existing.state != DecisionState.TAKEN:
+            raise BusinessRuleError(_l("Ett fattat beslut behöver ett beslutsdatum."), "decided_on")
     number = values.get("registry_number")
     if number:
         if not values.get("issuing_organisation_id"):
@@ -57,16 +60,31 @@ def update_decision(decision: Decision, values: dict, user, expected_version=Non
     return ops.update(decision, user, values)
 
 
+def ensure_link(decision_id: int, assignment_id: int, effect: LinkEffect, user) -> DecisionLink:
+    """The link row for (decision, assignment, effect): restored if it was archived, else created."""
+    link = db.session.scalar(sa.select(DecisionLink).where(
+        DecisionLink.decision_id == decision_id, DecisionLink.assignment_id == assignment_id,
+        DecisionLink.effect == effect))
+    if link is None:
+        return ops.create(DecisionLink(decision_id=decision_id), user, assignment_id=assignment_id, effect=effect)
+    ops.restore(link, user)
+    return link
+
+
 def link_assignment(decision: Decision, assignment_id: int, effect: LinkEffect, user) -> DecisionLink:
+    from app.core.permissions import can
+
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         raise BusinessRuleError(_l("Välj ett uppdrag."), "assignment_id")
+    if user is not None and not can(user, "edit", assignment):
+        raise BusinessRuleError(_l("Du kan bara koppla beslut till uppdrag som du får ändra."), "assignment_id")
     exists = db.session.scalar(sa.select(DecisionLink.id).where(
         DecisionLink.decision_id == decision.id, DecisionLink.assignment_id == assignment_id,
         DecisionLink.effect == effect, DecisionLink.active()))
     if exists:
-        raise BusinessRuleError(_l("Beslutet är redan kopplat så till uppdraget."), "assignment_id")
-    link = ops.create(DecisionLink(decision_id=decision.id), user, assignment_id=assignment_id, effect=effect)
+        raise BusinessRuleError(_l("Beslutet är redan kopplat på det sättet till uppdraget."), "assignment_id")
+    link = ensure_link(decision.id, assignment_id, effect, user)
     # The assignment points back at the decision that gave or closed it, if it doesn't already.
     if effect == LinkEffect.GIVES and assignment.given_by_decision_id is None:
         ops.update(assignment, user, {"given_by_decision_id": decision.id})
@@ -75,12 +93,29 @@ def link_assignment(decision: Decision, assignment_id: int, effect: LinkEffect, 
     return link
 
 
+def unlink(link: DecisionLink, user) -> None:
+    """Archive a link; the assignment stops pointing at a decision that no longer gives or closes it."""
+    ops.archive(link, user)
+    assignment = link.assignment
+    if link.effect == LinkEffect.GIVES and assignment.given_by_decision_id == link.decision_id:
+        ops.update(assignment, user, {"given_by_decision_id": None})
+    if link.effect in (LinkEffect.ACCEPTS, LinkEffect.CLOSES) and assignment.closed_by_decision_id == link.decision_id:
+        ops.update(assignment, user, {"closed_by_decision_id": None})
+
+
 def add_dispatch(decision: Decision, recipient: str, email: str, user) -> DecisionDispatch:
     dispatch = DecisionDispatch(decision_id=decision.id, recipient=recipient.strip(), email=email.strip(),
                                 created_by_id=getattr(user, "id", None))
     db.session.add(dispatch)
     db.session.flush()
+    _log_dispatch(decision, user, f"{dispatch.recipient} {dispatch.email}".strip())
     return dispatch
+
+
+def _log_dispatch(decision: Decision, user, text: str) -> None:
+    from app.core.audit import ChangeAction, log_change
+
+    log_change(decision, ChangeAction.UPDATE, user, {"dispatch": {"old": None, "new": text}})
 
 
 def mail_configured() -> bool:
@@ -93,7 +128,7 @@ def send_email(to: str, subject: str, body: str) -> None:
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM", "styrregister@localhost")
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())  # a title with line breaks must not break the header
     message.set_content(body)
     with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=20) as smtp:
         if config.get("MAIL_USE_TLS"):
@@ -116,10 +151,12 @@ def send_dispatches(decision: Decision, body: str, user) -> tuple[int, int]:
             failed += 1
         else:
             dispatch.status, dispatch.sent_at, dispatch.error = DispatchStatus.SENT, utcnow(), ""
+            _log_dispatch(decision, user, f"{dispatch.recipient}: {DispatchStatus.SENT.label} ({dispatch.email})")
             sent += 1
     return sent, failed
 
 
-def mark_dispatched(dispatch: DecisionDispatch) -> None:
+def mark_dispatched(dispatch: DecisionDispatch, user) -> None:
     """The secretariat sent it by hand."""
     dispatch.status, dispatch.sent_at, dispatch.error = DispatchStatus.SENT, utcnow(), ""
+    _log_dispatch(dispatch.decision, user, f"{dispatch.recipient}: {DispatchStatus.SENT.label}")

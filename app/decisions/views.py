@@ -156,7 +156,9 @@ def add_link(record_id: int):
 def archive_link(record_id: int):
     link = load(DecisionLink, record_id)
     require("edit", link.decision)
-    toggle_archive(link)
+    form = ConfirmForm()
+    if form.validate_on_submit() and not link.is_archived:
+        save(form, lambda: operations.unlink(link, current_user), _("Kopplingen har tagits bort."))
     return redirect(url_for(".show", record_id=link.decision_id) + "#links")
 
 
@@ -193,7 +195,7 @@ def mark_sent(record_id: int):
     dispatch = load(DecisionDispatch, record_id)
     require("dispatch", dispatch.decision)
     if ConfirmForm().validate_on_submit() and dispatch.status != DispatchStatus.SENT:
-        operations.mark_dispatched(dispatch)
+        operations.mark_dispatched(dispatch, current_user)
         db.session.commit()
         flash(_("Markerat som skickat."), "success")
     return redirect(url_for(".show", record_id=dispatch.decision_id) + "#dispatch")

@@ -69,8 +69,10 @@ def secretariat():
     missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
     args = {k: v for k, v in request.args.items() if v and k != "page"}
-    # Each figure links to its list with the same filters; the user's own status choice wins.
-    list_urls = {"open": url_for("assignments.index", **{"status": "open", **args}),
+    # Each figure links to its list with the same filters. The first counts ongoing assignments,
+    # or – when the user chose a status – those with that status.
+    first = args if filters["status"] else {**args, "status": "open"}
+    list_urls = {"open": url_for("assignments.index", **first),
                  "overdue": url_for("assignments.index", **{**args, "overdue": "1"}),
                  "missing": url_for("assignments.index", **{**args, "missing_report": "1"})}
     decisions = sa.select(Decision).where(_awaiting_execution(), Decision.execute_by < today)
@@ -81,7 +83,7 @@ def secretariat():
         late_decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
                                           .order_by(Decision.execute_by).limit(LIST_LIMIT)).all(),
         late_decisions_count=_count(decisions),
-        open_count=_count(base.where(Assignment.status.in_(OPEN_STATUSES))),
+        open_count=_count(base if filters["status"] else base.where(Assignment.status.in_(OPEN_STATUSES))),
         latest=latest_reports([a.id for a in overdue_rows + missing_rows]), list_urls=list_urls,
         **filter_context())
 

@@ -1,12 +1,12 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import NumberRange, ValidationError
 
 from app.core.forms import (
     EnumSelectField,
+    Form,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -36,7 +36,8 @@ class MeetingForm(RecordForm):
 
 
 class AgendaItemForm(RecordForm):
-    position = SwedishIntegerField(_l("Punkt"), validators=[optional()])
+    position = SwedishIntegerField(_l("Punkt"), validators=[optional(), NumberRange(
+        min=1, max=999, message=_l("Ange ett tal mellan 1 och 999."))])
     title = StringField(_l("Ärende"), validators=[required(), max_length(300)])
     description = TextAreaField(_l("Beskrivning"), validators=[optional(), max_length(20000)])
     assignment_id = ReferenceSelectField(_l("Gäller uppdrag"), blank=_l("– inget –"))
@@ -44,14 +45,14 @@ class AgendaItemForm(RecordForm):
     decision_id = ReferenceSelectField(_l("Förslag till beslut"), blank=_l("– inget –"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
     representing_id = ReferenceSelectField(_l("Representerar"), blank=_l("– ingen –"))
     status = EnumSelectField(_l("Närvaro"), AttendanceStatus)
     substitute_for_id = ReferenceSelectField(_l("Ersätter"), blank=_l("– ingen –"))
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(Form):
     agenda_item_id = ReferenceSelectField(_l("Ärende"), blank=_l("– välj –"), required=True)
     person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
     note = StringField(_l("Anteckning"), validators=[optional(), max_length(500)])
@@ -61,12 +62,12 @@ class MinutesForm(RecordForm):
     minutes = TextAreaField(_l("Protokoll"), validators=[optional(), max_length(100000)])
 
 
-class ApproveMinutesForm(FlaskForm):
+class ApproveMinutesForm(RecordForm):
     approved_by = StringField(_l("Justerat av"), validators=[required(), max_length(300)])
     approved_on = SwedishDateField(_l("Justerat datum"), validators=[required()])
 
 
-class CorrectMinutesForm(FlaskForm):
+class CorrectMinutesForm(RecordForm):
     minutes = TextAreaField(_l("Rättat protokoll"), validators=[required(), max_length(100000)])
     reason = TextAreaField(_l("Vad rättas och varför"), validators=[required(), max_length(5000)])
     approved_by = StringField(_l("Rättelsen justerad av"), validators=[required(), max_length(300)])

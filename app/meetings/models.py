@@ -33,6 +33,8 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "minutes_approved_by": _l("Justerat av"),
         "minutes_approved_on": _l("Justerat datum"),
         "source": _l("Källa"),
+        "attendance": _l("Närvaro"),
+        "conflicts": _l("Jäv"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,7 +37,9 @@ def save_minutes(meeting: Meeting, values: dict, user, expected_version=None) ->
     return ops.update(meeting, user, {"minutes": values["minutes"]}, expected_version)
 
 
-def approve_minutes(meeting: Meeting, approved_by: str, approved_on, user) -> MinutesRevision:
+def approve_minutes(meeting: Meeting, approved_by: str, approved_on, user,
+                    expected_version: int | None = None) -> MinutesRevision:
+    ops.check_version(meeting, expected_version)  # approve only the text one has seen
     if meeting.minutes_locked:
         raise BusinessRuleError(_l("Protokollet är redan justerat."))
     if not meeting.minutes.strip():
@@ -48,8 +50,10 @@ def approve_minutes(meeting: Meeting, approved_by: str, approved_on, user) -> Mi
     return _revision(meeting, meeting.minutes, approved_by, approved_on, "", user)
 
 
-def correct_minutes(meeting: Meeting, text: str, reason: str, approved_by: str, approved_on, user) -> MinutesRevision:
+def correct_minutes(meeting: Meeting, text: str, reason: str, approved_by: str, approved_on, user,
+                    expected_version: int | None = None) -> MinutesRevision:
     """A correction of approved minutes is a new, recorded revision; the earlier ones stay."""
+    ops.check_version(meeting, expected_version)
     if not meeting.minutes_locked:
         raise BusinessRuleError(_l("Protokollet är inte justerat: ändra det direkt."))
     ops.update(meeting, user, {"minutes": text, "minutes_approved_by": approved_by.strip(),
@@ -66,19 +70,34 @@ def _revision(meeting, text, approved_by, approved_on, reason, user) -> MinutesR
     return revision
 
 
+def _refuse_if_locked(meeting: Meeting) -> None:
+    """Approved minutes are locked, and with them what the meeting page says happened."""
+    if meeting.minutes_locked:
+        raise BusinessRuleError(_l("Protokollet är justerat och låst. Gör en rättelse i stället."))
+
+
+def _log(meeting: Meeting, user, field: str, new: str) -> None:
+    from app.core.audit import ChangeAction, log_change
+
+    log_change(meeting, ChangeAction.UPDATE, user, {field: {"old": None, "new": new}})
+
+
 def add_agenda_item(meeting: Meeting, values: dict, user) -> AgendaItem:
+    _refuse_if_locked(meeting)
     if not values.get("position"):
         values = dict(values, position=len([i for i in meeting.agenda if not i.is_archived]) + 1)
     return ops.create(AgendaItem(meeting_id=meeting.id), user, **values)
 
 
 def update_agenda_item(item: AgendaItem, values: dict, user, expected_version=None) -> dict:
+    _refuse_if_locked(item.meeting)
     if not values.get("position"):
         values = dict(values, position=item.position)
     return ops.update(item, user, values, expected_version)
 
 
 def set_attendance(meeting: Meeting, values: dict, user) -> Attendance:
+    _refuse_if_locked(meeting)
     if values.get("status") == AttendanceStatus.SUBSTITUTE and not values.get("substitute_for_id"):
         raise BusinessRuleError(_l("Ange vem ersättaren tjänstgör för."), "substitute_for_id")
     if values.get("substitute_for_id") and values["substitute_for_id"] == values.get("person_id"):
@@ -92,10 +111,13 @@ def set_attendance(meeting: Meeting, values: dict, user) -> Attendance:
     row.status = values.get("status") or AttendanceStatus.PRESENT
     row.substitute_for_id = values.get("substitute_for_id")
     db.session.flush()
+    _log(meeting, user, "attendance", f"{row.person.name}: {row.status.label}"
+         + (f" ({row.substitute_for.name})" if row.substitute_for else ""))
     return row
 
 
 def declare_conflict(meeting: Meeting, item_id: int, person_id: int, note: str, user) -> AgendaConflict:
+    _refuse_if_locked(meeting)
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting.id:
         raise BusinessRuleError(_l("Välj ett ärende på det här mötet."), "agenda_item_id")
@@ -106,4 +128,5 @@ def declare_conflict(meeting: Meeting, item_id: int, person_id: int, note: str, 
     conflict = AgendaConflict(agenda_item_id=item_id, person_id=person_id, note=note.strip())
     db.session.add(conflict)
     db.session.flush()
+    _log(meeting, user, "conflicts", f"§{item.position} {item.title}: {conflict.person.name}")
     return conflict

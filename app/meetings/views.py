@@ -73,6 +73,7 @@ def show(record_id: int):
         selectinload(Meeting.agenda).selectinload(AgendaItem.decision),
         selectinload(Meeting.attendance).selectinload(Attendance.person),
         selectinload(Meeting.attendance).selectinload(Attendance.representing),
+        selectinload(Meeting.attendance).selectinload(Attendance.substitute_for),
         selectinload(Meeting.decisions), selectinload(Meeting.revisions)))
     if meeting is None:
         abort(404)
@@ -88,6 +89,7 @@ def show(record_id: int):
     conflict_form.person_id.set_choices(people)
     approve_form = ApproveMinutesForm(formdata=None)
     approve_form.approved_on.data = date.today()
+    approve_form.version.data = meeting.version
     return render_template("meetings/show.html", m=meeting, agenda=agenda, attendance_form=attendance_form,
                            conflict_form=conflict_form, approve_form=approve_form, history=history(meeting))
 
@@ -203,7 +205,8 @@ def approve(record_id: int):
     form = ApproveMinutesForm()
     if form.validate_on_submit():
         save(form, lambda: operations.approve_minutes(meeting, form.approved_by.data, form.approved_on.data,
-                                                      current_user), _("Protokollet är justerat och låst."))
+                                                      current_user, form.expected_version() or 0),
+             _("Protokollet är justerat och låst."))
     flash_form_errors(form)
     return redirect(url_for(".show", record_id=meeting.id) + "#minutes")
 
@@ -215,10 +218,12 @@ def correct_minutes(record_id: int):
     form = CorrectMinutesForm()
     if request.method == "GET":
         form.minutes.data = meeting.minutes
+        form.version.data = meeting.version
+    conflict = None
     if form.validate_on_submit():
-        saved, _conflict = save(form, lambda: operations.correct_minutes(
+        saved, conflict = save(form, lambda: operations.correct_minutes(
             meeting, form.minutes.data, form.reason.data, form.approved_by.data, form.approved_on.data,
-            current_user), _("Rättelsen är sparad som en ny version av protokollet."))
+            current_user, form.expected_version() or 0), _("Rättelsen är sparad som en ny version av protokollet."))
         if saved:
             return redirect(url_for(".show", record_id=meeting.id) + "#minutes")
-    return render_template("meetings/correct_form.html", form=form, meeting=meeting)
+    return render_template("meetings/correct_form.html", form=form, meeting=meeting, conflict=conflict)

@@ -47,6 +47,8 @@ def update_item(item: PriorityItem, values: dict, user, expected_version=None) -
 
 def move_item(item: PriorityItem, direction: int, user) -> None:
     """Swap an item with its neighbour (-1 up, +1 down); both moves are logged."""
+    if item.is_archived:
+        raise BusinessRuleError(_l("Prioriteringen är borttagen ur listan."))
     items = live_items(item.priority_list)
     index = items.index(item)
     other_index = index + direction
