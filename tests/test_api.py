@@ -129,3 +129,26 @@ def test_malformed_dates_are_refused_everywhere(client, token):
     for url in ("/api/v1/assignments?due_from=2024-02-30", "/api/v1/decisions?decided_to=x",
                 "/api/v1/status-reports?from=2024-13-01"):
         assert client.get(url, headers=bearer(token)).status_code == 400, url
+
+
+def test_decisions_meetings_and_reports_filter_by_the_groups_region_level_and_type(client, token, app):
+    from app.decisions.models import Decision
+    from app.meetings.models import Meeting
+
+    hr = f.healthcare_region()
+    rsg = f.group("RSG Filter", GroupType.RSG, Level.HEALTHCARE_REGIONAL, healthcare_region_id=hr.id)
+    nsg = f.group("NSG Filter")
+    for g in (rsg, nsg):
+        ops.create(Decision(), None, group_id=g.id, title=f"Beslut {g.name}", decided_on=date.today())
+        ops.create(Meeting(), None, group_id=g.id, title=f"Möte {g.name}", starts_on=date.today())
+        a = f.assignment(nsg if g is rsg else rsg, g, f"Uppdrag till {g.name}")
+        ops.create(StatusReport(), None, assignment_id=a.id, reported_on=date.today(),
+                   traffic_light=TrafficLight.ON_TRACK, progress=g.name)
+    db.session.commit()
+
+    def names(url, key):
+        return {i[key] for i in client.get(url, headers=bearer(token)).json["items"]}
+
+    assert names(f"/api/v1/decisions?healthcare_region={hr.id}", "title") == {"Beslut RSG Filter"}
+    assert names("/api/v1/meetings?level=national", "title") == {"Möte NSG Filter"}
+    assert names("/api/v1/status-reports?group_type=RSG", "progress") == {"RSG Filter"}

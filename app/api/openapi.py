@@ -57,6 +57,12 @@ SCHEMAS = {
         "created_at": {"type": "string", "format": "date-time"}}},
 }
 
+GROUP_ATTRIBUTE_FILTERS = [
+    _param("healthcare_region", INT, "The group's healthcare region (organisation id)."),
+    _param("level", _enum(Level), "The group's level."),
+    _param("group_type", _enum(GroupType), "The group's type."),
+]
+
 ASSIGNMENT_FILTERS = [
     _param("q", {"type": "string"}, "Text in title, description or mandate."),
     _param("status", {"type": "string", "enum": ["open", *[m.value for m in AssignmentStatus]]},
@@ -85,13 +91,15 @@ COLLECTIONS = [
         _param("q", {"type": "string"}, "Text in title, text or registry number."), _param("group", INT, "Group id."),
         _param("kind", _enum(DecisionKind), "Kind."), _param("state", _enum(DecisionState), "State."),
         _param("execution_status", _enum(ExecutionStatus), "Execution status."),
-        _param("decided_from", DATE, "Decided on or after."), _param("decided_to", DATE, "Decided on or before.")]),
+        _param("decided_from", DATE, "Decided on or after."), _param("decided_to", DATE, "Decided on or before."),
+        *GROUP_ATTRIBUTE_FILTERS]),
     ("/meetings", "Meeting", "Meetings (möten)", [
         _param("group", INT, "Group id."), _param("from", DATE, "Starting on or after."),
-        _param("to", DATE, "Starting on or before.")]),
+        _param("to", DATE, "Starting on or before."), *GROUP_ATTRIBUTE_FILTERS]),
     ("/status-reports", "StatusReport", "Status reports on assignments", [
         _param("assignment", INT, "Assignment id."), _param("traffic_light", _enum(TrafficLight), "Traffic light."),
-        _param("from", DATE, "Reported on or after."), _param("to", DATE, "Reported on or before.")]),
+        _param("from", DATE, "Reported on or after."), _param("to", DATE, "Reported on or before."),
+        *GROUP_ATTRIBUTE_FILTERS]),
 ]
 
 ERRORS = {

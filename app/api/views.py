@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.api import serializers
 from app.api.openapi import build_openapi
 from app.assignments.models import Assignment, StatusReport, TrafficLight
-from app.assignments.queries import apply_filters, latest_reports
+from app.assignments.queries import apply_filters, group_attribute_filters, latest_reports
 from app.core.crud import require
 from app.core.models import search_text
 from app.core.routing import MAX_ID, int_arg
@@ -124,6 +124,7 @@ def decisions():
         stmt = stmt.where(Decision.state == DecisionState(args["state"]))
     if args.get("execution_status") in ExecutionStatus._value2member_map_:
         stmt = stmt.where(Decision.execution_status == ExecutionStatus(args["execution_status"]))
+    stmt = group_attribute_filters(stmt, Decision.group_id, args)
     if _date_arg("decided_from"):
         stmt = stmt.where(Decision.decided_on >= _date_arg("decided_from"))
     if _date_arg("decided_to"):
@@ -144,6 +145,7 @@ def meetings():
         stmt = stmt.where(Meeting.active())
     if int_arg("group"):
         stmt = stmt.where(Meeting.group_id == int_arg("group"))
+    stmt = group_attribute_filters(stmt, Meeting.group_id, request.args)
     if _date_arg("from"):
         stmt = stmt.where(Meeting.starts_on >= _date_arg("from"))
     if _date_arg("to"):
@@ -163,6 +165,9 @@ def status_reports():
         stmt = stmt.where(StatusReport.active())
     if int_arg("assignment"):
         stmt = stmt.where(StatusReport.assignment_id == int_arg("assignment"))
+    if any(request.args.get(k) for k in ("healthcare_region", "level", "group_type")):
+        recipients = group_attribute_filters(sa.select(Assignment.id), Assignment.recipient_group_id, request.args)
+        stmt = stmt.where(StatusReport.assignment_id.in_(recipients))
     if request.args.get("traffic_light") in TrafficLight._value2member_map_:
         stmt = stmt.where(StatusReport.traffic_light == TrafficLight(request.args["traffic_light"]))
     if _date_arg("from"):

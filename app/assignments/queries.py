@@ -88,6 +88,24 @@ def apply_filters(stmt, args, today: date | None = None):
     return stmt, f
 
 
+def group_attribute_filters(stmt, group_id_col, args):
+    """The dashboard's region, level and group-type filters applied to the group a record
+    belongs to (a decision's or meeting's group, a report's recipient)."""
+    hr, level, group_type = int_arg("healthcare_region", args), args.get("level"), args.get("group_type")
+    if not (hr or level in Level._value2member_map_ or group_type in GroupType._value2member_map_):
+        return stmt
+    owner = aliased(Group)
+    stmt = stmt.join(owner, group_id_col == owner.id)
+    if hr:
+        regions = sa.select(Organisation.id).where(Organisation.healthcare_region_id == hr)
+        stmt = stmt.where(sa.or_(owner.healthcare_region_id == hr, owner.region_id.in_(regions)))
+    if level in Level._value2member_map_:
+        stmt = stmt.where(owner.level == Level(level))
+    if group_type in GroupType._value2member_map_:
+        stmt = stmt.where(owner.type == GroupType(group_type))
+    return stmt
+
+
 def overdue_criterion(today: date):
     return sa.and_(Assignment.due_on < today, Assignment.status.in_(OPEN_STATUSES))
 
