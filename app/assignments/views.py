@@ -259,15 +259,18 @@ def create_round():
 def show_round(record_id: int):
     round_ = load(ReportingRound, record_id)
     require("view", round_)
-    requests = db.session.scalars(sa.select(ReportRequest).where(ReportRequest.round_id == round_.id).options(
+    in_round = (sa.select(ReportRequest).join(ReportRequest.assignment)
+                .join(Group, Assignment.recipient_group_id == Group.id).where(ReportRequest.round_id == round_.id))
+    # Unanswered first, then by recipient: the list the secretariat works through.
+    page = paginate(in_round.options(
         selectinload(ReportRequest.assignment).selectinload(Assignment.recipient_group),
-        selectinload(ReportRequest.answered_by))).all()
-    requests.sort(key=lambda r: (r.answered_by_id is not None, r.assignment.recipient_group.name_sort))
-    reportable = {s.value for s in operations.REPORTABLE}
-    missing = sum(1 for r in requests if r.answered_by_id is None and r.assignment.status.value in reportable
-                  and not r.assignment.is_archived)
-    return render_template("assignments/round.html", round=round_, requests=requests, missing=missing,
-                           today=date.today(), reportable=reportable)
+        selectinload(ReportRequest.answered_by)).order_by(
+        ReportRequest.answered_by_id.is_not(None), Group.name_sort, ReportRequest.id))
+    missing = db.session.scalar(sa.select(sa.func.count()).select_from(in_round.where(
+        ReportRequest.answered_by_id.is_(None), Assignment.active(),
+        Assignment.status.in_(operations.REPORTABLE)).subquery()))
+    return render_template("assignments/round.html", round=round_, page=page, missing=missing,
+                           today=date.today(), reportable={s.value for s in operations.REPORTABLE})
 
 
 @bp.route("/groups/<int:group_id>")
