@@ -35,6 +35,7 @@ from app.core.crud import (
     groups_for,
     history,
     load,
+    post_from_page,
     require,
     save,
     toggle_archive,
@@ -192,11 +193,9 @@ def request_report(record_id: int):
     assignment = load(Assignment, record_id)
     require("request_report", assignment)
     form = ReportRequestForm()
-    if form.validate_on_submit():
-        save(form, lambda: operations.request_report(assignment, form.due_on.data, current_user),
-             _("En statusrapport har begärts."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=assignment.id) + "#reports")
+    return post_from_page(
+        form, lambda: operations.request_report(assignment, form.due_on.data, current_user),
+        _("En statusrapport har begärts."), url_for(".show", record_id=assignment.id) + "#reports")
 
 
 @bp.route("/<int:record_id>/reporters", methods=["POST"])
@@ -205,11 +204,9 @@ def reporters(record_id: int):
     require("delegate", assignment)
     form = ReportersForm()
     form.person_ids.set_choices(_people())
-    if form.validate_on_submit():
-        save(form, lambda: operations.set_reporters(assignment, form.person_ids.data, current_user),
-             _("Rapportörerna har sparats."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=assignment.id) + "#reports")
+    return post_from_page(
+        form, lambda: operations.set_reporters(assignment, form.person_ids.data, current_user),
+        _("Rapportörerna har sparats."), url_for(".show", record_id=assignment.id) + "#reports")
 
 
 @bp.route("/<int:record_id>/phases/new", methods=["GET", "POST"])

@@ -116,6 +116,15 @@ def toggle_archive(record) -> None:
         flash(_("%(name)s har arkiverats. Posten finns kvar och kan återställas.", name=str(record)), "success")
 
 
+def post_from_page(form, write, message, back: str):
+    """A small form posted from a record's page: act when it is valid, then go back to the page,
+    where the outcome shows as a message either way."""
+    if form.validate_on_submit():
+        save(form, write, message)
+    flash_form_errors(form)
+    return redirect(back)
+
+
 def flash_form_errors(form) -> None:
     """For small forms posted from a record's page: show their errors there as messages."""
     for name, errors in form.errors.items():

@@ -13,10 +13,10 @@ from app.assignments.queries import steered_group_ids
 from app.core.crud import (
     create_page,
     edit_page,
-    flash_form_errors,
     groups_for,
     history,
     load,
+    post_from_page,
     require,
     save,
     toggle_archive,
@@ -145,11 +145,9 @@ def add_link(record_id: int):
     require("edit", decision)
     form = LinkForm()
     form.assignment_id.set_choices(db.session.scalars(sa.select(Assignment).where(Assignment.active())).all())
-    if form.validate_on_submit():
-        save(form, lambda: operations.link_assignment(decision, form.assignment_id.data, form.effect.data,
-                                                      current_user), _("Kopplingen har sparats."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=decision.id) + "#links")
+    return post_from_page(
+        form, lambda: operations.link_assignment(decision, form.assignment_id.data, form.effect.data, current_user),
+        _("Kopplingen har sparats."), url_for(".show", record_id=decision.id) + "#links")
 
 
 @bp.route("/links/<int:record_id>/archive", methods=["POST"])
@@ -167,11 +165,9 @@ def add_dispatch(record_id: int):
     decision = load(Decision, record_id)
     require("dispatch", decision)
     form = DispatchForm()
-    if form.validate_on_submit():
-        save(form, lambda: operations.add_dispatch(decision, form.recipient.data, form.email.data, current_user),
-             _("Mottagaren har lagts till i sändlistan."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
+    return post_from_page(
+        form, lambda: operations.add_dispatch(decision, form.recipient.data, form.email.data, current_user),
+        _("Mottagaren har lagts till i sändlistan."), url_for(".show", record_id=decision.id) + "#dispatch")
 
 
 @bp.route("/<int:record_id>/dispatch/send", methods=["POST"])

@@ -12,10 +12,10 @@ from app.assignments.models import Assignment, StatusReport
 from app.core.crud import (
     create_page,
     edit_page,
-    flash_form_errors,
     groups_for,
     history,
     load,
+    post_from_page,
     require,
     save,
     toggle_archive,
@@ -164,13 +164,11 @@ def attendance(record_id: int):
     form.person_id.set_choices(people)
     form.substitute_for_id.set_choices(people)
     form.representing_id.set_choices(db.session.scalars(sa.select(Organisation)).all())
-    if form.validate_on_submit():
-        save(form, lambda: operations.set_attendance(meeting, {
+    return post_from_page(
+        form, lambda: operations.set_attendance(meeting, {
             "person_id": form.person_id.data, "representing_id": form.representing_id.data,
             "status": form.status.data, "substitute_for_id": form.substitute_for_id.data}, current_user),
-            _("Närvaron har sparats."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=meeting.id) + "#attendance")
+        _("Närvaron har sparats."), url_for(".show", record_id=meeting.id) + "#attendance")
 
 
 @bp.route("/<int:record_id>/conflicts", methods=["POST"])
@@ -180,12 +178,10 @@ def conflicts(record_id: int):
     form = ConflictForm()
     form.agenda_item_id.set_choices([i for i in meeting.agenda if not i.is_archived])
     form.person_id.set_choices(_people())
-    if form.validate_on_submit():
-        save(form, lambda: operations.declare_conflict(meeting, form.agenda_item_id.data, form.person_id.data,
-                                                       form.note.data or "", current_user),
-             _("Jävet har noterats; personen deltar inte i ärendet."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=meeting.id) + "#agenda")
+    return post_from_page(
+        form, lambda: operations.declare_conflict(meeting, form.agenda_item_id.data, form.person_id.data,
+                                                  form.note.data or "", current_user),
+        _("Jävet har noterats; personen deltar inte i ärendet."), url_for(".show", record_id=meeting.id) + "#agenda")
 
 
 @bp.route("/<int:record_id>/minutes", methods=["GET", "POST"])
@@ -203,12 +199,10 @@ def approve(record_id: int):
     meeting = load(Meeting, record_id)
     require("edit", meeting)
     form = ApproveMinutesForm()
-    if form.validate_on_submit():
-        save(form, lambda: operations.approve_minutes(meeting, form.approved_by.data, form.approved_on.data,
-                                                      current_user, form.expected_version() or 0),
-             _("Protokollet är justerat och låst."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=meeting.id) + "#minutes")
+    return post_from_page(
+        form, lambda: operations.approve_minutes(meeting, form.approved_by.data, form.approved_on.data,
+                                                 current_user, form.expected_version() or 0),
+        _("Protokollet är justerat och låst."), url_for(".show", record_id=meeting.id) + "#minutes")
 
 
 @bp.route("/<int:record_id>/minutes/correct", methods=["GET", "POST"])

@@ -6,7 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import create_page, edit_page, flash_form_errors, groups_for, history, load, require, save
+from app.core.crud import (
+    create_page,
+    edit_page,
+    flash_form_errors,
+    groups_for,
+    history,
+    load,
+    post_from_page,
+    require,
+    save,
+)
 from app.core.forms import ConfirmForm
 from app.core.pagination import paginate
 from app.core.routing import int_arg
@@ -77,11 +87,8 @@ def add_item(record_id: int):
     priority_list = load(PriorityList, record_id)
     require("edit", priority_list)
     form = _item_form(PriorityItemForm())
-    if form.validate_on_submit():
-        save(form, lambda: operations.add_item(priority_list, form.record_values(), current_user),
-             _("Prioriteringen har lagts till."))
-    flash_form_errors(form)
-    return redirect(url_for(".show", record_id=priority_list.id))
+    return post_from_page(form, lambda: operations.add_item(priority_list, form.record_values(), current_user),
+                          _("Prioriteringen har lagts till."), url_for(".show", record_id=priority_list.id))
 
 
 @bp.route("/items/<int:record_id>/edit", methods=["GET", "POST"])
