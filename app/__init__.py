@@ -62,6 +62,7 @@ def _import_models() -> None:
     # Every model must be imported so that metadata (and Alembic) sees the whole schema.
     from app.assignments import models as _assignments  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
+    from app.competence import models as _competence  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
     from app.decisions import models as _decisions  # noqa: F401
     from app.groups import models as _groups  # noqa: F401

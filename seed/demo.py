@@ -96,11 +96,14 @@ DECLARATIONS = {
 
 
 def load_demo(seeder) -> None:
-    load_people_and_accounts(seeder)
+    from seed.competence_demo import load_competence_demo
+
+    people = load_people_and_accounts(seeder)
     load_governance_demo(seeder)
+    load_competence_demo(seeder, people)
 
 
-def load_people_and_accounts(seeder) -> None:
+def load_people_and_accounts(seeder) -> dict[str, Person]:
     orgs = seeder.by_short
     people: dict[str, Person] = {}
     for key, name, title, org in PEOPLE:
@@ -140,6 +143,7 @@ def load_people_and_accounts(seeder) -> None:
         db.session.add(user)
         seeder._count("demo accounts")
     db.session.flush()
+    return people
 
 
 def _days(n: int) -> date:

@@ -161,6 +161,11 @@ class Seeder:
                            decision_id=self._id(self.decisions, agenda.get("decision")))
                 self._count("agenda items")
 
+    def competence(self) -> None:
+        from seed.competence import load_competence
+
+        load_competence(self, _load_yaml("competence.yaml"))
+
     @staticmethod
     def _id(records: dict, key: str | None) -> int | None:
         return records[key].id if key else None
@@ -232,6 +237,7 @@ def run_seed(demo: bool = False) -> dict[str, int]:
     seeder = Seeder()
     seeder.structure()
     seeder.governance()
+    seeder.competence()
     if demo:
         from seed.demo import load_demo
 

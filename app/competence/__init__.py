@@ -1,4 +1,2 @@
-"""The competence centre's follow-up: work packages A–D, activities, KPIs with targets (issue 4).
-
-So far only the target logic (targets.py) exists; models, pages and seed loading come next.
-"""
+"""The competence centre's follow-up: work packages A–D, activities, KPIs with targets, use cases,
+regional stances and data maturity (issue 4, 002 chapter 3)."""

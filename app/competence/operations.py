@@ -1,0 +1,176 @@
+"""Writes for the competence centre's follow-up, with the rules that keep its figures trustworthy."""
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.assignments.models import Assignment
+from app.competence.models import (
+    Activity,
+    ActivityUpdate,
+    Kpi,
+    KpiMeasure,
+    KpiMeasurement,
+    KpiTarget,
+    MaturityAssessment,
+    RegionStance,
+    UseCase,
+    UseCasePriorityEntry,
+    UseCasePriorityVersion,
+)
+from app.competence.quarters import Quarter
+from app.core import operations as ops
+from app.core.operations import BusinessRuleError
+from app.extensions import db
+from app.groups.models import Group
+from app.organisations.models import Organisation, OrganisationKind
+from app.people.models import Person
+
+# --- Activities
+
+def _check_activity(values: dict) -> None:
+    for field in ("start_quarter", "end_quarter"):
+        if values.get(field) and Quarter.parse(values[field]) is None:
+            raise BusinessRuleError(_l("Ange kvartalet som till exempel 2025-Q3."), field)
+    start, end = Quarter.parse(values.get("start_quarter")), Quarter.parse(values.get("end_quarter"))
+    if start and end and end < start:
+        raise BusinessRuleError(_l("Aktiviteten kan inte sluta (%(end)s) innan den börjar (%(start)s).",
+                                   end=end.label, start=start.label), "end_quarter")
+    if values.get("open_ended") and end:
+        raise BusinessRuleError(_l("En löpande aktivitet har inget slutkvartal. Töm fältet eller ta bort "
+                                   "markeringen Löpande."), "end_quarter")
+    for field, model in (("responsible_group_id", Group), ("responsible_person_id", Person),
+                         ("assignment_id", Assignment)):
+        if values.get(field) and db.session.get(model, values[field]) is None:
+            raise BusinessRuleError(_l("Välj ett alternativ i listan."), field)
+    # Store the canonical form so that text comparison keeps time order.
+    for field, quarter in (("start_quarter", start), ("end_quarter", end)):
+        if field in values:
+            values[field] = quarter.key if quarter else None
+
+
+def create_activity(values: dict, user) -> Activity:
+    _check_activity(values)
+    if db.session.scalar(sa.select(Activity.id).where(Activity.code == values.get("code"))):
+        raise BusinessRuleError(_l("Det finns redan en aktivitet med det id:t."), "code")
+    return ops.create(Activity(), user, **values)
+
+
+def update_activity(activity: Activity, values: dict, user, expected_version=None) -> dict:
+    ops.check_version(activity, expected_version)
+    _check_activity(values)
+    if db.session.scalar(sa.select(Activity.id).where(Activity.code == values.get("code"),
+                                                      Activity.id != activity.id)):
+        raise BusinessRuleError(_l("Det finns redan en aktivitet med det id:t."), "code")
+    return ops.update(activity, user, values)
+
+
+def add_activity_update(activity: Activity, values: dict, user) -> ActivityUpdate:
+    if activity.is_archived:
+        raise BusinessRuleError(_l("Aktiviteten är arkiverad."))
+    if values.get("reported_on") and values["reported_on"] > date.today():
+        raise BusinessRuleError(_l("En lägesrapport kan inte dateras i framtiden."), "reported_on")
+    return ops.create(ActivityUpdate(activity_id=activity.id), user, **values)
+
+
+# --- KPI measurements
+
+def check_measurement(kpi: Kpi, values: dict) -> None:
+    """The rules for a typed measurement; each names the field to flag."""
+    if kpi.is_derived:
+        raise BusinessRuleError(_l("Det här måttet räknas fram ur registret och kan inte matas in för hand."))
+    measured_on = values.get("measured_on")
+    if measured_on and measured_on < kpi.baseline_date:
+        raise BusinessRuleError(_l("Mätdatum kan inte ligga före baslinjen (%(baseline)s).",
+                                   baseline=kpi.baseline_date.isoformat()), "measured_on")
+    if measured_on and measured_on > date.today():
+        raise BusinessRuleError(_l("Mätdatum kan inte ligga i framtiden."), "measured_on")
+    value: Decimal | None = values.get("value")
+    if kpi.measure == KpiMeasure.MILESTONE:
+        if value is not None:
+            raise BusinessRuleError(_l("Måttet följs upp med milstolpar: ange om milstolpen är nådd, inte ett tal."),
+                                    "value")
+        target = db.session.get(KpiTarget, values.get("target_id") or -1)
+        if target is None or target.kpi_id != kpi.id:
+            raise BusinessRuleError(_l("Välj vilken milstolpe mätningen gäller."), "target_id")
+        if values.get("milestone_reached") is None:
+            raise BusinessRuleError(_l("Ange om milstolpen är nådd."), "milestone_reached")
+        return
+    if values.get("target_id") or values.get("milestone_reached") is not None:
+        raise BusinessRuleError(_l("Måttet följs upp med ett tal, inte med en milstolpe. Ange ett värde."), "value")
+    if value is None:
+        raise BusinessRuleError(_l("Ange ett värde."), "value")
+    if value < 0:
+        raise BusinessRuleError(_l("Värdet kan inte vara negativt."), "value")
+    if kpi.measure == KpiMeasure.PERCENTAGE and value > 100:
+        raise BusinessRuleError(_l("En andel kan inte vara mer än 100 %."), "value")
+
+
+def add_measurement(kpi: Kpi, values: dict, user) -> KpiMeasurement:
+    check_measurement(kpi, values)
+    return ops.create(KpiMeasurement(kpi_id=kpi.id), user, **values)
+
+
+# --- Use cases and their priority list
+
+def update_use_case(use_case: UseCase, values: dict, user, expected_version=None) -> dict:
+    ops.check_version(use_case, expected_version)
+    return ops.update(use_case, user, values)
+
+
+def create_use_case(values: dict, user) -> UseCase:
+    if db.session.scalar(sa.select(UseCase.id).where(UseCase.code == values.get("code"))):
+        raise BusinessRuleError(_l("Det finns redan ett användningsfall med det id:t."), "code")
+    return ops.create(UseCase(), user, **values)
+
+
+def latest_priority_version() -> UseCasePriorityVersion | None:
+    return db.session.scalar(sa.select(UseCasePriorityVersion).where(UseCasePriorityVersion.active())
+                             .order_by(UseCasePriorityVersion.number.desc()).limit(1))
+
+
+def adopt_priority_list(ranking: list[int], values: dict, user) -> UseCasePriorityVersion:
+    """A new version of the prioritised list: `ranking` holds use-case ids, first is most important."""
+    if not ranking:
+        raise BusinessRuleError(_l("Ge minst ett användningsfall en plats i listan."), "ranking")
+    if len(set(ranking)) != len(ranking):
+        raise BusinessRuleError(_l("Ett användningsfall kan bara stå på en plats."), "ranking")
+    known = set(db.session.scalars(sa.select(UseCase.id).where(UseCase.id.in_(ranking), UseCase.active())))
+    if known != set(ranking):
+        raise BusinessRuleError(_l("Listan innehåller ett användningsfall som inte finns."), "ranking")
+    latest = latest_priority_version()
+    if latest is not None and values.get("adopted_on") and values["adopted_on"] < latest.adopted_on:
+        raise BusinessRuleError(_l("En ny version kan inte fastställas före den förra (%(day)s).",
+                                   day=latest.adopted_on.isoformat()), "adopted_on")
+    number = (latest.number if latest else 0) + 1
+    version = ops.create(UseCasePriorityVersion(), user, number=number, **values)
+    for position, use_case_id in enumerate(ranking, start=1):
+        db.session.add(UseCasePriorityEntry(version_id=version.id, position=position, use_case_id=use_case_id))
+    db.session.flush()
+    return version
+
+
+# --- Regions: stance to a common hub and data maturity
+
+def _check_region(values: dict) -> None:
+    org = db.session.get(Organisation, values.get("organisation_id") or -1)
+    if org is None or org.kind != OrganisationKind.REGION:
+        raise BusinessRuleError(_l("Välj en region."), "organisation_id")
+
+
+def add_stance(values: dict, user) -> RegionStance:
+    _check_region(values)
+    if values.get("recorded_on") and values["recorded_on"] > date.today():
+        raise BusinessRuleError(_l("Datumet kan inte ligga i framtiden."), "recorded_on")
+    return ops.create(RegionStance(), user, **values)
+
+
+def add_maturity(values: dict, user) -> MaturityAssessment:
+    _check_region(values)
+    if values.get("level") not in (1, 2, 3, 4):
+        raise BusinessRuleError(_l("Nivån är 1, 2, 3 eller 4."), "level")
+    if values.get("assessed_on") and values["assessed_on"] > date.today():
+        raise BusinessRuleError(_l("Datumet kan inte ligga i framtiden."), "assessed_on")
+    return ops.create(MaturityAssessment(), user, **values)

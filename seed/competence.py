@@ -1,0 +1,120 @@
+"""Seed the competence centre's follow-up from seed/data/competence.yaml (report 002, chapter 3).
+
+Records are matched on their code ("A.3", "KPI-D2"), so a re-seed adds only what is missing and
+never overwrites what the competence centre has edited in the app.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.competence.models import (
+    Activity,
+    Kpi,
+    KpiDerivation,
+    KpiMeasure,
+    KpiTarget,
+    ProblemArea,
+    Recommendation,
+    UseCase,
+    WorkPackage,
+    WorkPackageOwner,
+)
+from app.competence.quarters import Quarter
+from app.competence.targets import TargetKind, target_from_seed
+from app.core import operations as ops
+from app.extensions import db
+
+RESPONSIBLE_GROUPS = {"Kompetenscentrum": "kompetenscentrum"}
+
+
+def _by_code(model, code: str):
+    return db.session.scalar(sa.select(model).where(model.code == code))
+
+
+def _measure(targets: list[dict]) -> KpiMeasure:
+    kinds = {TargetKind(t["kind"]) for t in targets}
+    if kinds == {TargetKind.MILESTONE}:
+        return KpiMeasure.MILESTONE
+    return KpiMeasure.PERCENTAGE if TargetKind.PERCENTAGE in kinds else KpiMeasure.NUMBER
+
+
+def _quarter(value) -> str | None:
+    quarter = Quarter.parse(str(value)) if value else None
+    return quarter.key if quarter else None
+
+
+def load_competence(seeder, data: dict) -> None:
+    recommendations = {}
+    for item in data.get("recommendations", []):
+        record = _by_code(Recommendation, item["code"])
+        if record is None:
+            record = ops.create(Recommendation(), None, code=item["code"], text=item["text"],
+                                area=item.get("area") or "", source=item.get("source") or "")
+            seeder._count("recommendations")
+        recommendations[item["code"]] = record
+
+    packages = {}
+    for item in data.get("work_packages", []):
+        record = _by_code(WorkPackage, item["code"])
+        if record is None:
+            record = ops.create(WorkPackage(), None, code=item["code"], title=item["title"],
+                                owner=WorkPackageOwner(item["owner"]), purpose=(item.get("purpose") or "").strip(),
+                                source=item.get("source") or "")
+            record.recommendations = [recommendations[c] for c in item.get("recommendations", [])]
+            seeder._count("work packages")
+        packages[item["code"]] = record
+
+    for item in data.get("activities", []):
+        if _by_code(Activity, item["code"]) is not None:
+            continue
+        responsible = item.get("responsible") or ""
+        group_key = RESPONSIBLE_GROUPS.get(responsible)
+        group = seeder.groups.get(group_key) if group_key else None
+        ops.create(Activity(), None, code=item["code"], work_package_id=packages[item["work_package"]].id,
+                   area=item.get("area") or "", text=(item.get("text") or "").strip(),
+                   purpose=(item.get("purpose") or "").strip(),
+                   responsible_group_id=group.id if group else None, responsible="" if group else responsible,
+                   start_quarter=_quarter(item.get("start_quarter")), end_quarter=_quarter(item.get("end_quarter")),
+                   open_ended=bool(item.get("open_ended")), source=item.get("source") or "")
+        seeder._count("activities")
+
+    for item in data.get("kpis", []):
+        kpi = _by_code(Kpi, item["code"])
+        if kpi is None:
+            baseline = item["baseline_date"]
+            kpi = ops.create(Kpi(), None, code=item["code"], work_package_id=packages[item["work_package"]].id,
+                             indicator=item["indicator"], measure=_measure(item["targets"]),
+                             baseline_date=baseline if isinstance(baseline, date) else date.fromisoformat(baseline),
+                             derivation=KpiDerivation(item["derivable"]) if item.get("derivable") else None,
+                             note=(item.get("note") or "").strip(), source=item.get("source") or "")
+            seeder._count("KPIs")
+        existing = {t.months for t in kpi.targets}
+        for target in item["targets"]:
+            if int(target["months"]) in existing:
+                continue
+            rule = target_from_seed(target)  # refuses a target that cannot be evaluated
+            ops.create(KpiTarget(), None, kpi_id=kpi.id, months=rule.months, kind=rule.kind, text=rule.text,
+                       comparison=rule.comparison, value=rule.value, low=rule.low, high=rule.high)
+            seeder._count("KPI targets")
+        db.session.expire(kpi, ["targets"])
+
+    problem_areas = {}
+    for item in data.get("problem_areas", []):
+        record = _by_code(ProblemArea, item["code"])
+        if record is None:
+            record = ops.create(ProblemArea(), None, code=item["code"], title=item["title"],
+                                description=(item.get("description") or "").strip(), source=item.get("source") or "")
+            seeder._count("problem areas")
+        problem_areas[item["code"]] = record
+
+    for item in data.get("use_cases", []):
+        if _by_code(UseCase, item["code"]) is not None:
+            continue
+        use_case = ops.create(UseCase(), None, code=item["code"], title=item["title"],
+                              description=(item.get("description") or "").strip(),
+                              steps_text="\n".join(s.strip() for s in item.get("steps", [])),
+                              source=item.get("source") or "")
+        use_case.problem_areas = [problem_areas[c] for c in item.get("problem_areas", [])]
+        seeder._count("use cases")
+    db.session.flush()
