@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.assignments.views import bp as assignments_bp
     from app.auth.views import bp as auth_bp
+    from app.competence.views import bp as competence_bp
     from app.core.views import bp as core_bp
     from app.decisions.views import bp as decisions_bp
     from app.followup.views import bp as followup_bp
@@ -88,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.search.views import bp as search_bp
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
-               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp):
+               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp):
         app.register_blueprint(bp)
 
 

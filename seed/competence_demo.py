@@ -181,7 +181,7 @@ def load_competence_demo(seeder, people: dict) -> None:
     areas = list(MaturityArea)
     for index, region in enumerate(regions):
         for area_index, area in enumerate(areas):
-            level = 1 + (index * 3 + area_index * 2) % 4
+            level = 1 + (index * 5 + area_index * 3 + (index * area_index) % 3 + index // 4) % 4
             ops.create(MaturityAssessment(), None, organisation_id=region.id, area=area, level=level,
                        assessed_on=date(2025, 3, 31),
                        source="(demo) Påhittad nivå – rapportens figur 4 finns bara som bild", is_demo=True)

@@ -29,8 +29,10 @@ def number(comparison=">", value=25, months=6):
 
 
 def test_checkpoints_fall_6_12_and_24_months_after_the_baseline():
-    assert [checkpoint(BASELINE, m) for m in (6, 12, 24)] == [date(2025, 12, 30), date(2026, 6, 30),
+    # The report's "June 2025" + 6 months is December: a month's last day stays the last day.
+    assert [checkpoint(BASELINE, m) for m in (6, 12, 24)] == [date(2025, 12, 31), date(2026, 6, 30),
                                                                date(2027, 6, 30)]
+    assert add_months(date(2025, 6, 15), 6) == date(2025, 12, 15)
     assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
     assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
 
@@ -63,9 +65,9 @@ def test_each_kind_is_met_or_not_once_due(target, measurement, status):
                                     Target(6, TargetKind.PERCENTAGE, "> 70 %", ">", D(70))])
 def test_before_the_checkpoint_a_target_is_not_yet_due_and_after_it_a_missing_measurement_shows(target):
     early = Measurement(date(2025, 9, 1), value=D(99), milestone_reached=True)
-    not_due = evaluate(target, BASELINE, [early], today=date(2025, 12, 29))
+    not_due = evaluate(target, BASELINE, [early], today=date(2025, 12, 30))
     assert not_due.status == TargetStatus.NOT_YET_DUE and not_due.measurement == early
-    assert evaluate(target, BASELINE, [], today=date(2025, 12, 30)).status == TargetStatus.NO_MEASUREMENT
+    assert evaluate(target, BASELINE, [], today=date(2025, 12, 31)).status == TargetStatus.NO_MEASUREMENT
 
 
 def test_the_latest_measurement_up_to_the_checkpoint_decides():

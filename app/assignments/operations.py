@@ -78,25 +78,8 @@ def _split(values: dict) -> tuple[dict, dict]:
 
 
 def _set_links(assignment: Assignment, links: dict, user=None) -> None:
-    """Many-to-many choices; a change is logged and bumps the version like any field."""
-    from app.core.audit import ChangeAction, log_change
-
-    changes = {}
-    for attr, model, ids in (("programme_areas", Group, links.get("programme_areas")),
-                             ("priorities", PriorityItem, links.get("priorities"))):
-        if ids is None:
-            continue
-        before = getattr(assignment, attr)
-        after = list(db.session.scalars(sa.select(model).where(model.id.in_(ids))))
-        if sorted(r.id for r in before) != sorted(r.id for r in after):
-            changes[attr] = {"old": sorted(r.id for r in before), "new": sorted(r.id for r in after),
-                             "old_label": ", ".join(map(str, before)) or None,
-                             "new_label": ", ".join(map(str, after)) or None}
-            setattr(assignment, attr, after)
-    if changes:
-        assignment.updated_at = utcnow()  # an UPDATE, so the version moves and stale forms are caught
-        db.session.flush()
-        log_change(assignment, ChangeAction.UPDATE, user, changes)
+    ops.set_links(assignment, user, {"programme_areas": (Group, links.get("programme_areas")),
+                                     "priorities": (PriorityItem, links.get("priorities"))})
 
 
 def create_assignment(values: dict, user) -> Assignment:

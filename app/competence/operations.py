@@ -15,10 +15,13 @@ from app.competence.models import (
     KpiMeasurement,
     KpiTarget,
     MaturityAssessment,
+    ProblemArea,
+    Recommendation,
     RegionStance,
     UseCase,
     UseCasePriorityEntry,
     UseCasePriorityVersion,
+    WorkPackage,
 )
 from app.competence.quarters import Quarter
 from app.core import operations as ops
@@ -115,15 +118,40 @@ def add_measurement(kpi: Kpi, values: dict, user) -> KpiMeasurement:
 
 # --- Use cases and their priority list
 
-def update_use_case(use_case: UseCase, values: dict, user, expected_version=None) -> dict:
-    ops.check_version(use_case, expected_version)
-    return ops.update(use_case, user, values)
+def _check_use_case_code(values: dict, own_id: int | None = None) -> None:
+    values["code"] = (values.get("code") or "").strip()
+    if db.session.scalar(sa.select(UseCase.id).where(UseCase.code == values["code"], UseCase.id != (own_id or -1))):
+        raise BusinessRuleError(_l("Det finns redan ett användningsfall med det id:t."), "code")
 
 
 def create_use_case(values: dict, user) -> UseCase:
-    if db.session.scalar(sa.select(UseCase.id).where(UseCase.code == values.get("code"))):
-        raise BusinessRuleError(_l("Det finns redan ett användningsfall med det id:t."), "code")
-    return ops.create(UseCase(), user, **values)
+    values = dict(values)
+    problem_area_ids = values.pop("problem_area_ids", None)
+    _check_use_case_code(values)
+    use_case = ops.create(UseCase(), user, **values)
+    ops.set_links(use_case, user, {"problem_areas": (ProblemArea, problem_area_ids)})
+    return use_case
+
+
+def update_use_case(use_case: UseCase, values: dict, user, expected_version=None) -> dict:
+    values = dict(values)
+    problem_area_ids = values.pop("problem_area_ids", None)
+    ops.check_version(use_case, expected_version)
+    _check_use_case_code(values, use_case.id)
+    changes = ops.update(use_case, user, values)
+    changes |= ops.set_links(use_case, user, {"problem_areas": (ProblemArea, problem_area_ids)})
+    return changes
+
+
+# --- Work packages
+
+def update_work_package(package: WorkPackage, values: dict, user, expected_version=None) -> dict:
+    values = dict(values)
+    recommendation_ids = values.pop("recommendation_ids", None)
+    ops.check_version(package, expected_version)
+    changes = ops.update(package, user, values)
+    changes |= ops.set_links(package, user, {"recommendations": (Recommendation, recommendation_ids)})
+    return changes
 
 
 def latest_priority_version() -> UseCasePriorityVersion | None:

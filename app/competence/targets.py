@@ -81,10 +81,14 @@ class Evaluation:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (31 Dec + 6 months → 30 Jun)."""
+    """The same day `months` later, clamped to the month's end (31 Dec + 6 months → 30 Jun); a
+    month's last day stays the last day (30 June + 6 months → 31 December, as the report means)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    last_day = calendar.monthrange(year, month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, month, last_day)
+    return date(year, month, min(day.day, last_day))
 
 
 def checkpoint(baseline: date, months: int) -> date:

@@ -79,6 +79,29 @@ def update(record, user, values: dict, expected_version: int | None = None) -> d
     return changes
 
 
+def set_links(record, user, choices: dict) -> dict:
+    """Many-to-many choices, `{attr: (model, ids or None)}`; a change is logged and bumps the version
+    like any field (None leaves that choice as it is). Returns the changes."""
+    import sqlalchemy as sa
+
+    changes = {}
+    for attr, (model, ids) in choices.items():
+        if ids is None:
+            continue
+        before = getattr(record, attr)
+        after = list(db.session.scalars(sa.select(model).where(model.id.in_(ids))))
+        if sorted(r.id for r in before) != sorted(r.id for r in after):
+            changes[attr] = {"old": sorted(r.id for r in before), "new": sorted(r.id for r in after),
+                             "old_label": ", ".join(map(str, before)) or None,
+                             "new_label": ", ".join(map(str, after)) or None}
+            setattr(record, attr, after)
+    if changes:
+        record.updated_at = utcnow()  # an UPDATE, so the version moves and stale forms are caught
+        db.session.flush()
+        log_change(record, ChangeAction.UPDATE, user, changes)
+    return changes
+
+
 def archive(record, user) -> None:
     if record.archived_at is not None:
         return

@@ -1,0 +1,136 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+
+from app.assignments.forms import ReferenceMultiField
+from app.assignments.models import TrafficLight
+from app.competence.models import MATURITY_LEVELS, ActivityStatus, LegalStatus, MaturityArea, Stance, WorkPackageOwner
+from app.competence.quarters import Quarter
+from app.core.forms import (
+    EnumSelectField,
+    Form,
+    RecordForm,
+    ReferenceSelectField,
+    SwedishDateField,
+    SwedishDecimalField,
+    max_length,
+    optional,
+    required,
+)
+
+
+class QuarterField(StringField):
+    """A quarter typed as "2025-Q3", "2025 K3" or "K3 2025"; what was typed is kept on error."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        text = (self.data or "").strip()
+        if text and Quarter.parse(text) is None:
+            raise ValueError(_l("Ange kvartalet som till exempel 2025-Q3 eller K3 2025."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        quarter = Quarter.parse(self.data)
+        return quarter.key if quarter else (self.data or "")
+
+
+class WorkPackageForm(RecordForm):
+    title = StringField(_l("Rubrik"), validators=[required(), max_length(300)])
+    owner = EnumSelectField(_l("Ägare"), WorkPackageOwner, required_message=_l("Välj ägare."))
+    purpose = TextAreaField(_l("Syfte"), validators=[optional(), max_length(20000)])
+    recommendation_ids = ReferenceMultiField(_l("Rekommendationer som arbetspaketet svarar mot"))
+
+
+class ActivityForm(RecordForm):
+    code = StringField(_l("Id"), validators=[required(), max_length(20)])
+    work_package_id = ReferenceSelectField(_l("Arbetspaket"), blank=_l("– välj –"), required=True)
+    area = StringField(_l("Område"), validators=[required(), max_length(300)])
+    text = TextAreaField(_l("Aktivitet"), validators=[required(), max_length(20000)])
+    purpose = TextAreaField(_l("Syfte"), validators=[optional(), max_length(20000)])
+    responsible_group_id = ReferenceSelectField(_l("Ansvarig grupp"), blank=_l("– ingen –"))
+    responsible_person_id = ReferenceSelectField(_l("Ansvarig person"), blank=_l("– ingen –"))
+    responsible = StringField(_l("Ansvarig (fritext)"), validators=[optional(), max_length(300)])
+    start_quarter = QuarterField(_l("Startkvartal"), validators=[optional(), max_length(20)])
+    end_quarter = QuarterField(_l("Slutkvartal"), validators=[optional(), max_length(20)])
+    open_ended = BooleanField(_l("Löpande (inget slut)"))
+    status = EnumSelectField(_l("Status"), ActivityStatus, required_message=_l("Välj status."))
+    assignment_id = ReferenceSelectField(_l("Genomförs som uppdrag"), blank=_l("– inget uppdrag –"))
+    plan_note = TextAreaField(_l("Om planen"), validators=[optional(), max_length(20000)])
+
+    def record_values(self) -> dict:
+        values = super().record_values()
+        values["code"] = values["code"].strip()
+        return values
+
+
+class ActivityUpdateForm(Form):
+    reported_on = SwedishDateField(_l("Datum"), validators=[required()], default=date.today)
+    traffic_light = RadioField(_l("Bedömning"), choices=[SelectChoice(v, label) for v, label in TrafficLight.choices()],
+                               validators=[required()])
+    progress = TextAreaField(_l("Vad har hänt?"), validators=[required(), max_length(20000)])
+
+    def record_values(self) -> dict:
+        return {"reported_on": self.reported_on.data, "traffic_light": TrafficLight(self.traffic_light.data),
+                "progress": self.progress.data.strip()}
+
+
+class MeasurementForm(Form):
+    """Numeric KPIs use `value`; milestone KPIs `target_id` and `milestone_reached`. The view shows the
+    fields the KPI needs; the rules in operations refuse the wrong kind whatever is posted."""
+
+    measured_on = SwedishDateField(_l("Mätdatum"), validators=[required()], default=date.today)
+    value = SwedishDecimalField(_l("Värde"), validators=[optional()])
+    target_id = ReferenceSelectField(_l("Milstolpe"), blank=_l("– välj milstolpe –"))
+    milestone_reached = SelectField(_l("Milstolpen nådd"), choices=[
+        SelectChoice("", _l("– välj –")), SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nej, inte än"))],
+        validate_choice=False)  # only "yes"/"no" count; the rules in operations ask for one when needed
+    comment = TextAreaField(_l("Kommentar"), validators=[optional(), max_length(20000)])
+    source = StringField(_l("Källa"), validators=[optional(), max_length(300)])
+
+    def record_values(self) -> dict:
+        reached = {"yes": True, "no": False}.get(self.milestone_reached.data)
+        return {"measured_on": self.measured_on.data, "value": self.value.data, "target_id": self.target_id.data,
+                "milestone_reached": reached, "comment": self.comment.data.strip(),
+                "source": self.source.data.strip()}
+
+
+class UseCaseForm(RecordForm):
+    code = StringField(_l("Id"), validators=[required(), max_length(20)])
+    title = TextAreaField(_l("Användningsfall"), validators=[required(), max_length(2000)])
+    description = TextAreaField(_l("Beskrivning"), validators=[optional(), max_length(20000)])
+    steps_text = TextAreaField(_l("Steg, ett per rad"), validators=[optional(), max_length(20000)])
+    problem_area_ids = ReferenceMultiField(_l("Problemområden"))
+    legal_status = EnumSelectField(_l("Juridisk utredning"), LegalStatus, required_message=_l("Välj status."))
+    legal_note = TextAreaField(_l("Om den juridiska utredningen"), validators=[optional(), max_length(20000)])
+
+
+class PriorityVersionForm(RecordForm):
+    """A new version of the prioritised use-case list; each use case gets a place or none."""
+
+    adopted_on = SwedishDateField(_l("Fastställd"), validators=[required()], default=date.today)
+    note = TextAreaField(_l("Kommentar"), validators=[optional(), max_length(20000)])
+    decision_id = ReferenceSelectField(_l("Beslut"), blank=_l("– inget beslut –"))
+
+
+class StanceForm(RecordForm):
+    organisation_id = ReferenceSelectField(_l("Region"), blank=_l("– välj –"), required=True)
+    stance = EnumSelectField(_l("Inställning"), Stance, required_message=_l("Välj inställning."))
+    recorded_on = SwedishDateField(_l("Datum"), validators=[required()], default=date.today)
+    source = StringField(_l("Källa"), validators=[optional(), max_length(300)])
+    note = TextAreaField(_l("Kommentar"), validators=[optional(), max_length(20000)])
+
+
+class MaturityForm(Form):
+    organisation_id = ReferenceSelectField(_l("Region"), blank=_l("– välj –"), required=True)
+    area = EnumSelectField(_l("Område"), MaturityArea, required_message=_l("Välj område."))
+    level = SelectField(_l("Nivå"), choices=[SelectChoice("", _l("– välj –"))] + [
+        SelectChoice(str(n), str(n)) for n in MATURITY_LEVELS], validators=[required()])
+    assessed_on = SwedishDateField(_l("Datum"), validators=[required()], default=date.today)
+    source = StringField(_l("Källa"), validators=[optional(), max_length(300)])
+
+    def record_values(self) -> dict:
+        return {"organisation_id": self.organisation_id.data, "area": self.area.data,
+                "level": int(self.level.data) if (self.level.data or "").isdigit() else None,
+                "assessed_on": self.assessed_on.data, "source": self.source.data.strip()}
