@@ -375,3 +375,44 @@ def test_dashboards_and_the_report_cost_the_same_queries_with_few_or_many_record
     _populate(world, 120)
     many = {url: queries_for(centre_staff, _url(url, world)) for url in COUNTED}
     assert few == many
+
+
+def test_a_target_is_revised_with_its_history_and_bad_targets_are_refused(world, centre_staff, login_as):
+    ops.create(KpiMeasurement(), None, kpi_id=world.count.id, measured_on=date(2025, 12, 1), value=D(20))
+    db.session.commit()
+    url = f"/competence/kpis/{world.count.id}/targets/6"
+    version = re.search(r'name="version"[^>]*value="(\d+)"', centre_staff.get(url).get_data(as_text=True)).group(1)
+    for data, message in [({"kind": "milestone", "text": "Klart"}, "välj en typ av mål som passar"),
+                          ({"kind": "number", "comparison": "", "value": "5", "text": "5"}, "Välj en jämförelse"),
+                          ({"kind": "range", "low": "4", "high": "2", "text": "4–2"}, "Intervallets slut"),
+                          ({"kind": "number", "comparison": ">", "value": "", "text": "mål"}, "Ange målvärdet")]:
+        response = centre_staff.post(url, data | {"version": version})
+        assert response.status_code == 200 and message in response.get_data(as_text=True), data
+    response = centre_staff.post(url, {"version": version, "kind": "number", "comparison": ">", "value": "15",
+                                       "text": "> 15"})
+    assert response.status_code == 302
+    html = centre_staff.get(f"/competence/kpis/{world.count.id}").get_data(as_text=True)
+    six = html[html.index("6 månader"):]
+    assert "&gt; 15" in six[:six.index("</tr>")] and "Uppnått" in six[:six.index("</tr>")]
+    history = centre_staff.get(url).get_data(as_text=True)
+    assert "&gt; 25" in history and "&gt; 15" in history  # the earlier target is in the change log
+    # A checkpoint without a target can be given one; percentages stay within 0–100.
+    share_url = f"/competence/kpis/{world.share.id}/targets/12"
+    assert "En andel ligger mellan 0 och 100" in centre_staff.post(share_url, {
+        "kind": "percentage", "comparison": ">", "value": "120", "text": "x"}).get_data(as_text=True)
+    assert centre_staff.post(share_url, {"kind": "percentage", "comparison": ">", "value": "80",
+                                         "text": "> 80 %"}).status_code == 302
+    assert db.session.scalar(sa.select(KpiTarget).where(KpiTarget.kpi_id == world.share.id,
+                                                        KpiTarget.months == 12)).value == D(80)
+    assert login_as(Role.SECRETARIAT).get(url).status_code == 403
+    assert centre_staff.get(f"/competence/kpis/{world.count.id}/targets/18").status_code == 404
+
+
+def test_a_steering_group_of_the_centre_is_pointed_to_its_follow_up(world, login_as):
+    steering = f.group("NSG Hälsodata test")
+    f.relation(steering, world.centre)
+    html = login_as(Role.READER).get(f"/followup/groups/{steering.id}").get_data(as_text=True)
+    assert "Gruppen styr Kompetenscentrum" in html and "/competence/report" in html
+    other = f.group("NSG Annan")
+    assert "Gruppen styr Kompetenscentrum" not in login_as(Role.READER, username="r2").get(
+        f"/followup/groups/{other.id}").get_data(as_text=True)

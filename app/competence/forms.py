@@ -7,6 +7,7 @@ from app.assignments.forms import ReferenceMultiField
 from app.assignments.models import TrafficLight
 from app.competence.models import MATURITY_LEVELS, ActivityStatus, LegalStatus, MaturityArea, Stance, WorkPackageOwner
 from app.competence.quarters import Quarter
+from app.competence.targets import COMPARISONS, TargetKind
 from app.core.forms import (
     EnumSelectField,
     Form,
@@ -134,3 +135,26 @@ class MaturityForm(Form):
         return {"organisation_id": self.organisation_id.data, "area": self.area.data,
                 "level": int(self.level.data) if (self.level.data or "").isdigit() else None,
                 "assessed_on": self.assessed_on.data, "source": self.source.data.strip()}
+
+
+class KpiForm(RecordForm):
+    indicator = StringField(_l("Indikator"), validators=[required(), max_length(300)])
+    baseline_date = SwedishDateField(_l("Baslinje"), validators=[required()])
+    note = TextAreaField(_l("Anmärkning"), validators=[optional(), max_length(20000)])
+    source = StringField(_l("Källa"), validators=[optional(), max_length(200)])
+
+
+class KpiTargetForm(RecordForm):
+    kind = EnumSelectField(_l("Typ av mål"), TargetKind, required_message=_l("Välj typ av mål."))
+    comparison = SelectField(_l("Jämförelse"), choices=[SelectChoice("", _l("– ingen –"))] + [
+        SelectChoice(c, c) for c in COMPARISONS], validate_choice=True)
+    value = SwedishDecimalField(_l("Värde"), validators=[optional()])
+    low = SwedishDecimalField(_l("Från"), validators=[optional()])
+    high = SwedishDecimalField(_l("Till"), validators=[optional()])
+    text = StringField(_l("Målet i ord"), validators=[required(), max_length(300)])
+
+    def record_values(self) -> dict:
+        values = super().record_values()
+        values["comparison"] = values["comparison"] or None
+        values["text"] = values["text"].strip()
+        return values

@@ -24,6 +24,7 @@ from app.competence.models import (
     WorkPackage,
 )
 from app.competence.quarters import Quarter
+from app.competence.targets import Target, TargetError, TargetKind
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
 from app.extensions import db
@@ -61,9 +62,15 @@ def create_activity(values: dict, user) -> Activity:
     return ops.create(Activity(), user, **values)
 
 
+PLAN_FIELDS = ("start_quarter", "end_quarter", "open_ended")
+
+
 def update_activity(activity: Activity, values: dict, user, expected_version=None) -> dict:
     ops.check_version(activity, expected_version)
-    _check_activity(values)
+    # The plan's rules hold for the record as it will be, not only for the fields posted.
+    merged = {field: getattr(activity, field) for field in PLAN_FIELDS} | values
+    _check_activity(merged)
+    values = {key: merged[key] for key in values}
     if db.session.scalar(sa.select(Activity.id).where(Activity.code == values.get("code"),
                                                       Activity.id != activity.id)):
         raise BusinessRuleError(_l("Det finns redan en aktivitet med det id:t."), "code")
@@ -85,10 +92,12 @@ def check_measurement(kpi: Kpi, values: dict) -> None:
     if kpi.is_derived:
         raise BusinessRuleError(_l("Det här måttet räknas fram ur registret och kan inte matas in för hand."))
     measured_on = values.get("measured_on")
-    if measured_on and measured_on < kpi.baseline_date:
+    if measured_on is None:
+        raise BusinessRuleError(_l("Ange mätdatum."), "measured_on")
+    if measured_on < kpi.baseline_date:
         raise BusinessRuleError(_l("Mätdatum kan inte ligga före baslinjen (%(baseline)s).",
                                    baseline=kpi.baseline_date.isoformat()), "measured_on")
-    if measured_on and measured_on > date.today():
+    if measured_on > date.today():
         raise BusinessRuleError(_l("Mätdatum kan inte ligga i framtiden."), "measured_on")
     value: Decimal | None = values.get("value")
     if kpi.measure == KpiMeasure.MILESTONE:
@@ -96,7 +105,7 @@ def check_measurement(kpi: Kpi, values: dict) -> None:
             raise BusinessRuleError(_l("Måttet följs upp med milstolpar: ange om milstolpen är nådd, inte ett tal."),
                                     "value")
         target = db.session.get(KpiTarget, values.get("target_id") or -1)
-        if target is None or target.kpi_id != kpi.id:
+        if target is None or target.kpi_id != kpi.id or target.is_archived:
             raise BusinessRuleError(_l("Välj vilken milstolpe mätningen gäller."), "target_id")
         if values.get("milestone_reached") is None:
             raise BusinessRuleError(_l("Ange om milstolpen är nådd."), "milestone_reached")
@@ -114,6 +123,69 @@ def check_measurement(kpi: Kpi, values: dict) -> None:
 def add_measurement(kpi: Kpi, values: dict, user) -> KpiMeasurement:
     check_measurement(kpi, values)
     return ops.create(KpiMeasurement(kpi_id=kpi.id), user, **values)
+
+
+# --- KPIs and their targets
+
+def update_kpi(kpi: Kpi, values: dict, user, expected_version=None) -> dict:
+    ops.check_version(kpi, expected_version)
+    earliest = db.session.scalar(sa.select(sa.func.min(KpiMeasurement.measured_on)).where(
+        KpiMeasurement.kpi_id == kpi.id, KpiMeasurement.active()))
+    if earliest and values.get("baseline_date") and values["baseline_date"] > earliest:
+        raise BusinessRuleError(_l("Det finns mätningar från %(day)s; baslinjen kan inte ligga efter dem.",
+                                   day=earliest.isoformat()), "baseline_date")
+    return ops.update(kpi, user, values)
+
+
+TARGET_KINDS_FOR = {
+    KpiMeasure.NUMBER: (TargetKind.NUMBER, TargetKind.RANGE),
+    KpiMeasure.PERCENTAGE: (TargetKind.PERCENTAGE, TargetKind.RANGE),
+    KpiMeasure.MILESTONE: (TargetKind.MILESTONE,),
+}
+
+
+def _check_target(kpi: Kpi, months: int, values: dict) -> None:
+    kind = values.get("kind")
+    if kind not in TARGET_KINDS_FOR[kpi.measure]:
+        raise BusinessRuleError(_l("Måttet mäts som %(measure)s; välj en typ av mål som passar det.",
+                                   measure=kpi.measure.label), "kind")
+    if kind in (TargetKind.NUMBER, TargetKind.PERCENTAGE):
+        if not values.get("comparison"):
+            raise BusinessRuleError(_l("Välj en jämförelse, t.ex. >."), "comparison")
+        if values.get("value") is None:
+            raise BusinessRuleError(_l("Ange målvärdet."), "value")
+        if kind == TargetKind.PERCENTAGE and not 0 <= values["value"] <= 100:
+            raise BusinessRuleError(_l("En andel ligger mellan 0 och 100 %."), "value")
+        values.update(low=None, high=None)
+    elif kind == TargetKind.RANGE:
+        if values.get("low") is None:
+            raise BusinessRuleError(_l("Ange intervallets början."), "low")
+        if values.get("high") is None:
+            raise BusinessRuleError(_l("Ange intervallets slut."), "high")
+        if values["high"] < values["low"]:
+            raise BusinessRuleError(_l("Intervallets slut kan inte vara mindre än dess början."), "high")
+        values.update(comparison=None, value=None)
+    else:
+        values.update(comparison=None, value=None, low=None, high=None)
+    try:
+        Target(months=months, kind=kind, text=values.get("text") or "", comparison=values.get("comparison"),
+               value=values.get("value"), low=values.get("low"), high=values.get("high"))
+    except TargetError as err:  # the rules above should have caught it; never save what cannot be evaluated
+        raise BusinessRuleError(str(err), "kind") from None
+
+
+def save_target(kpi: Kpi, months: int, values: dict, user, expected_version=None) -> KpiTarget:
+    """Set the KPI's target at a checkpoint (a revised target is logged like any change)."""
+    values = dict(values)
+    _check_target(kpi, months, values)
+    target = db.session.scalar(sa.select(KpiTarget).where(KpiTarget.kpi_id == kpi.id, KpiTarget.months == months))
+    if target is None:
+        return ops.create(KpiTarget(kpi_id=kpi.id, months=months), user, **values)
+    ops.check_version(target, expected_version)
+    if target.is_archived:
+        ops.restore(target, user)
+    ops.update(target, user, values)
+    return target
 
 
 # --- Use cases and their priority list
@@ -168,11 +240,14 @@ def adopt_priority_list(ranking: list[int], values: dict, user) -> UseCasePriori
     known = set(db.session.scalars(sa.select(UseCase.id).where(UseCase.id.in_(ranking), UseCase.active())))
     if known != set(ranking):
         raise BusinessRuleError(_l("Listan innehåller ett användningsfall som inte finns."), "ranking")
+    if values.get("adopted_on") is None:
+        raise BusinessRuleError(_l("Ange när listan fastställdes."), "adopted_on")
     latest = latest_priority_version()
-    if latest is not None and values.get("adopted_on") and values["adopted_on"] < latest.adopted_on:
+    if latest is not None and values["adopted_on"] < latest.adopted_on:
         raise BusinessRuleError(_l("En ny version kan inte fastställas före den förra (%(day)s).",
                                    day=latest.adopted_on.isoformat()), "adopted_on")
-    number = (latest.number if latest else 0) + 1
+    # Numbers are never reused, not even after an archived version.
+    number = (db.session.scalar(sa.select(sa.func.max(UseCasePriorityVersion.number))) or 0) + 1
     version = ops.create(UseCasePriorityVersion(), user, number=number, **values)
     for position, use_case_id in enumerate(ranking, start=1):
         db.session.add(UseCasePriorityEntry(version_id=version.id, position=position, use_case_id=use_case_id))
@@ -184,7 +259,7 @@ def adopt_priority_list(ranking: list[int], values: dict, user) -> UseCasePriori
 
 def _check_region(values: dict) -> None:
     org = db.session.get(Organisation, values.get("organisation_id") or -1)
-    if org is None or org.kind != OrganisationKind.REGION:
+    if org is None or org.kind != OrganisationKind.REGION or org.is_archived:
         raise BusinessRuleError(_l("Välj en region."), "organisation_id")
 
 

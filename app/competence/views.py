@@ -15,6 +15,8 @@ from app.competence.charts import kpi_chart, timeline
 from app.competence.forms import (
     ActivityForm,
     ActivityUpdateForm,
+    KpiForm,
+    KpiTargetForm,
     MaturityForm,
     MeasurementForm,
     PriorityVersionForm,
@@ -30,6 +32,7 @@ from app.competence.models import (
     KpiDerivation,
     KpiMeasure,
     KpiMeasurement,
+    KpiTarget,
     MaturityArea,
     MaturityAssessment,
     ProblemArea,
@@ -293,6 +296,38 @@ def add_measurement(record_id: int):
                            today=today, measurements=list(item.measurements), rule=derived.RULES.get(item.derivation),
                            form=form, history=history(item), milestone=item.measure == KpiMeasure.MILESTONE,
                            form_open=True), 422
+
+
+@bp.route("/kpis/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_kpi(record_id: int):
+    item = load(Kpi, record_id)
+    require("edit", item)
+    return edit_page(item, KpiForm(obj=item), operations.update_kpi, "competence/kpi_form.html",
+                     url_for(".kpi", record_id=item.id), kpi=item)
+
+
+@bp.route("/kpis/<int:record_id>/targets/<int:months>", methods=["GET", "POST"])
+def edit_target(record_id: int, months: int):
+    """Set or revise the target at one checkpoint; the change log keeps the earlier target."""
+    item = load(Kpi, record_id)
+    if months not in CHECKPOINT_MONTHS:
+        abort(404)
+    target = db.session.scalar(sa.select(KpiTarget).where(KpiTarget.kpi_id == item.id, KpiTarget.months == months))
+    require("edit", target or item)
+    form = KpiTargetForm(obj=target)
+    if request.method == "GET" and target is not None:
+        form.version.data = target.version
+    conflict = None
+    if form.validate_on_submit():
+        expected = form.expected_version() if target is not None else None
+        if target is not None and expected is None:
+            expected = 0  # a post without its version is treated as stale
+        saved, conflict = save(form, lambda: operations.save_target(item, months, form.record_values(), current_user,
+                                                                    expected), _("Målet har sparats."))
+        if saved:
+            return redirect(url_for(".kpi", record_id=item.id))
+    return render_template("competence/target_form.html", form=form, kpi=item, months=months, target=target,
+                           conflict=conflict, history=history(target) if target else [])
 
 
 @bp.route("/measurements/<int:record_id>/archive", methods=["POST"])

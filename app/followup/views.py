@@ -17,6 +17,7 @@ from app.assignments.queries import (
     overdue_criterion,
     steered_group_ids,
 )
+from app.competence.derived import competence_centre_group
 from app.core.crud import load, require
 from app.core.permissions import governed_group_ids
 from app.decisions.models import Decision, DecisionState, ExecutionStatus
@@ -95,6 +96,7 @@ def steering(group_id: int):
     require("view", group)
     today = date.today()
     scope = steered_group_ids(group.id)
+    centre = competence_centre_group()
     base = sa.select(Assignment).where(Assignment.active(), Assignment.principal_group_id.in_(scope))
     overdue = base.where(overdue_criterion(today)).order_by(Assignment.due_on)
     missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
@@ -107,6 +109,7 @@ def steering(group_id: int):
                                         sa.func.coalesce(Meeting.ends_on, Meeting.starts_on) >= today)
     return render_template(
         "followup/steering.html", group=group, scope_size=len(scope), today=today,
+        steers_centre=centre is not None and centre.id in scope and centre.id != group.id,
         by_status=_by_status(base), by_light=_by_light(base), statuses=AssignmentStatus, lights=TrafficLight,
         open_assignments=shown_open, open_count=_count(open_assignments),
         overdue=overdue_rows, overdue_count=_count(overdue),
