@@ -234,7 +234,8 @@ class ActivityUpdate(AuditedMixin, db.Model):
 
     __tablename__ = "activity_updates"
     __permission_area__ = AREA
-    __field_labels__ = {"reported_on": _l("Datum"), "traffic_light": _l("Bedömning"), "progress": _l("Framsteg")}
+    __field_labels__ = {"is_demo": _l("Demodata"), "activity_id": _l("Aktivitet"), "reported_on": _l("Datum"),
+                        "traffic_light": _l("Bedömning"), "progress": _l("Framsteg")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id"), index=True)
@@ -289,7 +290,7 @@ class KpiTarget(AuditedMixin, db.Model):
     __tablename__ = "kpi_targets"
     __table_args__ = (sa.UniqueConstraint("kpi_id", "months", name="uq_kpi_targets_kpi_months"),)
     __permission_area__ = AREA
-    __field_labels__ = {"months": _l("Månader efter baslinjen"), "kind": _l("Typ av mål"),
+    __field_labels__ = {"kpi_id": _l("Indikator"), "months": _l("Månader efter baslinjen"), "kind": _l("Typ av mål"),
                         "comparison": _l("Jämförelse"), "value": _l("Värde"), "low": _l("Från"),
                         "high": _l("Till"), "text": _l("Mål")}
 
@@ -318,7 +319,8 @@ class KpiMeasurement(AuditedMixin, db.Model):
 
     __tablename__ = "kpi_measurements"
     __permission_area__ = AREA
-    __field_labels__ = {"measured_on": _l("Mätdatum"), "value": _l("Värde"), "target_id": _l("Milstolpe"),
+    __field_labels__ = {"is_demo": _l("Demodata"), "kpi_id": _l("Indikator"), "measured_on": _l("Mätdatum"),
+                        "value": _l("Värde"), "target_id": _l("Milstolpe"),
                         "milestone_reached": _l("Milstolpen nådd"), "comment": _l("Kommentar"),
                         "source": _l("Källa")}
 
@@ -424,7 +426,7 @@ class RegionStance(AuditedMixin, db.Model):
 
     __tablename__ = "region_stances"
     __permission_area__ = AREA
-    __field_labels__ = {"organisation_id": _l("Region"), "stance": _l("Inställning"),
+    __field_labels__ = {"is_demo": _l("Demodata"), "organisation_id": _l("Region"), "stance": _l("Inställning"),
                         "recorded_on": _l("Datum"), "source": _l("Källa"), "note": _l("Kommentar")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -447,7 +449,8 @@ class MaturityAssessment(AuditedMixin, db.Model):
     __tablename__ = "maturity_assessments"
     __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_1_to_4"),)
     __permission_area__ = AREA
-    __field_labels__ = {"organisation_id": _l("Region"), "area": _l("Område"), "level": _l("Nivå"),
+    __field_labels__ = {"is_demo": _l("Demodata"), "organisation_id": _l("Region"), "area": _l("Område"),
+                        "level": _l("Nivå"),
                         "assessed_on": _l("Datum"), "source": _l("Källa")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
