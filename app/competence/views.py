@@ -523,7 +523,8 @@ def maturity():
     less_mature = [r for r in regions if matrix[r.id]["mean"] is not None
                    and matrix[r.id]["mean"] <= float(LESS_MATURE_AT_MOST)]
     meetings = _meetings_per_region(less_mature, today)
-    return render_template("competence/maturity.html", form=form, regions=regions, matrix=matrix,
+    sources = sorted({c.source for row in matrix.values() for c in row["cells"].values() if c.source})
+    return render_template("competence/maturity.html", form=form, regions=regions, matrix=matrix, sources=sources,
                            areas=list(MaturityArea), less_mature=less_mature, meetings=meetings,
                            limit=LESS_MATURE_AT_MOST, conflict=None), (422 if form.errors or form.form_errors else 200)
 
