@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description of /api/v1/, built from one table of endpoints and filters."""
 
 from app.assignments.models import AssignmentStatus, TrafficLight
+from app.competence.models import ActivityStatus, KpiDerivation, KpiMeasure, WorkPackageOwner
+from app.competence.targets import TargetKind, TargetStatus
 from app.decisions.models import DecisionKind, DecisionState, ExecutionStatus
 from app.groups.models import GroupType, Level
 
@@ -20,6 +22,69 @@ PAGING = [_param("archived", {"type": "string", "enum": ["1"]}, "Include archive
           _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Items per page (default 50).")]
 REF = {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+STRING = {"type": "string"}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+NULLABLE_BOOL = {"type": ["boolean", "null"]}
+
+
+def _nullable_enum(cls) -> dict:
+    return {"type": ["string", "null"], "enum": [m.value for m in cls] + [None]}
+
+
+def _object(properties: dict, nullable: bool = False) -> dict:
+    """An object whose every property is always present."""
+    return {"type": ["object", "null"] if nullable else "object", "required": list(properties),
+            "properties": properties}
+
+
+WORK_PACKAGE_REF = _object({"id": {"type": "integer"}, "code": STRING, "title": STRING})
+KPI_TARGET = _object({
+    "id": {"type": "integer"}, "months": {"type": "integer"}, "kind": _enum(TargetKind),
+    "comparison": {"type": ["string", "null"], "enum": [">", ">=", "=", "<=", "<", None]},
+    "value": NULLABLE_NUMBER, "low": NULLABLE_NUMBER, "high": NULLABLE_NUMBER, "text": STRING}, nullable=True)
+KPI_VALUE = _object({"measured_on": DATE, "value": NULLABLE_NUMBER, "milestone_reached": NULLABLE_BOOL},
+                    nullable=True)
+
+ACTIVITY = _object({
+    "id": {"type": "integer"}, "code": STRING, "work_package": WORK_PACKAGE_REF, "area": STRING, "text": STRING,
+    "purpose": STRING,
+    "responsible": _object({"group": REF, "person": REF, "text": {**STRING, "description": "Free text."},
+                            "display": {**STRING, "description": "Group, person and free text together."}}),
+    "start_quarter": {"type": ["string", "null"], "pattern": "^[0-9]{4}-Q[1-4]$", "examples": ["2025-Q3"]},
+    "end_quarter": {"type": ["string", "null"], "pattern": "^[0-9]{4}-Q[1-4]$",
+                    "description": "None when open-ended or not planned."},
+    "starts_on": {**NULLABLE_DATE, "description": "First day of the start quarter."},
+    "ends_on": {**NULLABLE_DATE, "description": "Last day of the end quarter."},
+    "open_ended": {"type": "boolean", "description": "Ongoing, with no end quarter."},
+    "status": {**_enum(ActivityStatus), "description": "The activity's own status."},
+    "effective_status": {**_enum(ActivityStatus), "description":
+                         "The status that counts: the assignment's, when the activity is carried out as one."},
+    "assignment_id": {"type": ["integer", "null"], "description": "The assignment it is carried out as."},
+    "late": {"type": "boolean", "description": "Its end quarter is over and it is neither done nor cancelled."},
+    "plan_note": STRING, "source": STRING,
+    "latest_traffic_light": _nullable_enum(TrafficLight), "latest_update_on": NULLABLE_DATE,
+    "archived": {"type": "boolean"}})
+
+KPI = _object({
+    "id": {"type": "integer"}, "code": STRING, "work_package": WORK_PACKAGE_REF, "indicator": STRING,
+    "measure": _enum(KpiMeasure), "baseline_date": DATE,
+    "derived": {"type": "boolean", "description": "Counted from the register instead of entered."},
+    "derivation": _nullable_enum(KpiDerivation),
+    "derivation_rule": {"type": ["string", "null"], "description": "How a derived KPI is counted, in words."},
+    "note": STRING, "source": STRING,
+    "checkpoints": {"type": "array", "description": "6, 12 and 24 months after the baseline.",
+                    "items": _object({
+                        "months": {"type": "integer", "enum": [6, 12, 24]}, "due_on": DATE,
+                        "target": {**KPI_TARGET, "description": "None: no target at this checkpoint."},
+                        "status": {**_nullable_enum(TargetStatus), "description":
+                                   "Before the checkpoint not_yet_due; from it the latest value on or before "
+                                   "the checkpoint decides (no_measurement without one). None without a target."},
+                        "actual": {**KPI_VALUE, "description": "The value the status rests on (the latest so far "
+                                   "when not yet due)."},
+                        "met_today": {**NULLABLE_BOOL, "description":
+                                      "Not yet due: would today's value meet the target?"}})},
+    "current": {**KPI_VALUE, "description": "The latest value as of today."},
+    "archived": {"type": "boolean"}})
 
 SCHEMAS = {
     "Group": {"type": "object", "properties": {
@@ -55,6 +120,31 @@ SCHEMAS = {
         "traffic_light": _enum(TrafficLight), "progress": {"type": "string"},
         "needs_from_principal": {"type": "string"}, "corrects_id": {"type": ["integer", "null"]},
         "created_at": {"type": "string", "format": "date-time"}}},
+    "WorkPackage": _object({
+        "id": {"type": "integer"}, "code": STRING, "title": STRING,
+        "owner": _object({"value": _enum(WorkPackageOwner), "label": STRING}), "purpose": STRING, "source": STRING,
+        "recommendations": {"type": "array", "items": _object({"id": {"type": "integer"}, "code": STRING,
+                                                               "text": STRING})},
+        "activity_counts": {**_object({s.value: {"type": "integer"} for s in ActivityStatus}),
+                            "description": "Active activities per effective status."},
+        "late_activities": {"type": "integer", "description": "Active activities that are late today."},
+        "archived": {"type": "boolean"}}),
+    "Activity": ACTIVITY,
+    "ActivityDetail": {"allOf": [{"$ref": "#/components/schemas/Activity"}, _object({
+        "updates": {"type": "array", "description": "Progress updates, newest first.", "items": _object({
+            "id": {"type": "integer"}, "reported_on": DATE, "traffic_light": _enum(TrafficLight),
+            "progress": STRING, "filed_by": {"type": ["string", "null"]}})}})]},
+    "Kpi": KPI,
+    "KpiDetail": {"allOf": [{"$ref": "#/components/schemas/Kpi"}, _object({
+        "measurements": {"type": "array", "description": "Entered measurements, oldest first (none for a derived "
+                                                         "KPI).", "items": _object({
+            "id": {"type": "integer"}, "measured_on": DATE, "value": NULLABLE_NUMBER,
+            "target_months": {"type": ["integer", "null"], "description": "The milestone's checkpoint."},
+            "milestone_reached": NULLABLE_BOOL, "comment": STRING, "source": STRING,
+            "entered_by": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"}})},
+        "series": {"type": "array", "items": KPI_VALUE, "description":
+                   "Values over time, oldest first: the measurements, or for a derived KPI its count at each "
+                   "month's end and checkpoint up to today."}})]},
 }
 
 GROUP_ATTRIBUTE_FILTERS = [
@@ -81,6 +171,9 @@ ASSIGNMENT_FILTERS = [
     _param("due_from", DATE, "Due on or after."), _param("due_to", DATE, "Due on or before."),
 ]
 
+WORK_PACKAGE_FILTERS = [_param("work_package", STRING, "Work package code, e.g. A."),
+                        _param("work_package_id", INT, "Work package id.")]
+
 # path, schema name, summary, filters
 COLLECTIONS = [
     ("/groups", "Group", "Groups of every type", [
@@ -100,7 +193,18 @@ COLLECTIONS = [
         _param("assignment", INT, "Assignment id."), _param("traffic_light", _enum(TrafficLight), "Traffic light."),
         _param("from", DATE, "Reported on or after."), _param("to", DATE, "Reported on or before."),
         *GROUP_ATTRIBUTE_FILTERS]),
+    ("/work-packages", "WorkPackage", "The competence centre's work packages with activities counted per status",
+     []),
+    ("/activities", "Activity", "Activities in the work packages", [
+        *WORK_PACKAGE_FILTERS,
+        _param("status", _enum(ActivityStatus), "Effective status (the assignment's when carried out as one)."),
+        _param("late", {"type": "string", "enum": ["1"]}, "Only late activities.")]),
+    ("/kpis", "Kpi", "KPIs with their targets and status at each checkpoint as of today", [
+        *WORK_PACKAGE_FILTERS,
+        _param("derived", {"type": "string", "enum": ["0", "1"]}, "Only derived (1) or only entered (0) KPIs.")]),
 ]
+# Single records that carry more than the list shows.
+DETAIL_SCHEMAS = {"/activities": "ActivityDetail", "/kpis": "KpiDetail"}
 
 ERRORS = {
     "401": {"description": "Not signed in and no valid bearer token."},
@@ -118,11 +222,14 @@ def build_openapi(app) -> dict:
                 "schema": {"type": "object", "required": ["items", "page", "per_page", "total", "pages"],
                            "properties": {"items": {"type": "array", "items": ref}, "page": {"type": "integer"},
                                           "per_page": {"type": "integer"}, "total": {"type": "integer"},
-                                          "pages": {"type": "integer"}}}}}}, **ERRORS}}}
+                                          "pages": {"type": "integer"}}}}}},
+                          "400": {"description": "A malformed parameter (e.g. a date or a status)."}, **ERRORS}}}
+        detail = DETAIL_SCHEMAS.get(path, schema)
         paths[path + "/{id}"] = {"get": {
             "summary": f"One {schema}", "parameters": [
                 {"name": "id", "in": "path", "required": True, "schema": INT}],
-            "responses": {"200": {"description": schema, "content": {"application/json": {"schema": ref}}},
+            "responses": {"200": {"description": detail, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{detail}"}}}},
                           "404": {"description": "No such record."}, **ERRORS}}}
     return {
         "openapi": "3.1.0",

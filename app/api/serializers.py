@@ -70,3 +70,97 @@ def meeting(m) -> dict:
         "is_digital": m.is_digital, "minutes_approved_on": _value(m.minutes_approved_on),
         "archived": m.is_archived,
     }
+
+
+# --- The competence centre's follow-up
+
+def _number(v):
+    """A stored decimal as a JSON number (an integer when it is whole)."""
+    if v is None:
+        return None
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def labeled(v) -> dict | None:
+    return {"value": v.value, "label": str(v.label)} if v is not None else None
+
+
+def work_package_ref(wp) -> dict | None:
+    return {"id": wp.id, "code": wp.code, "title": wp.title} if wp is not None else None
+
+
+def work_package(wp, activity_counts: dict, late: int) -> dict:
+    return {
+        "id": wp.id, "code": wp.code, "title": wp.title, "owner": labeled(wp.owner), "purpose": wp.purpose,
+        "source": wp.source,
+        "recommendations": [{"id": r.id, "code": r.code, "text": r.text}
+                            for r in wp.recommendations if not r.is_archived],
+        "activity_counts": activity_counts, "late_activities": late, "archived": wp.is_archived,
+    }
+
+
+def activity_update(u) -> dict:
+    return {"id": u.id, "reported_on": _value(u.reported_on), "traffic_light": u.traffic_light.value,
+            "progress": u.progress, "filed_by": str(u.filed_by) if u.filed_by else None}
+
+
+def activity(a, today: date, with_updates: bool = False) -> dict:
+    updates = [u for u in a.updates if not u.is_archived]  # newest first
+    start, end = a.start, a.end
+    data = {
+        "id": a.id, "code": a.code, "work_package": work_package_ref(a.work_package), "area": a.area,
+        "text": a.text, "purpose": a.purpose,
+        "responsible": {"group": ref(a.responsible_group), "person": ref(a.responsible_person),
+                        "text": a.responsible, "display": a.responsible_display},
+        "start_quarter": start.key if start else None, "end_quarter": end.key if end else None,
+        "starts_on": _value(start.first_day) if start else None,
+        "ends_on": _value(end.last_day) if end and not a.open_ended else None,
+        "open_ended": a.open_ended, "status": a.status.value, "effective_status": a.effective_status.value,
+        "assignment_id": a.assignment_id, "late": a.is_late(today), "plan_note": a.plan_note, "source": a.source,
+        "latest_traffic_light": updates[0].traffic_light.value if updates else None,
+        "latest_update_on": _value(updates[0].reported_on) if updates else None,
+        "archived": a.is_archived,
+    }
+    if with_updates:
+        data["updates"] = [activity_update(u) for u in updates]
+    return data
+
+
+def kpi_target(t) -> dict | None:
+    if t is None:
+        return None
+    return {"id": t.id, "months": t.months, "kind": t.kind.value, "comparison": t.comparison,
+            "value": _number(t.value), "low": _number(t.low), "high": _number(t.high), "text": t.text}
+
+
+def kpi_value(m) -> dict | None:
+    """A follow-up value (targets.Measurement): measured or, for a derived KPI, counted."""
+    if m is None:
+        return None
+    return {"measured_on": _value(m.measured_on), "value": _number(m.value), "milestone_reached": m.milestone_reached}
+
+
+def kpi(result, rule: str | None, with_measurements: bool = False) -> dict:
+    """One KPI with its follow-up (status.KpiFollowUp)."""
+    k = result.kpi
+    data = {
+        "id": k.id, "code": k.code, "work_package": work_package_ref(k.work_package), "indicator": k.indicator,
+        "measure": k.measure.value, "baseline_date": _value(k.baseline_date), "derived": k.is_derived,
+        "derivation": k.derivation.value if k.derivation else None, "derivation_rule": rule, "note": k.note,
+        "source": k.source,
+        "checkpoints": [{
+            "months": c.months, "due_on": _value(c.due), "target": kpi_target(c.target),
+            "status": c.status.value if c.status else None, "actual": kpi_value(c.actual), "met_today": c.met_today,
+        } for c in result.checkpoints],
+        "current": kpi_value(result.current),
+        "archived": k.is_archived,
+    }
+    if with_measurements:
+        data["measurements"] = [{
+            "id": m.id, "measured_on": _value(m.measured_on), "value": _number(m.value),
+            "target_months": m.target.months if m.target else None, "milestone_reached": m.milestone_reached,
+            "comment": m.comment, "source": m.source, "entered_by": str(m.entered_by) if m.entered_by else None,
+            "created_at": _value(m.created_at),
+        } for m in k.measurements if not m.is_archived]
+        data["series"] = [kpi_value(m) for m in result.series]
+    return data

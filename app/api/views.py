@@ -10,6 +10,19 @@ from app.api import serializers
 from app.api.openapi import build_openapi
 from app.assignments.models import Assignment, StatusReport, TrafficLight
 from app.assignments.queries import apply_filters, group_attribute_filters, latest_reports
+from app.competence.derived import RULES
+from app.competence.models import (
+    FINISHED_ACTIVITY,
+    STATUS_FROM_ASSIGNMENT,
+    Activity,
+    ActivityStatus,
+    ActivityUpdate,
+    Kpi,
+    KpiMeasurement,
+    WorkPackage,
+)
+from app.competence.quarters import Quarter
+from app.competence.status import follow_up
 from app.core.crud import require
 from app.core.models import search_text
 from app.core.routing import MAX_ID, int_arg
@@ -181,3 +194,127 @@ def status_reports():
 @bp.route("/status-reports/<int:record_id>")
 def status_report(record_id: int):
     return _one(StatusReport, record_id, (), serializers.status_report)
+
+
+# --- The competence centre's follow-up: work packages, activities, KPIs
+
+def _effective_status_in(statuses) -> sa.ColumnElement[bool]:
+    """SQL for Activity.effective_status in `statuses`: an activity carried out as an assignment
+    takes the assignment's status (STATUS_FROM_ASSIGNMENT), any other its own."""
+    statuses = set(statuses)
+    from_assignment = [a for a, s in STATUS_FROM_ASSIGNMENT.items() if s in statuses]
+    return sa.or_(
+        sa.and_(Activity.assignment_id.is_(None), Activity.status.in_(statuses)),
+        Activity.assignment_id.in_(sa.select(Assignment.id).where(Assignment.status.in_(from_assignment))))
+
+
+def _late(today: date) -> sa.ColumnElement[bool]:
+    """SQL for Activity.is_late(today). Quarters are stored as "2025-Q3", which sorts in time order."""
+    return sa.and_(Activity.end_quarter.is_not(None), Activity.open_ended.is_(False),
+                   Activity.end_quarter < Quarter.of(today).key,
+                   _effective_status_in(set(ActivityStatus) - FINISHED_ACTIVITY))
+
+
+def _work_package_filter(stmt, column):
+    """`work_package` = a work package's code ("A"), `work_package_id` = its id."""
+    if request.args.get("work_package"):
+        stmt = stmt.where(column.in_(sa.select(WorkPackage.id).where(
+            WorkPackage.code == request.args["work_package"])))
+    if int_arg("work_package_id"):
+        stmt = stmt.where(column == int_arg("work_package_id"))
+    return stmt
+
+
+def _serialize_work_packages(items):
+    """Work packages with their active activities counted per effective status (two queries)."""
+    ids = [wp.id for wp in items]
+    counts = {wp_id: {s.value: 0 for s in ActivityStatus} for wp_id in ids}
+    late = dict.fromkeys(ids, 0)
+    if ids:
+        rows = db.session.execute(
+            sa.select(Activity.work_package_id, Activity.status, Assignment.status, sa.func.count())
+            .outerjoin(Assignment, Assignment.id == Activity.assignment_id)
+            .where(Activity.work_package_id.in_(ids), Activity.active())
+            .group_by(Activity.work_package_id, Activity.status, Assignment.status))
+        for wp_id, own, assignment_status, n in rows:
+            effective = STATUS_FROM_ASSIGNMENT[assignment_status] if assignment_status is not None else own
+            counts[wp_id][effective.value] += n
+        late.update(db.session.execute(
+            sa.select(Activity.work_package_id, sa.func.count())
+            .where(Activity.work_package_id.in_(ids), Activity.active(), _late(date.today()))
+            .group_by(Activity.work_package_id)).all())
+    return [serializers.work_package(wp, counts[wp.id], late[wp.id]) for wp in items]
+
+
+@bp.route("/work-packages")
+def work_packages():
+    stmt = sa.select(WorkPackage).options(selectinload(WorkPackage.recommendations))
+    if request.args.get("archived") != "1":
+        stmt = stmt.where(WorkPackage.active())
+    return _page(stmt.order_by(WorkPackage.code, WorkPackage.id), _serialize_work_packages)
+
+
+@bp.route("/work-packages/<int:record_id>")
+def work_package(record_id: int):
+    return _one(WorkPackage, record_id, (selectinload(WorkPackage.recommendations),),
+                lambda wp: _serialize_work_packages([wp])[0])
+
+
+def _activity_options(with_filer: bool = False):
+    updates = selectinload(Activity.updates)
+    return (selectinload(Activity.work_package), selectinload(Activity.responsible_group),
+            selectinload(Activity.responsible_person), selectinload(Activity.assignment),
+            updates.selectinload(ActivityUpdate.filed_by) if with_filer else updates)
+
+
+@bp.route("/activities")
+def activities():
+    args = request.args
+    stmt = sa.select(Activity).options(*_activity_options())
+    if args.get("archived") != "1":
+        stmt = stmt.where(Activity.active())
+    stmt = _work_package_filter(stmt, Activity.work_package_id)
+    if args.get("status"):
+        if args["status"] not in ActivityStatus._value2member_map_:
+            abort(400, description="status must be one of " + ", ".join(s.value for s in ActivityStatus))
+        stmt = stmt.where(_effective_status_in({ActivityStatus(args["status"])}))
+    today = date.today()
+    if args.get("late") == "1":
+        stmt = stmt.where(_late(today))
+    return _page(stmt.order_by(Activity.code, Activity.id),
+                 lambda items: [serializers.activity(a, today) for a in items])
+
+
+@bp.route("/activities/<int:record_id>")
+def activity(record_id: int):
+    return _one(Activity, record_id, _activity_options(with_filer=True),
+                lambda a: serializers.activity(a, date.today(), with_updates=True))
+
+
+def _kpi_options():
+    # As status.load_kpis, which follow_up expects.
+    return (selectinload(Kpi.work_package), selectinload(Kpi.targets),
+            selectinload(Kpi.measurements).selectinload(KpiMeasurement.entered_by),
+            selectinload(Kpi.measurements).selectinload(KpiMeasurement.target))
+
+
+def _serialize_kpis(items, with_measurements: bool = False):
+    return [serializers.kpi(result, str(RULES[result.kpi.derivation]) if result.kpi.is_derived else None,
+                            with_measurements)
+            for result in follow_up(list(items), date.today())]
+
+
+@bp.route("/kpis")
+def kpis():
+    stmt = sa.select(Kpi).options(*_kpi_options())
+    if request.args.get("archived") != "1":
+        stmt = stmt.where(Kpi.active())
+    stmt = _work_package_filter(stmt, Kpi.work_package_id)
+    if request.args.get("derived") in ("0", "1"):
+        stmt = stmt.where(Kpi.derivation.is_not(None) if request.args["derived"] == "1" else Kpi.derivation.is_(None))
+    return _page(stmt.order_by(Kpi.code, Kpi.id), _serialize_kpis)
+
+
+@bp.route("/kpis/<int:record_id>")
+def kpi(record_id: int):
+    return _one(Kpi, record_id, _kpi_options(), lambda k: _serialize_kpis([k], with_measurements=True)[0])
