@@ -216,3 +216,15 @@ def test_wrong_method_gets_our_page(app, reader):
     response = reader.get(f"/groups/{group.id}/archive")
     assert response.status_code == 405
     assert "Sidan kan inte öppnas på det här sättet" in response.get_data(as_text=True)
+
+
+def test_the_main_menu_keeps_the_register_pages_in_one_disclosure(app, reader):
+    html = reader.get("/people/").get_data(as_text=True)
+    menu = html[html.index('class="main-nav"'):html.index("</nav>")]
+    register = menu[menu.index("<details"):menu.index("</details>")]
+    for url in ("/groups/", "/groups/chart", "/groups/hosting", "/people/", "/organisations/"):
+        assert f'href="{url}' in register, url
+    assert 'class="current"' in register and 'href="/people/" aria-current="page"' in register
+    assert "/competence/" in menu[:menu.index("<details")]
+    other = reader.get("/decisions/").get_data(as_text=True)
+    assert '<details class="current">' not in other
