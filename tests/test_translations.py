@@ -134,7 +134,10 @@ def test_app_serves_english(tmp_path, catalog):
     swedish = client.get("/login").get_data(as_text=True)
     assert 'lang="sv"' in swedish and "Logga in" in swedish
 
-    client.post("/language/en", data={"next": "/login"})
+    client.post("/language/en", data={"next": "/login"})  # without its CSRF token: refused
+    assert 'lang="sv"' in client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', swedish).group(1)
+    client.post("/language/en", data={"next": "/login", "csrf_token": token})
     english = client.get("/login").get_data(as_text=True)
     assert 'lang="en-GB"' in english
     assert "Sign in" in english and "Username" in english and "Logga in" not in english

@@ -21,7 +21,11 @@ def safe_next(target: str | None, fallback: str) -> str:
 def set_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    session["lang"] = code
+    from app.core.forms import ConfirmForm
+
+    # CSRF-checked like every other POST, so another site cannot switch a user's language.
+    if ConfirmForm().validate_on_submit():
+        session["lang"] = code
     return redirect(safe_next(request.form.get("next"), url_for("overview.index")))
 
 
