@@ -156,6 +156,25 @@ def test_hosting_rules(kansli, hr):
     assert count(NpoHosting) == 0
 
 
+def test_an_npo_has_one_active_host_at_a_time(kansli, hr):
+    npo = f.group("NPO Prov", GroupType.NPO)
+    other_host = f.healthcare_region("Sjukvårdsregion Annan", "Annan")
+    data = {"npo_id": str(npo.id), "host_id": str(hr.id), "status": "active", "valid_from": "2023-01-01",
+            "valid_to": "2024-12-31", "note": "", "source": ""}
+    assert kansli.post("/groups/hosting/new", data).status_code == 302
+    page = kansli.post("/groups/hosting/new", dict(data, host_id=str(other_host.id), valid_from="2024-06-01",
+                                                    valid_to="")).get_data(as_text=True)
+    assert field_error(page, "valid_from").startswith("Programområdet har redan en aktiv värd under perioden")
+    assert 'value="2024-06-01"' in page
+    assert count(NpoHosting) == 1
+    # A dormant hosting may sit beside the active one; a new active host may follow the old one.
+    assert kansli.post("/groups/hosting/new", dict(data, host_id=str(other_host.id), status="dormant",
+                                                   valid_from="", valid_to="")).status_code == 302
+    assert kansli.post("/groups/hosting/new", dict(data, host_id=str(other_host.id), valid_from="2025-01-01",
+                                                   valid_to="")).status_code == 302
+    assert count(NpoHosting) == 3
+
+
 def test_person_email(kansli):
     page = kansli.post("/people/new", {"name": "Ny Person", "title": "", "email": "inte-en-adress",
                                        "organisation_id": "", "note": ""}).get_data(as_text=True)

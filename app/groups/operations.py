@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
 from app.extensions import db
-from app.groups.models import Group, GroupRelation, GroupType, Level, NpoHosting
+from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting
 from app.organisations.models import Organisation, OrganisationKind
 
 
@@ -102,12 +102,34 @@ def _check_hosting(values: dict) -> None:
         raise BusinessRuleError(_l("Välj en värd."), "host_id")
 
 
+def _check_single_active_host(values: dict, own_id: int | None = None) -> None:
+    """An NPO has one active host at a time; dormant hostings may overlap (the sources disagree in
+    time, and a dormant hosting can sit beside an active one)."""
+    if values.get("status") != HostingStatus.ACTIVE:
+        return
+    start, end = values.get("valid_from"), values.get("valid_to")
+    overlapping = sa.select(NpoHosting).where(
+        NpoHosting.npo_id == values["npo_id"], NpoHosting.status == HostingStatus.ACTIVE, NpoHosting.active(),
+        NpoHosting.id != (own_id or -1))
+    if start is not None:  # an open start or end overlaps everything on that side
+        overlapping = overlapping.where(sa.or_(NpoHosting.valid_to.is_(None), NpoHosting.valid_to >= start))
+    if end is not None:
+        overlapping = overlapping.where(sa.or_(NpoHosting.valid_from.is_(None), NpoHosting.valid_from <= end))
+    other = db.session.scalars(overlapping.limit(1)).first()
+    if other is not None:
+        raise BusinessRuleError(_l("Programområdet har redan en aktiv värd under perioden: %(other)s. Avsluta den "
+                                   "först eller ange en period som inte överlappar.", other=str(other)), "valid_from")
+
+
 def create_hosting(values: dict, user) -> NpoHosting:
     _check_hosting(values)
+    _check_single_active_host(values)
     return ops.create(NpoHosting(), user, **values)
 
 
 def update_hosting(hosting: NpoHosting, values: dict, user, expected_version=None) -> dict:
     ops.check_version(hosting, expected_version)
     _check_hosting(values)
+    _check_single_active_host({"npo_id": hosting.npo_id, "status": hosting.status, "valid_from": hosting.valid_from,
+                               "valid_to": hosting.valid_to} | values, hosting.id)
     return ops.update(hosting, user, values)
