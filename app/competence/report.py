@@ -85,7 +85,7 @@ def report_xlsx(data: ReportData) -> bytes:
     statuses = list(ActivityStatus)
     sheet(packages, _("Arbetspaketens framdrift"),
           [_("Arbetspaket"), _("Rubrik"), _("Ägare"), _("Aktiviteter"), *[str(s.label) for s in statuses],
-           _("Klart (%)"), _("Försenade")],
+           _("Andel klara (%)"), _("Försenade")],
           [[p.code, p.title, str(p.owner.label), data.progress[p.id]["total"],
             *[data.progress[p.id]["by_status"][s] for s in statuses], data.progress[p.id]["done_pct"],
             len(data.progress[p.id]["late"])] for p in data.packages])
