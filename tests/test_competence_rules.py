@@ -174,7 +174,7 @@ def test_a_valid_measurement_is_stored_and_logged(kpis):
     db.session.commit()
     [entry] = history_for(milestone)
     assert entry.changes["milestone_reached"]["new"] is True
-    assert entry.changes["target_id"]["new_label"] == "KPI-M 6 mån: Pilot igång"
+    assert entry.changes["target_id"]["new_label"] == "KPI-M: Pilot igång"
 
 
 def test_a_milestone_counts_only_for_its_own_target(kpis):

@@ -62,12 +62,15 @@ class World:
         self.pilot = self.kpi("KPI-3", KpiMeasure.MILESTONE, [(6, TargetKind.MILESTONE, None, None, "Pilot igång")])
         self.meetings = self.kpi("KPI-4", KpiMeasure.NUMBER, [(6, TargetKind.NUMBER, ">", D(0), "> 0")],
                                  derivation=KpiDerivation.MEETINGS_REGIONS)
+        self.staffing = self.kpi("KPI-5", KpiMeasure.NUMBER, [(6, TargetKind.NUMBER, ">=", D(3), "3 pers")],
+                                 derivation=KpiDerivation.STAFFING)
         self.adopted = date(2025, 9, 1)
         db.session.commit()
 
     def activity(self, code, start=None, end=None, status=ActivityStatus.NOT_STARTED, **values):
-        return ops.create(Activity(), None, code=code, work_package_id=self.package.id, area=f"Område {code}",
-                          text="Text", start_quarter=start, end_quarter=end, status=status, **values)
+        values = {"area": f"Område {code}", "text": "Text"} | values
+        return ops.create(Activity(), None, code=code, work_package_id=self.package.id, start_quarter=start,
+                          end_quarter=end, status=status, **values)
 
     def kpi(self, code, measure, targets, derivation=None):
         kpi = ops.create(Kpi(), None, code=code, work_package_id=self.package.id, indicator=f"Indikator {code}",
@@ -104,7 +107,8 @@ PAGES = ["/competence/", "/competence/work-packages", "/competence/work-packages
 
 
 def _url(template, w):
-    return template.format(package=w.package.id, late=w.late.id, count=w.count.id, meetings=w.meetings.id)
+    return template.format(package=w.package.id, late=w.late.id, count=w.count.id, meetings=w.meetings.id,
+                           staffing=w.staffing.id)
 
 
 @pytest.mark.parametrize("role", [Role.READER, Role.SECRETARIAT, Role.COMPETENCE_CENTRE])
@@ -350,6 +354,8 @@ def _populate(world, n):
                    traffic_light=TrafficLight.ON_TRACK)
         kpi = world.kpi(f"K-{n}-{i}", KpiMeasure.NUMBER, [(6, TargetKind.NUMBER, ">", D(1), "> 1")])
         ops.create(KpiMeasurement(), None, kpi_id=kpi.id, measured_on=date(2025, 11, 1), value=D(i))
+        person = f.person(f"Medarbetare {n}-{i}")
+        f.membership(world.centre, person)
         world.region_meeting(date(2025, 8, 1) + timedelta(days=i))
         ops.create(RegionStance(), None, organisation_id=world.region.id, stance=Stance.POSITIVE,
                    recorded_on=date(2025, 9, 1) + timedelta(days=i))
@@ -364,7 +370,8 @@ def _populate(world, n):
 COUNTED = ["/competence/", "/competence/work-packages", "/competence/activities", "/competence/timeline",
            "/competence/kpis", "/competence/report?months=6", "/competence/report?months=12&format=xlsx",
            "/competence/use-cases", "/competence/regions/stances", "/competence/regions/maturity",
-           "/competence/kpis/{meetings}", "/competence/kpis/{meetings}/records"]
+           "/competence/kpis/{meetings}", "/competence/kpis/{meetings}/records", "/competence/activities/{late}",
+           "/competence/kpis/{staffing}/records", "/competence/kpis/{count}"]
 
 
 def test_dashboards_and_the_report_cost_the_same_queries_with_few_or_many_records(world, centre_staff):
@@ -416,3 +423,152 @@ def test_a_steering_group_of_the_centre_is_pointed_to_its_follow_up(world, login
     other = f.group("NSG Annan")
     assert "Gruppen styr Kompetenscentrum" not in login_as(Role.READER, username="r2").get(
         f"/followup/groups/{other.id}").get_data(as_text=True)
+
+
+def test_review_fixes_odd_input_is_refused_not_a_500(world, centre_staff):
+    url = f"/competence/activities/{world.unplanned.id}/edit"
+    version = re.search(r'name="version"[^>]*value="(\d+)"', centre_staff.get(url).get_data(as_text=True)).group(1)
+    base = {"version": version, "code": "A.3", "work_package_id": world.package.id, "area": "Område",
+            "text": "Text", "status": "ongoing"}
+    for quarter in ("9999-Q4", "0001-Q1", "2199-Q1"):
+        html = centre_staff.post(url, base | {"start_quarter": quarter}).get_data(as_text=True)
+        assert "Ange kvartalet som till exempel 2025-Q3" in html and f'value="{quarter}"' in html
+    assert centre_staff.get("/competence/timeline").status_code == 200
+    # Values: absurdly large, more than two decimals; a date typed wrong says so.
+    kpi_url = f"/competence/kpis/{world.count.id}/measurements"
+    for value, message in (("1e400", "Ange ett tal mellan"), ("1,234", "Ange högst 2 decimaler")):
+        response = centre_staff.post(kpi_url, {"measured_on": "2025-12-01", "value": value},
+                                     form_url=f"/competence/kpis/{world.count.id}")
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    response = centre_staff.post(kpi_url, {"measured_on": "2025-13-45", "value": "3"},
+                                 form_url=f"/competence/kpis/{world.count.id}")
+    assert "Ange ett giltigt datum som ÅÅÅÅ-MM-DD" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(KpiMeasurement.id))) == 0
+    # A baseline far away would make every KPI page compute centuries of months.
+    edit = f"/competence/kpis/{world.meetings.id}/edit"
+    kpi_version = re.search(r'name="version"[^>]*value="(\d+)"',
+                            centre_staff.get(edit).get_data(as_text=True)).group(1)
+    for day in ("0001-01-01", "9999-12-31"):
+        html = centre_staff.post(edit, {"version": kpi_version, "indicator": "X", "baseline_date": day}) \
+            .get_data(as_text=True)
+        assert "Ange en baslinje mellan" in html
+    assert centre_staff.get("/competence/").status_code == 200
+
+
+def test_review_fixes_priority_versions_cannot_be_dated_ahead_and_can_be_archived(world, centre_staff):
+    case = ops.create(UseCase(), None, code="A", title="Fall A")
+    db.session.commit()
+    url = "/competence/use-cases/priorities/new"
+    future = (TODAY + timedelta(days=30)).isoformat()
+    html = centre_staff.post(url, {"adopted_on": future, f"place-{case.id}": "1"}).get_data(as_text=True)
+    assert "En version kan inte fastställas i framtiden" in html
+    assert centre_staff.post(url, {"adopted_on": "2025-10-01", f"place-{case.id}": "1"}).status_code == 302
+    version = db.session.scalar(sa.select(UseCasePriorityVersion))
+    page = f"/competence/use-cases/priorities/{version.id}"
+    assert centre_staff.post(f"{page}/archive", {"do": "archive"}, form_url=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(UseCasePriorityVersion, version.id).is_archived
+    assert "Ingen prioriterad lista är fastställd ännu" in centre_staff.get("/competence/use-cases") \
+        .get_data(as_text=True)
+
+
+def test_review_fixes_progress_update_errors_keep_the_text(world, centre_staff):
+    url = f"/competence/activities/{world.late.id}"
+    response = centre_staff.post(f"{url}/updates", {"reported_on": "2030-01-01", "traffic_light": "on_track",
+                                                    "progress": "Mitt långa utkast"}, form_url=url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "En lägesrapport kan inte dateras i framtiden" in html and "Mitt långa utkast" in html
+    assert db.session.scalar(sa.select(sa.func.count(ActivityUpdate.id))) == 0
+
+
+def test_review_fixes_archived_records_take_no_changes(world, centre_staff):
+    ops.archive(world.count, None)
+    ops.archive(world.unplanned, None)
+    db.session.commit()
+    response = centre_staff.post(f"/competence/kpis/{world.count.id}/measurements",
+                                 {"measured_on": "2025-12-01", "value": "3"}, form_url="/competence/")
+    assert response.status_code == 422 and "Indikatorn är arkiverad" in response.get_data(as_text=True)
+    url = f"/competence/activities/{world.unplanned.id}/edit"
+    version = re.search(r'name="version"[^>]*value="(\d+)"', centre_staff.get(url).get_data(as_text=True)).group(1)
+    html = centre_staff.post(url, {"version": version, "code": "A.3", "work_package_id": world.package.id,
+                                   "area": "Ändrat", "text": "Text", "status": "ongoing"}).get_data(as_text=True)
+    assert "Aktiviteten är arkiverad" in html
+
+
+def test_review_fixes_user_text_in_the_xlsx_is_never_a_formula(world, centre_staff):
+    from openpyxl import load_workbook
+
+    world.activity("A.9", area='=HYPERLINK("http://evil.example","klicka")')
+    db.session.commit()
+    book = load_workbook(BytesIO(centre_staff.get("/competence/report?months=6&format=xlsx").data))
+    cells = [c for row in book["Aktiviteter"].iter_rows(min_row=4) for c in row if c.value and
+             str(c.value).startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_review_fixes_a_milestone_kpi_says_which_milestone_its_latest_value_is(world, centre_staff):
+    target = world.pilot.targets[0]
+    ops.create(KpiMeasurement(), None, kpi_id=world.pilot.id, measured_on=date(2025, 11, 1), target_id=target.id,
+               milestone_reached=True)
+    db.session.commit()
+    html = centre_staff.get("/competence/kpis").get_data(as_text=True)
+    row = html[html.index("KPI-3"):]
+    assert "Pilot igång: Nådd" in row[:row.index("</tr>")]
+
+
+def test_review_fixes_the_centres_own_staff_do_not_count_as_region_representatives(world):
+    from app.competence.derived import values_on
+
+    staff = f.person("Medarbetare Regionsson", organisation_id=world.region.id)
+    f.membership(world.centre, staff, start=date(2025, 1, 1))
+    guest = f.person("Gäst Regionsdotter", organisation_id=world.region.id)
+    internal = ops.create(Meeting(), None, group_id=world.centre.id, title="Internt", starts_on=date(2025, 9, 1))
+    visit = ops.create(Meeting(), None, group_id=world.centre.id, title="Besök", starts_on=date(2025, 9, 2))
+    db.session.add(Attendance(meeting_id=internal.id, person_id=staff.id, status=AttendanceStatus.PRESENT))
+    db.session.add(Attendance(meeting_id=visit.id, person_id=guest.id, status=AttendanceStatus.PRESENT))
+    db.session.commit()
+    on = date(2025, 12, 31)
+    assert values_on(KpiDerivation.MEETINGS_REGIONS, BASELINE, [on])[on] == 1  # the visit, not the internal one
+    # Staff who explicitly represent their region at a meeting do count.
+    db.session.execute(sa.update(Attendance).where(Attendance.meeting_id == internal.id)
+                       .values(representing_id=world.region.id))
+    db.session.commit()
+    assert values_on(KpiDerivation.MEETINGS_REGIONS, BASELINE, [on])[on] == 2
+
+
+def _bulk(model, rows):
+    db.session.execute(sa.insert(model), rows)
+
+
+def test_the_dashboard_and_report_cost_the_same_queries_with_10_and_10000_records(world, centre_staff):
+    """Rows are inserted in bulk (not through operations) so that 10,000 of each stay quick to make."""
+    from tests.test_query_counts import queries_for
+
+    def grow(total):
+        have = db.session.scalar(sa.select(sa.func.count(KpiMeasurement.id)))
+        new = range(have, total)
+        _bulk(KpiMeasurement, [dict(kpi_id=world.count.id, measured_on=date(2025, 7, 1) + timedelta(days=i % 500),
+                                    value=D(i % 90), version=1) for i in new])
+        _bulk(Activity, [dict(code=f"Z.{i}", work_package_id=world.package.id, area="Bulk", text="", purpose="",
+                              responsible="", plan_note="", source="", start_quarter="2025-Q3",
+                              end_quarter="2025-Q4", open_ended=False, status="ongoing", version=1)
+                         for i in new if i % 10 == 0])  # a tenth as many activities: each is a table row
+        _bulk(RegionStance, [dict(organisation_id=world.region.id, stance="positive", source="", note="",
+                                  recorded_on=date(2025, 7, 1) + timedelta(days=i % 500), version=1) for i in new])
+        person = f.person(f"Bulk {total}", organisation_id=world.region.id)
+        first_meeting = (db.session.scalar(sa.select(sa.func.max(Meeting.id))) or 0) + 1
+        _bulk(Meeting, [dict(group_id=world.centre.id, title="", starts_on=date(2025, 7, 1) + timedelta(days=i % 500),
+                             start_time="", place="", is_digital=False, minutes="", minutes_approved_by="", source="",
+                             search_text="", version=1) for i in new])
+        meeting_ids = db.session.scalars(sa.select(Meeting.id).where(Meeting.id >= first_meeting)).all()
+        _bulk(Attendance, [dict(meeting_id=m, person_id=person.id, status="present") for m in meeting_ids])
+        db.session.commit()
+
+    grow(10)
+    urls = ["/competence/", "/competence/report?months=6", "/competence/report?months=12&format=xlsx"]
+    few = [queries_for(centre_staff, url) for url in urls]
+    grow(10_000)
+    assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) >= 10_000
+    many = [queries_for(centre_staff, url) for url in urls]
+    assert few == many

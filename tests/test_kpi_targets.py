@@ -110,3 +110,26 @@ def test_the_seed_file_holds_the_reports_plan_and_every_target_is_well_formed():
     meetings = next(k for k in data["kpis"] if k["derivable"] == "meetings_regions")
     assert [(t["months"], t["comparison"], t["value"]) for t in meetings["targets"]] == [
         (6, ">", 25), (12, ">", 50), (24, ">", 100)]
+
+
+KINDS = [
+    (TargetKind.NUMBER, dict(comparison=">", value=D(25)), dict(value=D(26)), dict(value=D(25))),
+    (TargetKind.PERCENTAGE, dict(comparison=">", value=D(70)), dict(value=D(71)), dict(value=D(70))),
+    (TargetKind.RANGE, dict(low=D(1), high=D(2)), dict(value=D(1)), dict(value=D(3))),
+    (TargetKind.MILESTONE, {}, dict(milestone_reached=True), dict(milestone_reached=False)),
+]
+
+
+@pytest.mark.parametrize("months", [6, 12, 24])
+@pytest.mark.parametrize("kind,rule,meeting,missing", KINDS)
+def test_every_kind_at_every_checkpoint_in_all_four_statuses(months, kind, rule, meeting, missing):
+    target = Target(months, kind, "mål", **rule)
+    due = checkpoint(BASELINE, months)
+    before = Measurement(add_months(due, -1), **meeting)
+    assert evaluate(target, BASELINE, [before], today=add_months(due, -1)).status == TargetStatus.NOT_YET_DUE
+    assert evaluate(target, BASELINE, [], today=due).status == TargetStatus.NO_MEASUREMENT
+    assert evaluate(target, BASELINE, [before], today=due).status == TargetStatus.MET
+    assert evaluate(target, BASELINE, [Measurement(due, **missing)], today=due).status == TargetStatus.NOT_MET
+    # A measurement after the checkpoint belongs to the next one.
+    late = Measurement(add_months(due, 1), **meeting)
+    assert evaluate(target, BASELINE, [late], today=add_months(due, 2)).status == TargetStatus.NO_MEASUREMENT

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from app.competence.models import KpiDerivation, RegionStance, Stance, UseCasePriorityEntry, UseCasePriorityVersion
 from app.core.models import current_on
@@ -25,12 +26,13 @@ RULES = {
     KpiDerivation.MEETINGS_REGIONS: _l(
         "Antal möten som gruppen Kompetenscentrum har haft från baslinjen till och med dagen, där minst en "
         "närvarande deltagare (eller tjänstgörande ersättare) företräder en region eller sjukvårdsregion. "
-        "Företräder deltagaren ingen organisation på mötet räknas hens egen organisation. Arkiverade möten "
-        "räknas inte."),
+        "Företräder deltagaren ingen organisation på mötet räknas hens egen organisation, utom för Kompetenscentrums "
+        "egna medlemmar. Arkiverade möten räknas inte."),
     KpiDerivation.MEETINGS_AUTHORITIES: _l(
         "Antal möten som gruppen Kompetenscentrum har haft från baslinjen till och med dagen, där minst en "
         "närvarande deltagare (eller tjänstgörande ersättare) företräder en myndighet. Företräder deltagaren "
-        "ingen organisation på mötet räknas hens egen organisation. Arkiverade möten räknas inte."),
+        "ingen organisation på mötet räknas hens egen organisation, utom för Kompetenscentrums egna medlemmar. "
+        "Arkiverade möten räknas inte."),
     KpiDerivation.USE_CASES_PRIORITISED: _l(
         "Antal användningsfall i den senaste versionen av den prioriterade listan som fastställts senast "
         "dagen."),
@@ -46,9 +48,20 @@ def competence_centre_group() -> Group | None:
     return db.session.scalar(sa.select(Group).where(Group.seed_key == COMPETENCE_CENTRE_KEY))
 
 
+def attendee_organisation(group_id: int):
+    """The organisation an attendee is counted for: the one they represent at the meeting, else
+    their own – unless they are a member of the centre itself on the day (its own staff)."""
+    centre_member = sa.exists(sa.select(Membership.id).where(
+        Membership.person_id == Attendance.person_id, Membership.group_id == group_id, Membership.active(),
+        sa.or_(Membership.start_on.is_(None), Membership.start_on <= Meeting.starts_on),
+        sa.or_(Membership.end_on.is_(None), Membership.end_on >= Meeting.starts_on)))
+    return sa.case((Attendance.representing_id.is_not(None), Attendance.representing_id),
+                   (centre_member, None), else_=Person.organisation_id)
+
+
 def _meetings_with(kinds: tuple[OrganisationKind, ...], group_id: int, baseline: date):
     """Criterion: the meeting is the centre's, since the baseline, with someone present for `kinds`."""
-    org_id = sa.func.coalesce(Attendance.representing_id, Person.organisation_id)
+    org_id = attendee_organisation(group_id)
     attendee = (sa.select(Attendance.id)
                 .join(Person, Person.id == Attendance.person_id)
                 .join(Organisation, Organisation.id == org_id)
@@ -151,6 +164,7 @@ def memberships_behind(day: date):
     if group is None:
         return sa.select(Membership).where(sa.false())
     return (sa.select(Membership).join(Person, Person.id == Membership.person_id)
+            .options(selectinload(Membership.person))
             .where(Membership.group_id == group.id, Membership.active(),
                    current_on(Membership.start_on, Membership.end_on, day))
             .order_by(Person.name_sort, Membership.id))

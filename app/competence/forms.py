@@ -1,12 +1,21 @@
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
 from app.assignments.forms import ReferenceMultiField
 from app.assignments.models import TrafficLight
-from app.competence.models import MATURITY_LEVELS, ActivityStatus, LegalStatus, MaturityArea, Stance, WorkPackageOwner
-from app.competence.quarters import Quarter
+from app.competence.models import (
+    MATURITY_LEVELS,
+    VALUE_MAX,
+    ActivityStatus,
+    LegalStatus,
+    MaturityArea,
+    Stance,
+    WorkPackageOwner,
+)
+from app.competence.quarters import FIRST_YEAR, LAST_YEAR, Quarter
 from app.competence.targets import COMPARISONS, TargetKind
 from app.core.forms import (
     EnumSelectField,
@@ -20,6 +29,8 @@ from app.core.forms import (
     required,
 )
 
+VALUE_MIN = Decimal(0)
+
 
 class QuarterField(StringField):
     """A quarter typed as "2025-Q3", "2025 K3" or "K3 2025"; what was typed is kept on error."""
@@ -28,7 +39,8 @@ class QuarterField(StringField):
         super().process_formdata(valuelist)
         text = (self.data or "").strip()
         if text and Quarter.parse(text) is None:
-            raise ValueError(_l("Ange kvartalet som till exempel 2025-Q3 eller K3 2025."))
+            raise ValueError(_l("Ange kvartalet som till exempel 2025-Q3 eller K3 2025 (år %(first)s–%(last)s).",
+                                first=FIRST_YEAR, last=LAST_YEAR))
 
     def _value(self):
         if self.raw_data:
@@ -82,7 +94,7 @@ class MeasurementForm(Form):
     fields the KPI needs; the rules in operations refuse the wrong kind whatever is posted."""
 
     measured_on = SwedishDateField(_l("Mätdatum"), validators=[required()], default=date.today)
-    value = SwedishDecimalField(_l("Värde"), validators=[optional()])
+    value = SwedishDecimalField(_l("Värde"), validators=[optional()], minimum=VALUE_MIN, maximum=VALUE_MAX, places=2)
     target_id = ReferenceSelectField(_l("Milstolpe"), blank=_l("– välj milstolpe –"))
     milestone_reached = SelectField(_l("Milstolpen nådd"), choices=[
         SelectChoice("", _l("– välj –")), SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nej, inte än"))],
@@ -148,9 +160,9 @@ class KpiTargetForm(RecordForm):
     kind = EnumSelectField(_l("Typ av mål"), TargetKind, required_message=_l("Välj typ av mål."))
     comparison = SelectField(_l("Jämförelse"), choices=[SelectChoice("", _l("– ingen –"))] + [
         SelectChoice(c, c) for c in COMPARISONS], validate_choice=True)
-    value = SwedishDecimalField(_l("Värde"), validators=[optional()])
-    low = SwedishDecimalField(_l("Från"), validators=[optional()])
-    high = SwedishDecimalField(_l("Till"), validators=[optional()])
+    value = SwedishDecimalField(_l("Värde"), validators=[optional()], minimum=VALUE_MIN, maximum=VALUE_MAX, places=2)
+    low = SwedishDecimalField(_l("Från"), validators=[optional()], minimum=VALUE_MIN, maximum=VALUE_MAX, places=2)
+    high = SwedishDecimalField(_l("Till"), validators=[optional()], minimum=VALUE_MIN, maximum=VALUE_MAX, places=2)
     text = StringField(_l("Målet i ord"), validators=[required(), max_length(300)])
 
     def record_values(self) -> dict:

@@ -88,6 +88,8 @@ class MaturityArea(LabeledEnum):
 
 
 MATURITY_LEVELS = (1, 2, 3, 4)
+# Measurement and target values are Numeric(12, 2); counts and percentages stay far below this.
+VALUE_MAX = Decimal("999999999")
 # A region whose mean level is at most this counts as less mature (D.2: engage them most).
 LESS_MATURE_AT_MOST = Decimal("2")
 
@@ -311,7 +313,7 @@ class KpiTarget(AuditedMixin, db.Model):
                       value=self.value, low=self.low, high=self.high)
 
     def __str__(self) -> str:
-        return f"{self.kpi.code} {self.months} mån: {self.text}"
+        return f"{self.kpi.code}: {self.text}"
 
 
 class KpiMeasurement(AuditedMixin, db.Model):

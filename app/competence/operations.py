@@ -1,6 +1,6 @@
 """Writes for the competence centre's follow-up, with the rules that keep its figures trustworthy."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.assignments.models import Assignment
 from app.competence.models import (
+    VALUE_MAX,
     Activity,
     ActivityUpdate,
     Kpi,
@@ -23,7 +24,7 @@ from app.competence.models import (
     UseCasePriorityVersion,
     WorkPackage,
 )
-from app.competence.quarters import Quarter
+from app.competence.quarters import FIRST_YEAR, Quarter
 from app.competence.targets import Target, TargetError, TargetKind
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
@@ -67,6 +68,8 @@ PLAN_FIELDS = ("start_quarter", "end_quarter", "open_ended")
 
 def update_activity(activity: Activity, values: dict, user, expected_version=None) -> dict:
     ops.check_version(activity, expected_version)
+    if activity.is_archived:
+        raise BusinessRuleError(_l("Aktiviteten är arkiverad. Återställ den först."))
     # The plan's rules hold for the record as it will be, not only for the fields posted.
     merged = {field: getattr(activity, field) for field in PLAN_FIELDS} | values
     _check_activity(merged)
@@ -89,6 +92,8 @@ def add_activity_update(activity: Activity, values: dict, user) -> ActivityUpdat
 
 def check_measurement(kpi: Kpi, values: dict) -> None:
     """The rules for a typed measurement; each names the field to flag."""
+    if kpi.is_archived:
+        raise BusinessRuleError(_l("Indikatorn är arkiverad. Återställ den först."))
     if kpi.is_derived:
         raise BusinessRuleError(_l("Det här måttet räknas fram ur registret och kan inte matas in för hand."))
     measured_on = values.get("measured_on")
@@ -116,6 +121,8 @@ def check_measurement(kpi: Kpi, values: dict) -> None:
         raise BusinessRuleError(_l("Ange ett värde."), "value")
     if value < 0:
         raise BusinessRuleError(_l("Värdet kan inte vara negativt."), "value")
+    if value > VALUE_MAX:
+        raise BusinessRuleError(_l("Värdet är orimligt stort."), "value")
     if kpi.measure == KpiMeasure.PERCENTAGE and value > 100:
         raise BusinessRuleError(_l("En andel kan inte vara mer än 100 %."), "value")
 
@@ -129,6 +136,11 @@ def add_measurement(kpi: Kpi, values: dict, user) -> KpiMeasurement:
 
 def update_kpi(kpi: Kpi, values: dict, user, expected_version=None) -> dict:
     ops.check_version(kpi, expected_version)
+    baseline = values.get("baseline_date")
+    latest_allowed = date.today() + timedelta(days=5 * 366)
+    if baseline is not None and not date(FIRST_YEAR, 1, 1) <= baseline <= latest_allowed:
+        raise BusinessRuleError(_l("Ange en baslinje mellan %(first)s och %(last)s.", first=f"{FIRST_YEAR}-01-01",
+                                   last=latest_allowed.isoformat()), "baseline_date")
     earliest = db.session.scalar(sa.select(sa.func.min(KpiMeasurement.measured_on)).where(
         KpiMeasurement.kpi_id == kpi.id, KpiMeasurement.active()))
     if earliest and values.get("baseline_date") and values["baseline_date"] > earliest:
@@ -145,6 +157,11 @@ TARGET_KINDS_FOR = {
 
 
 def _check_target(kpi: Kpi, months: int, values: dict) -> None:
+    if kpi.is_archived:
+        raise BusinessRuleError(_l("Indikatorn är arkiverad. Återställ den först."))
+    for field in ("value", "low", "high"):
+        if values.get(field) is not None and not 0 <= values[field] <= VALUE_MAX:
+            raise BusinessRuleError(_l("Ange ett värde från 0 och uppåt."), field)
     kind = values.get("kind")
     if kind not in TARGET_KINDS_FOR[kpi.measure]:
         raise BusinessRuleError(_l("Måttet mäts som %(measure)s; välj en typ av mål som passar det.",
@@ -242,6 +259,8 @@ def adopt_priority_list(ranking: list[int], values: dict, user) -> UseCasePriori
         raise BusinessRuleError(_l("Listan innehåller ett användningsfall som inte finns."), "ranking")
     if values.get("adopted_on") is None:
         raise BusinessRuleError(_l("Ange när listan fastställdes."), "adopted_on")
+    if values["adopted_on"] > date.today():
+        raise BusinessRuleError(_l("En version kan inte fastställas i framtiden."), "adopted_on")
     latest = latest_priority_version()
     if latest is not None and values["adopted_on"] < latest.adopted_on:
         raise BusinessRuleError(_l("En ny version kan inte fastställas före den förra (%(day)s).",

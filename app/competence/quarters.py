@@ -6,6 +6,9 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
+# Plans are made in this century; outside it a year is a typing error (and would break the timeline).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 _PATTERN = re.compile(r"^\s*(\d{4})\s*[-–\s]?\s*[QqKk]([1-4])\s*$")
 _SWEDISH = re.compile(r"^\s*[QqKk]([1-4])\s+(\d{4})\s*$")
 
@@ -22,11 +25,13 @@ class Quarter:
             return None
         match = _PATTERN.match(text)
         if match:
-            return cls(int(match[1]), int(match[2]))
-        match = _SWEDISH.match(text)
-        if match:
-            return cls(int(match[2]), int(match[1]))
-        return None
+            year, number = int(match[1]), int(match[2])
+        else:
+            match = _SWEDISH.match(text)
+            if not match:
+                return None
+            year, number = int(match[2]), int(match[1])
+        return cls(year, number) if FIRST_YEAR <= year <= LAST_YEAR else None
 
     @classmethod
     def of(cls, day: date) -> "Quarter":

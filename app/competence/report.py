@@ -101,6 +101,9 @@ def report_xlsx(data: ReportData) -> bytes:
             for cell in row:
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, str):
+                    # Text typed by users is text: "=HYPERLINK(…)" must not become a formula.
+                    cell.data_type = "s"
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

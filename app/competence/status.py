@@ -42,14 +42,17 @@ class KpiFollowUp:
     checkpoints: list[CheckpointResult]
     series: list[Measurement] = field(default_factory=list)  # values over time, oldest first
     current: Measurement | None = None  # the latest value as of today
+    current_target: KpiTarget | None = None  # for a milestone KPI: the milestone `current` reports on
 
     def at(self, months: int) -> CheckpointResult:
         return next(c for c in self.checkpoints if c.months == months)
 
 
-def load_kpis(*criteria) -> list[Kpi]:
+def load_kpis(*criteria, include_archived: bool = False) -> list[Kpi]:
+    if not include_archived:
+        criteria = (Kpi.active(), *criteria)
     return db.session.scalars(
-        sa.select(Kpi).where(Kpi.active(), *criteria).order_by(Kpi.code).options(
+        sa.select(Kpi).where(*criteria).order_by(Kpi.code).options(
             selectinload(Kpi.work_package),
             selectinload(Kpi.targets),
             selectinload(Kpi.measurements).selectinload(KpiMeasurement.entered_by),
@@ -80,7 +83,8 @@ def _derived_values(kpis: list[Kpi], today: date) -> dict[int, dict[date, Decima
         if kpi.is_derived:
             days = wanted.setdefault((kpi.derivation, kpi.baseline_date), set())
             days.update(min(checkpoint(kpi.baseline_date, m), today) for m in CHECKPOINT_MONTHS)
-            days.update(month_ends(kpi.baseline_date, today))
+            # At most five years of monthly values: the chart's span, whatever the baseline.
+            days.update(month_ends(max(kpi.baseline_date, add_months(today, -60)), today))
     values = {key: derived.values_on(key[0], key[1], days) for key, days in wanted.items()}
     return {kpi.id: values[(kpi.derivation, kpi.baseline_date)] for kpi in kpis if kpi.is_derived}
 
@@ -113,7 +117,11 @@ def follow_up(kpis: list[Kpi], today: date | None = None) -> list[KpiFollowUp]:
                 met_today = target.rule().is_met_by(evaluation.measurement)
             checkpoints.append(CheckpointResult(months, due, target, evaluation, met_today))
         current = series[-1] if series else None
-        results.append(KpiFollowUp(kpi, checkpoints, series, current))
+        current_target = None
+        if kpi.measure == KpiMeasure.MILESTONE and current is not None:
+            latest = max((m for m in kpi.measurements if not m.is_archived), key=lambda m: (m.measured_on, m.id))
+            current_target = latest.target
+        results.append(KpiFollowUp(kpi, checkpoints, series, current, current_target))
     return results
 
 

@@ -59,7 +59,6 @@ from app.core.crud import (
     edit_page,
     history,
     load,
-    post_from_page,
     require,
     save,
     toggle_archive,
@@ -96,6 +95,7 @@ def _packages():
 
 @bp.route("/")
 def dashboard():
+    require("view", WorkPackage)
     today = _today()
     packages = _packages()
     activities = _activities()
@@ -126,6 +126,7 @@ def _recent_updates(limit: int = 8):
 
 @bp.route("/work-packages")
 def work_packages():
+    require("view", WorkPackage)
     today = _today()
     packages = _packages()
     recommendations = db.session.scalars(sa.select(Recommendation).where(Recommendation.active())
@@ -167,13 +168,16 @@ def _activity_form(form: ActivityForm) -> ActivityForm:
     form.responsible_group_id.set_choices(selectable_groups())
     form.responsible_person_id.set_choices(db.session.scalars(sa.select(Person).where(Person.active())
                                                               .order_by(Person.name_sort)))
-    form.assignment_id.set_choices(db.session.scalars(sa.select(Assignment).where(Assignment.active())
-                                                      .order_by(Assignment.title)))
+    # The assignment already linked stays a choice even if it has since been archived.
+    linked = form.assignment_id.object_data
+    form.assignment_id.set_choices(db.session.scalars(sa.select(Assignment).where(
+        sa.or_(Assignment.active(), Assignment.id == (linked or -1))).order_by(Assignment.title)))
     return form
 
 
 @bp.route("/activities")
 def activities():
+    require("view", Activity)
     today = _today()
     stmt = sa.select(Activity).where(Activity.active())
     package_id = int_arg("work_package")
@@ -235,12 +239,17 @@ def add_activity_update(record_id: int):
     item = load(Activity, record_id)
     require("edit", item)
     form = ActivityUpdateForm()
-    return post_from_page(form, lambda: operations.add_activity_update(item, form.record_values(), current_user),
-                          _("Lägesrapporten har sparats."), url_for(".activity", record_id=item.id))
+    if form.validate_on_submit() and save(form, lambda: operations.add_activity_update(
+            item, form.record_values(), current_user), _("Lägesrapporten har sparats."))[0]:
+        return redirect(url_for(".activity", record_id=item.id))
+    # Shown again on the activity's page, the messages beside the fields and the text kept.
+    return render_template("competence/activity.html", activity=item, today=_today(), update_form=form,
+                           history=history(item)), 422
 
 
 @bp.route("/timeline")
 def timeline_page():
+    require("view", Activity)
     today = _today()
     rows_activities = _activities()
     quarters, rows = timeline(rows_activities, today, PLAN_HORIZON)
@@ -252,6 +261,7 @@ def timeline_page():
 
 @bp.route("/kpis")
 def kpis():
+    require("view", Kpi)
     today = _today()
     results = follow_up(load_kpis(), today)
     return render_template("competence/kpis.html", results=results, today=today, months=CHECKPOINT_MONTHS)
@@ -262,21 +272,25 @@ def _measurement_form(kpi: Kpi, form: MeasurementForm) -> MeasurementForm:
     return form
 
 
-@bp.route("/kpis/<int:record_id>")
-def kpi(record_id: int):
-    kpis = load_kpis(Kpi.id == record_id)
+def _kpi_page(record_id: int, form: MeasurementForm | None = None, status: int = 200):
+    """A KPI's page; after a refused measurement, with the form's messages and input."""
+    kpis = load_kpis(Kpi.id == record_id, include_archived=True)  # an archived KPI is still readable
     if not kpis:
-        item = load(Kpi, record_id)  # an archived KPI is still readable
-        kpis = [item]
+        abort(404)
     item = kpis[0]
     require("view", item)
     today = _today()
     result = follow_up(kpis, today)[0]
-    measurements = [m for m in item.measurements]
     return render_template("competence/kpi.html", kpi=item, result=result, chart=kpi_chart(result, today),
-                           today=today, measurements=measurements, rule=derived.RULES.get(item.derivation),
-                           form=_measurement_form(item, MeasurementForm(formdata=None)), history=history(item),
-                           milestone=item.measure == KpiMeasure.MILESTONE)
+                           today=today, measurements=list(item.measurements), rule=derived.RULES.get(item.derivation),
+                           form=form or _measurement_form(item, MeasurementForm(formdata=None)),
+                           history=history(item), milestone=item.measure == KpiMeasure.MILESTONE,
+                           form_open=form is not None), status
+
+
+@bp.route("/kpis/<int:record_id>")
+def kpi(record_id: int):
+    return _kpi_page(record_id)
 
 
 @bp.route("/kpis/<int:record_id>/measurements", methods=["POST"])
@@ -289,13 +303,7 @@ def add_measurement(record_id: int):
                                 _("Mätningen har sparats."))
         if saved:
             return redirect(url_for(".kpi", record_id=item.id))
-    # Shown again on the KPI's page with the messages beside the fields and the input kept.
-    today = _today()
-    result = follow_up(load_kpis(Kpi.id == item.id), today)[0]
-    return render_template("competence/kpi.html", kpi=item, result=result, chart=kpi_chart(result, today),
-                           today=today, measurements=list(item.measurements), rule=derived.RULES.get(item.derivation),
-                           form=form, history=history(item), milestone=item.measure == KpiMeasure.MILESTONE,
-                           form_open=True), 422
+    return _kpi_page(item.id, form, 422)
 
 
 @bp.route("/kpis/<int:record_id>/edit", methods=["GET", "POST"])
@@ -377,6 +385,7 @@ def _use_case_form(form: UseCaseForm) -> UseCaseForm:
 
 @bp.route("/use-cases")
 def use_cases():
+    require("view", UseCase)
     cases = db.session.scalars(sa.select(UseCase).where(UseCase.active()).order_by(UseCase.code)
                                .options(selectinload(UseCase.problem_areas))).all()
     areas = db.session.scalars(sa.select(ProblemArea).where(ProblemArea.active()).order_by(ProblemArea.code)).all()
@@ -384,8 +393,9 @@ def use_cases():
                                   .order_by(UseCasePriorityVersion.number.desc())
                                   .options(selectinload(UseCasePriorityVersion.entries)
                                            .selectinload(UseCasePriorityEntry.use_case))).all()
+    current = next((v for v in versions if v.adopted_on <= _today()), None)
     return render_template("competence/use_cases.html", cases=cases, areas=areas, versions=versions,
-                           current=versions[0] if versions else None)
+                           current=current)
 
 
 @bp.route("/use-cases/<int:record_id>")
@@ -465,6 +475,15 @@ def _ranking(places: dict, errors: dict) -> list[int]:
     return [case_id for case_id, _place in sorted(chosen.items(), key=lambda kv: kv[1])]
 
 
+@bp.route("/use-cases/priorities/<int:record_id>/archive", methods=["POST"])
+def archive_priority_version(record_id: int):
+    """A version adopted by mistake is archived (it then counts for nothing) and can be restored."""
+    version = load(UseCasePriorityVersion, record_id)
+    require("archive", version)
+    toggle_archive(version)
+    return redirect(url_for(".priority_version", record_id=version.id))
+
+
 @bp.route("/use-cases/priorities/<int:record_id>")
 def priority_version(record_id: int):
     version = load(UseCasePriorityVersion, record_id)
@@ -487,6 +506,7 @@ def _regions():
 
 @bp.route("/regions/stances", methods=["GET", "POST"])
 def stances():
+    require("view", RegionStance)
     today = _today()
     form = StanceForm(formdata=request.form if request.method == "POST" else None)
     form.organisation_id.set_choices(_regions())
@@ -509,6 +529,7 @@ def stances():
 
 @bp.route("/regions/maturity", methods=["GET", "POST"])
 def maturity():
+    require("view", MaturityAssessment)
     today = _today()
     form = MaturityForm(formdata=request.form if request.method == "POST" else None)
     regions = _regions()
@@ -552,7 +573,7 @@ def _meetings_per_region(regions, today: date) -> dict[int, int]:
     if centre is None:
         return {}
     baseline = db.session.scalar(sa.select(sa.func.min(Kpi.baseline_date))) or today
-    org_id = sa.func.coalesce(Attendance.representing_id, Person.organisation_id)
+    org_id = derived.attendee_organisation(centre.id)
     rows = db.session.execute(
         sa.select(org_id, sa.func.count(sa.distinct(Meeting.id)))
         .select_from(Meeting).join(Attendance, Attendance.meeting_id == Meeting.id)
@@ -569,6 +590,7 @@ def _meetings_per_region(regions, today: date) -> dict[int, int]:
 
 @bp.route("/report")
 def report():
+    require("view", Kpi)
     months = int_arg("months") or 6
     if months not in REPORT_MONTHS:
         abort(404)

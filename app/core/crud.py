@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from app.core.audit import describe
 from app.core.operations import BusinessRuleError, StaleRecordError
@@ -39,6 +39,12 @@ def save(form, write, success_message) -> tuple[bool, list | None]:
             field.errors = list(field.errors) + [err.message]
         else:
             form.form_errors.append(err.message)
+        return False, None
+    except DataError:
+        # A value the database cannot hold that slipped past the form's limits: refuse, never a 500.
+        db.session.rollback()
+        form.form_errors.append(_("Ett värde är för stort eller har fel form för att kunna sparas. Kontrollera och "
+                                  "spara igen."))
         return False, None
     except IntegrityError:
         # A uniqueness rule raced past the checks (two people saving at once).

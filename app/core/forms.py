@@ -7,13 +7,23 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 REQUIRED = _l("Fältet måste fyllas i.")
 
 
+class _Required(DataRequired):
+    """DataRequired that keeps a parse error ("Ange ett giltigt datum …") instead of replacing it
+    with "must be filled in" when what was typed could not be read."""
+
+    def __call__(self, form, field):
+        if field.process_errors:
+            raise StopValidation()
+        super().__call__(form, field)
+
+
 def required():
-    return DataRequired(message=REQUIRED)
+    return _Required(message=REQUIRED)
 
 
 def max_length(n: int):
@@ -52,9 +62,9 @@ class SwedishDateField(DateField):
 class SwedishDecimalField(StringField):
     """A decimal number accepting a comma as the decimal sign, as Swedes write it."""
 
-    def __init__(self, label=None, validators=None, minimum=None, maximum=None, **kwargs):
+    def __init__(self, label=None, validators=None, minimum=None, maximum=None, places=None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.minimum, self.maximum = minimum, maximum
+        self.minimum, self.maximum, self.places = minimum, maximum, places
 
     def process_formdata(self, valuelist):
         raw = (valuelist[0] if valuelist else "").strip()
@@ -73,6 +83,8 @@ class SwedishDecimalField(StringField):
     def pre_validate(self, form):
         if self.data is None:
             return
+        if self.places is not None and self.data.as_tuple().exponent < -self.places:
+            raise ValidationError(_l("Ange högst %(n)s decimaler.", n=self.places))
         too_low = self.minimum is not None and self.data < self.minimum
         too_high = self.maximum is not None and self.data > self.maximum
         if too_low or too_high:
