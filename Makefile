@@ -41,5 +41,5 @@ clean:
 
 # After adding or changing UI strings: refresh the English catalog, then translate the new entries.
 translations-update: $(BIN)/activate
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching

@@ -3,7 +3,7 @@
 Swedish is written in the source; English comes from app/translations/en/LC_MESSAGES/messages.po.
 When a test here fails because strings are missing, refresh the catalog and translate them:
 
-    .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+    .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -o app/translations/messages.pot .
     .venv/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 """
 
@@ -102,7 +102,7 @@ def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     result = subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "_lp:1c,2", "-o", str(pot), "."],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, f"pybabel extract failed:\n{result.stdout}\n{result.stderr}"
@@ -141,3 +141,13 @@ def test_app_serves_english(tmp_path, catalog):
     english = client.get("/login").get_data(as_text=True)
     assert 'lang="en-GB"' in english
     assert "Sign in" in english and "Username" in english and "Logga in" not in english
+
+
+def test_words_with_two_meanings_read_right_in_english(app, login_as):
+    from app.auth.models import Role
+
+    browser = login_as(Role.READER)
+    browser.post("/language/en", {"next": "/decisions/"}, form_url="/decisions/")
+    html = browser.get("/decisions/").get_data(as_text=True)
+    assert "<h1>Decisions</h1>" in html and ">Assignments</a>" in html  # the page and the menu: plural
+    assert '<th scope="col">Decision</th>' in html  # a column of single decisions

@@ -2,6 +2,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import AuditedMixin
@@ -53,7 +54,7 @@ class PriorityItem(AuditedMixin, db.Model):
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"edit", "archive"})
     __field_labels__ = {
-        "position": _l("Plats"),
+        "position": _lp("position", "Plats"),
         "title": _l("Prioritering"),
         "rationale": _l("Motivering"),
         "input_from_group_id": _l("Inspel från grupp"),

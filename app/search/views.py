@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
@@ -17,9 +18,9 @@ from app.meetings.models import Meeting
 bp = Blueprint("search", __name__, url_prefix="/search", template_folder="templates")
 
 KINDS = {
-    "assignments": (Assignment, _l("Uppdrag"), (selectinload(Assignment.principal_group),
+    "assignments": (Assignment, _lp("plural", "Uppdrag"), (selectinload(Assignment.principal_group),
                                                  selectinload(Assignment.recipient_group))),
-    "decisions": (Decision, _l("Beslut"), (selectinload(Decision.group),)),
+    "decisions": (Decision, _lp("plural", "Beslut"), (selectinload(Decision.group),)),
     "meetings": (Meeting, _l("Möten"), (selectinload(Meeting.group),)),
 }
 ORDER = {"assignments": (Assignment.id.desc(),), "decisions": (Decision.decided_on.desc(), Decision.id.desc()),
