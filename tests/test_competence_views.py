@@ -572,3 +572,14 @@ def test_the_dashboard_and_report_cost_the_same_queries_with_10_and_10000_record
     assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) >= 10_000
     many = [queries_for(centre_staff, url) for url in urls]
     assert few == many
+
+
+def test_the_start_page_lists_competence_centre_changes_with_links(world, centre_staff):
+    centre_staff.post(f"/competence/kpis/{world.count.id}/measurements", {"measured_on": "2025-12-01", "value": "30"},
+                      form_url=f"/competence/kpis/{world.count.id}")
+    centre_staff.post("/competence/regions/stances", {"organisation_id": world.region.id, "stance": "positive",
+                                                      "recorded_on": "2025-10-01"})
+    html = centre_staff.get("/").get_data(as_text=True)
+    changes = html[html.index('id="changes-heading"'):]
+    assert f'href="/competence/kpis/{world.count.id}">KPI-1 2025-12-01</a>' in changes
+    assert 'href="/competence/regions/stances"' in changes

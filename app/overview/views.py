@@ -6,6 +6,18 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template, url_for
 
 from app.assignments.models import Assignment, StatusReport
+from app.competence.models import (
+    Activity,
+    ActivityUpdate,
+    Kpi,
+    KpiMeasurement,
+    KpiTarget,
+    MaturityAssessment,
+    RegionStance,
+    UseCase,
+    UseCasePriorityVersion,
+    WorkPackage,
+)
 from app.core.audit import ChangeLog, describe
 from app.decisions.models import Decision
 from app.extensions import db
@@ -17,20 +29,32 @@ from app.priorities.models import PriorityList
 
 bp = Blueprint("overview", __name__, template_folder="templates")
 
-# Change-log entity type -> (model, endpoint of the page showing it)
+# Change-log entity type -> (model, endpoint of the page showing it, attribute holding that page's
+# record id: the record's own id, its parent's – a measurement is shown on its KPI's page – or None
+# for a page without one).
 RECORD_PAGES = {
-    "groups": (Group, "groups.show"),
-    "organisations": (Organisation, "organisations.show"),
-    "people": (Person, "people.show"),
-    "memberships": (Membership, "people.show_membership"),
-    "conflict_declarations": (ConflictDeclaration, "people.show_declaration"),
-    "group_relations": (GroupRelation, "groups.show_relation"),
-    "npo_hostings": (NpoHosting, "groups.show_hosting"),
-    "assignments": (Assignment, "assignments.show"),
-    "status_reports": (StatusReport, "assignments.show_report"),
-    "decisions": (Decision, "decisions.show"),
-    "meetings": (Meeting, "meetings.show"),
-    "priority_lists": (PriorityList, "priorities.show"),
+    "groups": (Group, "groups.show", "id"),
+    "organisations": (Organisation, "organisations.show", "id"),
+    "people": (Person, "people.show", "id"),
+    "memberships": (Membership, "people.show_membership", "id"),
+    "conflict_declarations": (ConflictDeclaration, "people.show_declaration", "id"),
+    "group_relations": (GroupRelation, "groups.show_relation", "id"),
+    "npo_hostings": (NpoHosting, "groups.show_hosting", "id"),
+    "assignments": (Assignment, "assignments.show", "id"),
+    "status_reports": (StatusReport, "assignments.show_report", "id"),
+    "decisions": (Decision, "decisions.show", "id"),
+    "meetings": (Meeting, "meetings.show", "id"),
+    "priority_lists": (PriorityList, "priorities.show", "id"),
+    "work_packages": (WorkPackage, "competence.work_package", "id"),
+    "activities": (Activity, "competence.activity", "id"),
+    "activity_updates": (ActivityUpdate, "competence.activity", "activity_id"),
+    "kpis": (Kpi, "competence.kpi", "id"),
+    "kpi_targets": (KpiTarget, "competence.kpi", "kpi_id"),
+    "kpi_measurements": (KpiMeasurement, "competence.kpi", "kpi_id"),
+    "use_cases": (UseCase, "competence.use_case", "id"),
+    "use_case_priority_versions": (UseCasePriorityVersion, "competence.priority_version", "id"),
+    "region_stances": (RegionStance, "competence.stances", None),
+    "maturity_assessments": (MaturityAssessment, "competence.maturity", None),
 }
 RECENT = 15
 
@@ -78,7 +102,8 @@ def recent_changes() -> list[dict]:
         record = records.get((e.entity_type, e.entity_id))
         if record is None:
             continue
-        model, endpoint = RECORD_PAGES[e.entity_type]
-        rows.append({"entry": e, "record": record, "url": url_for(endpoint, record_id=e.entity_id),
+        model, endpoint, id_attr = RECORD_PAGES[e.entity_type]
+        url = url_for(endpoint, record_id=getattr(record, id_attr)) if id_attr else url_for(endpoint)
+        rows.append({"entry": e, "record": record, "url": url,
                      "fields": [label for label, _old, _new in describe(model, e)]})
     return rows
