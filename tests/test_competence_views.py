@@ -583,3 +583,14 @@ def test_the_start_page_lists_competence_centre_changes_with_links(world, centre
     changes = html[html.index('id="changes-heading"'):]
     assert f'href="/competence/kpis/{world.count.id}">KPI-1 2025-12-01</a>' in changes
     assert 'href="/competence/regions/stances"' in changes
+
+
+def test_a_priority_version_records_its_ranking_in_its_history(world, centre_staff):
+    a, b = (ops.create(UseCase(), None, code=c, title=f"Fall {c}") for c in "AB")
+    db.session.commit()
+    centre_staff.post("/competence/use-cases/priorities/new", {"adopted_on": "2025-10-01", f"place-{b.id}": "1",
+                                                                f"place-{a.id}": "2"})
+    version = db.session.scalar(sa.select(UseCasePriorityVersion))
+    html = centre_staff.get(f"/competence/use-cases/priorities/{version.id}").get_data(as_text=True)
+    history = html[html.index('id="history-heading"'):]
+    assert "Prioriterade användningsfall" in history and "1. B, 2. A" in history

@@ -392,7 +392,7 @@ class UseCasePriorityVersion(AuditedMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("number", name="uq_use_case_priority_versions_number"),)
     __permission_area__ = AREA
     __field_labels__ = {"number": _l("Version"), "adopted_on": _l("Fastställd"), "note": _l("Kommentar"),
-                        "decision_id": _l("Beslut")}
+                        "decision_id": _l("Beslut"), "entries": _l("Prioriterade användningsfall")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int]
