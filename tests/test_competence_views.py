@@ -594,3 +594,18 @@ def test_a_priority_version_records_its_ranking_in_its_history(world, centre_sta
     html = centre_staff.get(f"/competence/use-cases/priorities/{version.id}").get_data(as_text=True)
     history = html[html.index('id="history-heading"'):]
     assert "Prioriterade användningsfall" in history and "1. B, 2. A" in history
+
+
+def test_a_new_activity_from_its_work_package(world, centre_staff):
+    page = centre_staff.get(f"/competence/work-packages/{world.package.id}").get_data(as_text=True)
+    assert f"/competence/activities/new?work_package={world.package.id}" in page
+    form = centre_staff.get(f"/competence/activities/new?work_package={world.package.id}").get_data(as_text=True)
+    assert f'<option selected value="{world.package.id}">' in form
+    data = {"code": "A.6", "work_package_id": world.package.id, "area": "Utvärdering", "text": "Utvärdera piloten",
+            "start_quarter": "K1 2027", "open_ended": "y", "status": "not_started",
+            "responsible_group_id": world.centre.id}
+    assert centre_staff.post("/competence/activities/new", data).status_code == 302
+    made = db.session.scalar(sa.select(Activity).where(Activity.code == "A.6"))
+    assert (made.start_quarter, made.open_ended, made.responsible_group_id) == ("2027-Q1", True, world.centre.id)
+    again = centre_staff.post("/competence/activities/new", data | {"area": "Dubblett"}).get_data(as_text=True)
+    assert "Det finns redan en aktivitet med det id:t" in again and 'value="Dubblett"' in again
