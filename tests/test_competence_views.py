@@ -601,6 +601,7 @@ def test_a_new_activity_from_its_work_package(world, centre_staff):
     assert f"/competence/activities/new?work_package={world.package.id}" in page
     form = centre_staff.get(f"/competence/activities/new?work_package={world.package.id}").get_data(as_text=True)
     assert f'<option selected value="{world.package.id}">' in form
+    assert re.search(r'<input[^>]*name="code"[^>]*value="A.4"', form)  # the next free code is suggested
     data = {"code": "A.6", "work_package_id": world.package.id, "area": "Utvärdering", "text": "Utvärdera piloten",
             "start_quarter": "K1 2027", "open_ended": "y", "status": "not_started",
             "responsible_group_id": world.centre.id}
@@ -609,3 +610,10 @@ def test_a_new_activity_from_its_work_package(world, centre_staff):
     assert (made.start_quarter, made.open_ended, made.responsible_group_id) == ("2027-Q1", True, world.centre.id)
     again = centre_staff.post("/competence/activities/new", data | {"area": "Dubblett"}).get_data(as_text=True)
     assert "Det finns redan en aktivitet med det id:t" in again and 'value="Dubblett"' in again
+
+
+def test_activity_codes_sort_as_numbers(world, centre_staff):
+    world.activity("A.10")
+    db.session.commit()
+    html = centre_staff.get("/competence/activities").get_data(as_text=True)
+    assert html.index(">A.3</a>") < html.index(">A.10</a>")

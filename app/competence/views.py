@@ -1,6 +1,7 @@
 """The competence centre's follow-up: dashboard, work packages, activities and timeline, KPIs,
 use cases, the regions' stance and data maturity, and the printable follow-up report."""
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -81,11 +82,24 @@ def _today() -> date:
     return date.today()
 
 
+def code_key(code: str) -> tuple:
+    """"A.10" after "A.9": numbers in a code sort as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", code))
+
+
 def _activities(*criteria):
-    return db.session.scalars(
-        sa.select(Activity).where(Activity.active(), *criteria).order_by(Activity.code).options(
+    rows = db.session.scalars(
+        sa.select(Activity).where(Activity.active(), *criteria).options(
             selectinload(Activity.work_package), selectinload(Activity.assignment),
             selectinload(Activity.responsible_group), selectinload(Activity.responsible_person))).all()
+    return sorted(rows, key=lambda a: code_key(a.code))
+
+
+def _next_code(package: WorkPackage) -> str:
+    """The code after the package's last activity ("A.5" → "A.6"), as a suggestion."""
+    numbers = [int(m[1]) for code in db.session.scalars(sa.select(Activity.code).where(
+        Activity.work_package_id == package.id)) if (m := re.fullmatch(rf"{re.escape(package.code)}\.(\d+)", code))]
+    return f"{package.code}.{max(numbers, default=0) + 1}"
 
 
 def _packages():
@@ -183,9 +197,10 @@ def activities():
     package_id = int_arg("work_package")
     if package_id:
         stmt = stmt.where(Activity.work_package_id == package_id)
-    rows = db.session.scalars(stmt.order_by(Activity.code).options(
+    rows = db.session.scalars(stmt.options(
         selectinload(Activity.work_package), selectinload(Activity.assignment),
         selectinload(Activity.responsible_group), selectinload(Activity.responsible_person))).all()
+    rows = sorted(rows, key=lambda a: code_key(a.code))
     # Status and lateness follow linked assignments, so they are filtered after loading.
     status = request.args.get("status", "")
     if status in {s.value for s in ActivityStatus}:
@@ -212,8 +227,10 @@ def activity(record_id: int):
 def create_activity():
     require("create", Activity)
     form = _activity_form(ActivityForm())
-    if request.method == "GET" and int_arg("work_package"):
-        form.work_package_id.data = int_arg("work_package")
+    package = db.session.get(WorkPackage, int_arg("work_package") or -1)
+    if request.method == "GET" and package is not None:
+        form.work_package_id.data = package.id
+        form.code.data = _next_code(package)
     return create_page(form, operations.create_activity, "competence/activity_form.html",
                        lambda a: url_for(".activity", record_id=a.id), _("Aktiviteten har sparats."), activity=None)
 
