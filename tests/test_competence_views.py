@@ -617,3 +617,25 @@ def test_activity_codes_sort_as_numbers(world, centre_staff):
     db.session.commit()
     html = centre_staff.get("/competence/activities").get_data(as_text=True)
     assert html.index(">A.3</a>") < html.index(">A.10</a>")
+
+
+def test_a_new_kpi_is_created_given_targets_and_archived(world, centre_staff, login_as):
+    assert login_as(Role.SECRETARIAT).get("/competence/kpis/new").status_code == 403
+    data = {"code": "KPI-D6", "work_package_id": world.package.id, "indicator": "Andel regioner med datakatalog",
+            "measure": "number", "derivation": "regions_positive", "baseline_date": "2025-06-30"}
+    html = centre_staff.post("/competence/kpis/new", data).get_data(as_text=True)
+    assert "räknas som Andel (%)" in html and 'value="Andel regioner med datakatalog"' in html
+    html = centre_staff.post("/competence/kpis/new", data | {"code": "KPI-1", "measure": "percentage"}) \
+        .get_data(as_text=True)
+    assert "Det finns redan en indikator med det id:t" in html
+    response = centre_staff.post("/competence/kpis/new", data | {"measure": "percentage"})
+    assert response.status_code == 302
+    kpi = db.session.scalar(sa.select(Kpi).where(Kpi.code == "KPI-D6"))
+    assert kpi.derivation == KpiDerivation.REGIONS_POSITIVE and kpi.created_by_id == centre_staff.user.id
+    assert centre_staff.post(f"/competence/kpis/{kpi.id}/targets/12", {
+        "kind": "percentage", "comparison": ">=", "value": "50", "text": "Hälften"}).status_code == 302
+    page = f"/competence/kpis/{kpi.id}"
+    assert centre_staff.post(f"{page}/archive", {"do": "archive"}, form_url=page).status_code == 302
+    assert f"/competence/kpis/{kpi.id}\"" not in centre_staff.get("/competence/kpis").get_data(as_text=True)
+    archived = centre_staff.get(page).get_data(as_text=True)
+    assert "Arkiverad" in archived and "Hälften" in archived  # still readable, with its target

@@ -10,6 +10,8 @@ from app.competence.models import (
     MATURITY_LEVELS,
     VALUE_MAX,
     ActivityStatus,
+    KpiDerivation,
+    KpiMeasure,
     LegalStatus,
     MaturityArea,
     Stance,
@@ -154,6 +156,19 @@ class KpiForm(RecordForm):
     baseline_date = SwedishDateField(_l("Baslinje"), validators=[required()])
     note = TextAreaField(_l("Anmärkning"), validators=[optional(), max_length(20000)])
     source = StringField(_l("Källa"), validators=[optional(), max_length(200)])
+
+
+class NewKpiForm(KpiForm):
+    code = StringField(_l("Id"), validators=[required(), max_length(20)])
+    work_package_id = ReferenceSelectField(_l("Arbetspaket"), blank=_l("– välj –"), required=True)
+    measure = EnumSelectField(_l("Mäts som"), KpiMeasure, required_message=_l("Välj hur indikatorn mäts."))
+    derivation = EnumSelectField(_l("Räknas fram ur registret"), KpiDerivation,
+                                 blank=_l("– nej, mätningar matas in –"))
+
+    def record_values(self) -> dict:
+        values = super().record_values()
+        values["code"] = values["code"].strip()
+        return values
 
 
 class KpiTargetForm(RecordForm):

@@ -12,6 +12,7 @@ from app.competence.models import (
     Activity,
     ActivityUpdate,
     Kpi,
+    KpiDerivation,
     KpiMeasure,
     KpiMeasurement,
     KpiTarget,
@@ -137,17 +138,39 @@ def add_measurement(kpi: Kpi, values: dict, user) -> KpiMeasurement:
 
 def update_kpi(kpi: Kpi, values: dict, user, expected_version=None) -> dict:
     ops.check_version(kpi, expected_version)
-    baseline = values.get("baseline_date")
-    latest_allowed = date.today() + timedelta(days=5 * 366)
-    if baseline is not None and not date(FIRST_YEAR, 1, 1) <= baseline <= latest_allowed:
-        raise BusinessRuleError(_l("Ange en baslinje mellan %(first)s och %(last)s.", first=f"{FIRST_YEAR}-01-01",
-                                   last=latest_allowed.isoformat()), "baseline_date")
+    _check_baseline(values.get("baseline_date"))
     earliest = db.session.scalar(sa.select(sa.func.min(KpiMeasurement.measured_on)).where(
         KpiMeasurement.kpi_id == kpi.id, KpiMeasurement.active()))
     if earliest and values.get("baseline_date") and values["baseline_date"] > earliest:
         raise BusinessRuleError(_l("Det finns mätningar från %(day)s; baslinjen kan inte ligga efter dem.",
                                    day=earliest.isoformat()), "baseline_date")
     return ops.update(kpi, user, values)
+
+
+# What each derived KPI counts: a number, or (regions positive) a percentage.
+DERIVED_MEASURE = {derivation: KpiMeasure.NUMBER for derivation in KpiDerivation} | {
+    KpiDerivation.REGIONS_POSITIVE: KpiMeasure.PERCENTAGE}
+
+
+def create_kpi(values: dict, user) -> Kpi:
+    values = dict(values)
+    if db.session.scalar(sa.select(Kpi.id).where(Kpi.code == values.get("code"))):
+        raise BusinessRuleError(_l("Det finns redan en indikator med det id:t."), "code")
+    if db.session.get(WorkPackage, values.get("work_package_id") or -1) is None:
+        raise BusinessRuleError(_l("Välj ett arbetspaket."), "work_package_id")
+    derivation = values.get("derivation")
+    if derivation is not None and values.get("measure") != DERIVED_MEASURE[derivation]:
+        raise BusinessRuleError(_l("%(derivation)s räknas som %(measure)s.", derivation=derivation.label,
+                                   measure=DERIVED_MEASURE[derivation].label), "measure")
+    _check_baseline(values.get("baseline_date"))
+    return ops.create(Kpi(), user, **values)
+
+
+def _check_baseline(baseline) -> None:
+    latest_allowed = date.today() + timedelta(days=5 * 366)
+    if baseline is not None and not date(FIRST_YEAR, 1, 1) <= baseline <= latest_allowed:
+        raise BusinessRuleError(_l("Ange en baslinje mellan %(first)s och %(last)s.", first=f"{FIRST_YEAR}-01-01",
+                                   last=latest_allowed.isoformat()), "baseline_date")
 
 
 TARGET_KINDS_FOR = {

@@ -20,6 +20,7 @@ from app.competence.forms import (
     KpiTargetForm,
     MaturityForm,
     MeasurementForm,
+    NewKpiForm,
     PriorityVersionForm,
     StanceForm,
     UseCaseForm,
@@ -321,6 +322,32 @@ def add_measurement(record_id: int):
         if saved:
             return redirect(url_for(".kpi", record_id=item.id))
     return _kpi_page(item.id, form, 422)
+
+
+@bp.route("/kpis/new", methods=["GET", "POST"])
+def create_kpi():
+    require("create", Kpi)
+    form = NewKpiForm()
+    form.work_package_id.set_choices(_packages())
+    return create_page(form, operations.create_kpi, "competence/kpi_form.html",
+                       lambda k: url_for(".kpi", record_id=k.id), _("Indikatorn har sparats. Sätt nu dess mål."),
+                       kpi=None)
+
+
+@bp.route("/kpis/<int:record_id>/archive", methods=["POST"])
+def archive_kpi(record_id: int):
+    item = load(Kpi, record_id)
+    require("archive", item)
+    toggle_archive(item)
+    return redirect(url_for(".kpi", record_id=item.id))
+
+
+@bp.route("/use-cases/<int:record_id>/archive", methods=["POST"])
+def archive_use_case(record_id: int):
+    item = load(UseCase, record_id)
+    require("archive", item)
+    toggle_archive(item)
+    return redirect(url_for(".use_case", record_id=item.id))
 
 
 @bp.route("/kpis/<int:record_id>/edit", methods=["GET", "POST"])
