@@ -639,3 +639,22 @@ def test_a_new_kpi_is_created_given_targets_and_archived(world, centre_staff, lo
     assert f"/competence/kpis/{kpi.id}\"" not in centre_staff.get("/competence/kpis").get_data(as_text=True)
     archived = centre_staff.get(page).get_data(as_text=True)
     assert "Arkiverad" in archived and "Hälften" in archived  # still readable, with its target
+
+
+def test_the_search_finds_activities_kpis_and_use_cases(world, login_as):
+    world.activity("A.8", area="Juridisk granskning", text="Utred ÄGARSKAP för datakatalogen",
+                   responsible_group_id=world.centre.id)
+    ops.create(UseCase(), None, code="E", title="Överblick av vårdplatser", steps_text="Samla ägarskapsdata")
+    ops.update(world.count, None, {"note": "Räknar ägarskap i regionerna"})
+    db.session.commit()
+    browser = login_as(Role.READER)
+    html = browser.get("/search/?q=ägarskap&kind=activities").get_data(as_text=True)
+    assert "Aktiviteter (1)" in html and "Indikatorer (1)" in html and "Användningsfall (1)" in html
+    assert f"/competence/activities/{db.session.scalar(sa.select(Activity.id).where(Activity.code == 'A.8'))}" in html
+    kpis = browser.get("/search/?q=ägarskap&kind=kpis").get_data(as_text=True)
+    assert f"/competence/kpis/{world.count.id}" in kpis
+    # A group filter keeps the activities that group is responsible for, and no KPIs or use cases.
+    by_group = browser.get(f"/search/?q=ägarskap&kind=activities&group={world.centre.id}").get_data(as_text=True)
+    assert "Aktiviteter (1)" in by_group and "Indikatorer (0)" in by_group
+    other = f.group("NSG Annan")
+    assert "Aktiviteter (0)" in browser.get(f"/search/?q=ägarskap&group={other.id}").get_data(as_text=True)

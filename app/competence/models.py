@@ -16,7 +16,7 @@ from app.assignments.models import AssignmentStatus, TrafficLight
 from app.competence.quarters import Quarter
 from app.competence.targets import Target, TargetKind
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum
+from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin
 from app.extensions import db
 
 AREA = "competence_centre"
@@ -150,8 +150,9 @@ class WorkPackage(CodedMixin, AuditedMixin, db.Model):
         return f"{self.code} – {self.title}"
 
 
-class Activity(CodedMixin, AuditedMixin, db.Model):
+class Activity(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
     __tablename__ = "activities"
+    __search_fields__ = ("code", "area", "text", "purpose", "responsible")
     __table_args__ = (
         sa.CheckConstraint("end_quarter IS NULL OR start_quarter IS NULL OR end_quarter >= start_quarter",
                            name="quarters_in_order"),
@@ -253,8 +254,9 @@ class ActivityUpdate(AuditedMixin, db.Model):
         return f"{self.activity.code} {self.reported_on.isoformat()}"
 
 
-class Kpi(CodedMixin, AuditedMixin, db.Model):
+class Kpi(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
     __tablename__ = "kpis"
+    __search_fields__ = ("code", "indicator", "note")
     __permission_area__ = AREA
     __field_labels__ = {
         "code": _l("Id"),
@@ -358,8 +360,9 @@ class ProblemArea(CodedMixin, AuditedMixin, db.Model):
         return f"{self.code} {self.title}"
 
 
-class UseCase(CodedMixin, AuditedMixin, db.Model):
+class UseCase(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
     __tablename__ = "use_cases"
+    __search_fields__ = ("code", "title", "description", "steps_text", "legal_note")
     __permission_area__ = AREA
     __field_labels__ = {"code": _l("Id"), "title": _l("Användningsfall"), "description": _l("Beskrivning"),
                         "steps_text": _l("Steg"), "problem_areas": _l("Problemområden"),

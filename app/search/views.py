@@ -1,4 +1,5 @@
-"""One search box for assignments, decisions and meetings: a tab per kind, each with its count."""
+"""One search box for assignments, decisions, meetings and the competence centre's activities, KPIs and
+use cases: a tab per kind, each with its count."""
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
@@ -7,6 +8,7 @@ from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
+from app.competence.models import Activity, Kpi, UseCase
 from app.core.models import search_text
 from app.core.pagination import paginate
 from app.core.routing import int_arg
@@ -22,19 +24,25 @@ KINDS = {
                                                  selectinload(Assignment.recipient_group))),
     "decisions": (Decision, _lp("plural", "Beslut"), (selectinload(Decision.group),)),
     "meetings": (Meeting, _l("Möten"), (selectinload(Meeting.group),)),
+    "activities": (Activity, _l("Aktiviteter"), (selectinload(Activity.work_package),)),
+    "kpis": (Kpi, _l("Indikatorer"), (selectinload(Kpi.work_package),)),
+    "use_cases": (UseCase, _lp("plural", "Användningsfall"), ()),
 }
 ORDER = {"assignments": (Assignment.id.desc(),), "decisions": (Decision.decided_on.desc(), Decision.id.desc()),
-         "meetings": (Meeting.starts_on.desc(), Meeting.id.desc())}
+         "meetings": (Meeting.starts_on.desc(), Meeting.id.desc()), "activities": (Activity.code,),
+         "kpis": (Kpi.code,), "use_cases": (UseCase.code,)}
+# The group filter: which group a record belongs to (KPIs and use cases belong to none, so a
+# group filter leaves them out).
+GROUP_COLUMNS = {Decision: (Decision.group_id,), Meeting: (Meeting.group_id,),
+                 Assignment: (Assignment.principal_group_id, Assignment.recipient_group_id),
+                 Activity: (Activity.responsible_group_id,)}
 
 
 def _criteria(model, q: str, group_id: int | None):
     criteria = [model.active(), model.search_text.contains(search_text(q), autoescape=True)]
     if group_id:
-        if model is Assignment:
-            criteria.append(sa.or_(Assignment.principal_group_id == group_id,
-                                   Assignment.recipient_group_id == group_id))
-        else:
-            criteria.append(model.group_id == group_id)
+        columns = GROUP_COLUMNS.get(model, ())
+        criteria.append(sa.or_(*(c == group_id for c in columns)) if columns else sa.false())
     return criteria
 
 
