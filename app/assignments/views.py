@@ -29,6 +29,7 @@ from app.assignments.models import (
 )
 from app.assignments.queries import apply_filters, filter_context, latest_reports
 from app.core.crud import (
+    archive_page,
     create_page,
     edit_page,
     flash_form_errors,
@@ -38,7 +39,6 @@ from app.core.crud import (
     post_from_page,
     require,
     save,
-    toggle_archive,
 )
 from app.core.pagination import paginate
 from app.core.permissions import can
@@ -148,10 +148,7 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
 def archive(record_id: int):
-    assignment = load(Assignment, record_id)
-    require("archive", assignment)
-    toggle_archive(assignment)
-    return redirect(url_for(".show", record_id=assignment.id))
+    return archive_page(Assignment, record_id, ".show")
 
 
 @bp.route("/<int:record_id>/transition", methods=["POST"])

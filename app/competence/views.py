@@ -57,13 +57,13 @@ from app.competence.status import (
 )
 from app.competence.targets import TargetStatus, checkpoint
 from app.core.crud import (
+    archive_page,
     create_page,
     edit_page,
     history,
     load,
     require,
     save,
-    toggle_archive,
 )
 from app.core.pagination import paginate
 from app.core.routing import int_arg
@@ -246,10 +246,7 @@ def edit_activity(record_id: int):
 
 @bp.route("/activities/<int:record_id>/archive", methods=["POST"])
 def archive_activity(record_id: int):
-    item = load(Activity, record_id)
-    require("archive", item)
-    toggle_archive(item)
-    return redirect(url_for(".activity", record_id=item.id))
+    return archive_page(Activity, record_id, ".activity")
 
 
 @bp.route("/activities/<int:record_id>/updates", methods=["POST"])
@@ -336,18 +333,12 @@ def create_kpi():
 
 @bp.route("/kpis/<int:record_id>/archive", methods=["POST"])
 def archive_kpi(record_id: int):
-    item = load(Kpi, record_id)
-    require("archive", item)
-    toggle_archive(item)
-    return redirect(url_for(".kpi", record_id=item.id))
+    return archive_page(Kpi, record_id, ".kpi")
 
 
 @bp.route("/use-cases/<int:record_id>/archive", methods=["POST"])
 def archive_use_case(record_id: int):
-    item = load(UseCase, record_id)
-    require("archive", item)
-    toggle_archive(item)
-    return redirect(url_for(".use_case", record_id=item.id))
+    return archive_page(UseCase, record_id, ".use_case")
 
 
 @bp.route("/kpis/<int:record_id>/edit", methods=["GET", "POST"])
@@ -384,10 +375,7 @@ def edit_target(record_id: int, months: int):
 
 @bp.route("/measurements/<int:record_id>/archive", methods=["POST"])
 def archive_measurement(record_id: int):
-    measurement = load(KpiMeasurement, record_id)
-    require("archive", measurement)
-    toggle_archive(measurement)
-    return redirect(url_for(".kpi", record_id=measurement.kpi_id))
+    return archive_page(KpiMeasurement, record_id, ".kpi", "kpi_id")
 
 
 def _date_arg(name: str, default: date) -> date:
@@ -522,10 +510,7 @@ def _ranking(places: dict, errors: dict) -> list[int]:
 @bp.route("/use-cases/priorities/<int:record_id>/archive", methods=["POST"])
 def archive_priority_version(record_id: int):
     """A version adopted by mistake is archived (it then counts for nothing) and can be restored."""
-    version = load(UseCasePriorityVersion, record_id)
-    require("archive", version)
-    toggle_archive(version)
-    return redirect(url_for(".priority_version", record_id=version.id))
+    return archive_page(UseCasePriorityVersion, record_id, ".priority_version")
 
 
 @bp.route("/use-cases/priorities/<int:record_id>")

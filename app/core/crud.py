@@ -1,6 +1,6 @@
 """Load → check → act helpers shared by the area views."""
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import DataError, IntegrityError
@@ -120,6 +120,15 @@ def toggle_archive(record) -> None:
         ops.archive(record, current_user)
         db.session.commit()
         flash(_("%(name)s har arkiverats. Posten finns kvar och kan återställas.", name=str(record)), "success")
+
+
+def archive_page(model, record_id: int, endpoint: str, id_attr: str = "id"):
+    """An archive/restore button's route: load → check → act, then back to the page showing the
+    record (`endpoint` with the record's `id_attr`, e.g. a measurement's KPI)."""
+    record = load(model, record_id)
+    require("archive", record)
+    toggle_archive(record)
+    return redirect(url_for(endpoint, record_id=getattr(record, id_attr)))
 
 
 def post_from_page(form, write, message, back: str):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.assignments.models import Assignment
 from app.assignments.queries import steered_group_ids
 from app.core.crud import (
+    archive_page,
     create_page,
     edit_page,
     groups_for,
@@ -19,7 +20,6 @@ from app.core.crud import (
     post_from_page,
     require,
     save,
-    toggle_archive,
 )
 from app.core.forms import ConfirmForm
 from app.core.models import search_text
@@ -133,10 +133,7 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
 def archive(record_id: int):
-    decision = load(Decision, record_id)
-    require("archive", decision)
-    toggle_archive(decision)
-    return redirect(url_for(".show", record_id=decision.id))
+    return archive_page(Decision, record_id, ".show")
 
 
 @bp.route("/<int:record_id>/links", methods=["POST"])

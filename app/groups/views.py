@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
+from app.core.crud import archive_page, create_page, edit_page, history, load, require, toggle_archive
 from app.core.models import current_on
 from app.core.pagination import paginate
 from app.core.routing import int_arg
@@ -132,10 +132,7 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
 def archive(record_id: int):
-    group = load(Group, record_id)
-    require("archive", group)
-    toggle_archive(group)
-    return redirect(url_for(".show", record_id=group.id))
+    return archive_page(Group, record_id, ".show")
 
 
 # --- Relations -----------------------------------------------------------------------------

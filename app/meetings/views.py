@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment, StatusReport
 from app.core.crud import (
+    archive_page,
     create_page,
     edit_page,
     groups_for,
@@ -18,7 +19,6 @@ from app.core.crud import (
     post_from_page,
     require,
     save,
-    toggle_archive,
 )
 from app.core.pagination import paginate
 from app.core.routing import int_arg
@@ -117,10 +117,7 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
 def archive(record_id: int):
-    meeting = load(Meeting, record_id)
-    require("archive", meeting)
-    toggle_archive(meeting)
-    return redirect(url_for(".show", record_id=meeting.id))
+    return archive_page(Meeting, record_id, ".show")
 
 
 def _agenda_form(form: AgendaItemForm, meeting: Meeting) -> AgendaItemForm:

@@ -1,11 +1,11 @@
 """Healthcare regions, regions and other organisations: list, page, create, edit, archive."""
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
+from app.core.crud import archive_page, create_page, edit_page, history, load, require
 from app.core.pagination import paginate
 from app.extensions import db
 from app.groups.models import Group
@@ -75,7 +75,4 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
 def archive(record_id: int):
-    org = load(Organisation, record_id)
-    require("archive", org)
-    toggle_archive(org)
-    return redirect(url_for(".show", record_id=org.id))
+    return archive_page(Organisation, record_id, ".show")

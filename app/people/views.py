@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.core.crud import create_page, edit_page, history, load, require, toggle_archive
+from app.core.crud import archive_page, create_page, edit_page, history, load, require
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.extensions import db
@@ -79,10 +79,7 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
 def archive(record_id: int):
-    person = load(Person, record_id)
-    require("archive", person)
-    toggle_archive(person)
-    return redirect(url_for(".show", record_id=person.id))
+    return archive_page(Person, record_id, ".show")
 
 
 # --- Memberships ---------------------------------------------------------------------------
@@ -133,10 +130,7 @@ def edit_membership(record_id: int):
 
 @bp.route("/memberships/<int:record_id>/archive", methods=["POST"])
 def archive_membership(record_id: int):
-    membership = load(Membership, record_id)
-    require("archive", membership)
-    toggle_archive(membership)
-    return redirect(url_for(".show_membership", record_id=membership.id))
+    return archive_page(Membership, record_id, ".show_membership")
 
 
 # --- Conflict-of-interest declarations -----------------------------------------------------
@@ -169,10 +163,7 @@ def edit_declaration(record_id: int):
 
 @bp.route("/declarations/<int:record_id>/archive", methods=["POST"])
 def archive_declaration(record_id: int):
-    declaration = load(ConflictDeclaration, record_id)
-    require("archive", declaration)
-    toggle_archive(declaration)
-    return redirect(url_for(".show_membership", record_id=declaration.membership_id))
+    return archive_page(ConflictDeclaration, record_id, ".show_membership", "membership_id")
 
 
 @bp.route("/conflicts/missing")
