@@ -117,6 +117,7 @@ def load_competence_demo(seeder, people: dict) -> None:
         ops.update(activities["D.3"], None, {"assignment_id": legal.id})
     for code, days_ago, light, text in UPDATES:
         if code in activities:
+            seeder._count("demo progress updates")
             ops.create(ActivityUpdate(), None, activity_id=activities[code].id,
                        reported_on=today - timedelta(days=days_ago), traffic_light=light,
                        progress=f"(demo) {text}", is_demo=True)
@@ -130,6 +131,7 @@ def load_competence_demo(seeder, people: dict) -> None:
         for measured_on, value, months, reached in rows:
             if measured_on > today:
                 continue
+            seeder._count("demo KPI measurements")
             ops.create(KpiMeasurement(), None, kpi_id=kpi.id, measured_on=measured_on, value=value,
                        target_id=targets[months].id if months else None, milestone_reached=reached,
                        comment="(demo) Påhittad mätning.", source="Demo", is_demo=True)
@@ -147,6 +149,7 @@ def load_competence_demo(seeder, people: dict) -> None:
                 if day > today:
                     continue
                 number += 1
+                seeder._count("demo anchoring meetings")
                 org = orgs[number % len(orgs)]
                 meeting = ops.create(Meeting(), None, seed_key=f"demo:kc:{kind}:{number}", group_id=centre.id,
                                      title=f"(demo) Förankringsmöte med {org.display_name}", starts_on=day,
@@ -185,5 +188,7 @@ def load_competence_demo(seeder, people: dict) -> None:
             ops.create(MaturityAssessment(), None, organisation_id=region.id, area=area, level=level,
                        assessed_on=date(2025, 3, 31),
                        source="(demo) Påhittad nivå – rapportens figur 4 finns bara som bild", is_demo=True)
+    seeder.created["demo region stances"] = len(regions) + (later_wave[1] - first_wave[1]
+                                                            if later_wave[0] <= today else 0)
+    seeder.created["demo maturity levels"] = len(regions) * len(areas)
     db.session.flush()
-    seeder._count("demo competence-centre records")
