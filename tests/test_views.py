@@ -228,3 +228,11 @@ def test_the_main_menu_keeps_the_register_pages_in_one_disclosure(app, reader):
     assert "/competence/" in menu[:menu.index("<details")]
     other = reader.get("/decisions/").get_data(as_text=True)
     assert '<details class="current">' not in other
+
+
+def test_people_sort_by_surname(app, reader):
+    f.person("Anna Öberg")
+    f.person("Örjan Andersson")
+    f.person("Bo Berg")
+    html = reader.get("/people/").get_data(as_text=True)
+    assert html.index("Örjan Andersson") < html.index("Bo Berg") < html.index("Anna Öberg")

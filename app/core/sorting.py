@@ -37,3 +37,10 @@ def swedish_key(text: str | None) -> str:
 def search_text(*parts: str | None) -> str:
     """Case-folded text to match searches against (SQLite's LIKE folds ASCII only)."""
     return " ".join(p.casefold() for p in parts if p)
+
+
+def person_sort_key(name: str | None) -> str:
+    """People sort by surname, as registers and minutes list them: "Kim Kanslisson" sorts as
+    "Kanslisson Kim" (the last word is taken as the surname)."""
+    words = (name or "").split()
+    return swedish_key(" ".join(words[-1:] + words[:-1]))

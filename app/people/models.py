@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
 from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, current_on, is_current
+from app.core.sorting import person_sort_key
 from app.extensions import db
 
 
@@ -48,6 +49,10 @@ class Person(AuditedMixin, NamedMixin, db.Model):
 
     organisation = relationship("Organisation")
     memberships = relationship("Membership", back_populates="person")
+
+    def refresh_derived_names(self) -> None:
+        super().refresh_derived_names()
+        self.name_sort = person_sort_key(self.name)
 
 
 class Membership(AuditedMixin, db.Model):
