@@ -174,21 +174,21 @@ def load_competence_demo(seeder, people: dict) -> None:
     first_wave, later_wave = STANCE_WAVES
     for index, region in enumerate(regions):
         stance = Stance.POSITIVE if index < first_wave[1] else (Stance.NEGATIVE if index % 2 else Stance.NEUTRAL)
+        seeder._count("demo region stances")
         ops.create(RegionStance(), None, organisation_id=region.id, stance=stance, recorded_on=first_wave[0],
                    source="(demo) Påhittad dialoganteckning", is_demo=True)
     if later_wave[0] <= today:
         for region in regions[first_wave[1]:later_wave[1]]:
+            seeder._count("demo region stances")
             ops.create(RegionStance(), None, organisation_id=region.id, stance=Stance.POSITIVE,
                        recorded_on=later_wave[0], source="(demo) Påhittad dialoganteckning", is_demo=True)
 
     areas = list(MaturityArea)
     for index, region in enumerate(regions):
         for area_index, area in enumerate(areas):
+            seeder._count("demo maturity levels")
             level = 1 + (index * 5 + area_index * 3 + (index * area_index) % 3 + index // 4) % 4
             ops.create(MaturityAssessment(), None, organisation_id=region.id, area=area, level=level,
                        assessed_on=date(2025, 3, 31),
                        source="(demo) Påhittad nivå – rapportens figur 4 finns bara som bild", is_demo=True)
-    seeder.created["demo region stances"] = len(regions) + (later_wave[1] - first_wave[1]
-                                                            if later_wave[0] <= today else 0)
-    seeder.created["demo maturity levels"] = len(regions) * len(areas)
     db.session.flush()

@@ -222,3 +222,34 @@ def outcomes(ok, refused=frozenset()) -> dict[str, str]:
     """What each actor gets from a route: "ok", "refused" (the form comes back with a message, nothing is
     saved) or "forbidden" (403)."""
     return {a: "ok" if a in ok else "refused" if a in refused else "forbidden" for a in ACTORS}
+
+
+def check_route(browser, method: str, url: str, data: dict | None, outcome: str, refused_field: str,
+                told: str | None = None) -> None:
+    """Request a route as one actor and check the outcome: 403 and nothing written ("forbidden"), the
+    form back with a group refusal on `refused_field` and nothing written ("refused"), or success – a
+    GET shows, a POST redirects to a page that says it worked and the database changed. `told`: a
+    POST that is meant to be turned away with that message on the landing page, writing nothing."""
+    before = database_state()
+    response = browser.get(url) if method == "GET" else browser.post(url, data, form_url="/")
+    if outcome == "forbidden":
+        assert response.status_code == 403
+        assert database_state() == before, "a refused request must not write anything"
+        return
+    if outcome == "refused":
+        assert response.status_code == 200
+        assert field_error(response.get_data(as_text=True), refused_field) in GROUP_REFUSALS
+        assert database_state() == before
+        return
+    if method == "GET":
+        assert response.status_code == 200
+        return
+    assert response.status_code == 302, form_errors(response.get_data(as_text=True))
+    landing = browser.get(response.headers["Location"]).get_data(as_text=True)
+    if told:
+        assert any(told in m for m in flashes(landing))
+        assert database_state() == before
+    else:
+        assert flashes(landing, "error") == []
+        assert flashes(landing, "success"), "the user is told that it worked"
+        assert database_state() != before

@@ -217,32 +217,7 @@ def test_each_route_is_open_to_exactly_the_right_people(app, scene, login_as, mo
     w, ids = scene
     outcome = allowed[actor] if isinstance(allowed, dict) else g.outcomes(allowed)[actor]
     browser = g.sign_in(login_as, w, actor)
-    before = g.database_state()
-    if method == "GET":
-        response = browser.get(url.format(**ids))
-    else:
-        response = browser.post(url.format(**ids), data(ids), form_url="/")
-    if outcome == "forbidden":
-        assert response.status_code == 403
-        assert g.database_state() == before, "a refused request must not write anything"
-        return
-    if outcome == "refused":
-        assert response.status_code == 200
-        assert g.field_error(response.get_data(as_text=True), "group_id") in g.GROUP_REFUSALS
-        assert g.database_state() == before
-        return
-    if method == "GET":
-        assert response.status_code == 200
-        return
-    assert response.status_code == 302, g.form_errors(response.get_data(as_text=True))
-    landing = browser.get(response.headers["Location"]).get_data(as_text=True)
-    if told:
-        assert any(told in m for m in g.flashes(landing))
-        assert g.database_state() == before
-    else:
-        assert g.flashes(landing, "error") == []
-        assert g.flashes(landing, "success"), "the user is told that it worked"
-        assert g.database_state() != before
+    g.check_route(browser, method, url.format(**ids), data(ids) if data else None, outcome, "group_id", told)
 
 
 @pytest.mark.parametrize("actor", g.ACTORS)

@@ -12,7 +12,6 @@ from app.assignments.models import Assignment, StatusReport, TrafficLight
 from app.assignments.queries import apply_filters, group_attribute_filters, latest_reports
 from app.competence.derived import RULES
 from app.competence.models import (
-    FINISHED_ACTIVITY,
     STATUS_FROM_ASSIGNMENT,
     Activity,
     ActivityStatus,
@@ -21,7 +20,7 @@ from app.competence.models import (
     KpiMeasurement,
     WorkPackage,
 )
-from app.competence.quarters import Quarter
+from app.competence.queries import effective_status_in, late_on
 from app.competence.status import follow_up
 from app.core.crud import require
 from app.core.models import search_text
@@ -198,23 +197,6 @@ def status_report(record_id: int):
 
 # --- The competence centre's follow-up: work packages, activities, KPIs
 
-def _effective_status_in(statuses) -> sa.ColumnElement[bool]:
-    """SQL for Activity.effective_status in `statuses`: an activity carried out as an assignment
-    takes the assignment's status (STATUS_FROM_ASSIGNMENT), any other its own."""
-    statuses = set(statuses)
-    from_assignment = [a for a, s in STATUS_FROM_ASSIGNMENT.items() if s in statuses]
-    return sa.or_(
-        sa.and_(Activity.assignment_id.is_(None), Activity.status.in_(statuses)),
-        Activity.assignment_id.in_(sa.select(Assignment.id).where(Assignment.status.in_(from_assignment))))
-
-
-def _late(today: date) -> sa.ColumnElement[bool]:
-    """SQL for Activity.is_late(today). Quarters are stored as "2025-Q3", which sorts in time order."""
-    return sa.and_(Activity.end_quarter.is_not(None), Activity.open_ended.is_(False),
-                   Activity.end_quarter < Quarter.of(today).key,
-                   _effective_status_in(set(ActivityStatus) - FINISHED_ACTIVITY))
-
-
 def _work_package_filter(stmt, column):
     """`work_package` = a work package's code ("A"), `work_package_id` = its id."""
     if request.args.get("work_package"):
@@ -241,7 +223,7 @@ def _serialize_work_packages(items):
             counts[wp_id][effective.value] += n
         late.update(db.session.execute(
             sa.select(Activity.work_package_id, sa.func.count())
-            .where(Activity.work_package_id.in_(ids), Activity.active(), _late(date.today()))
+            .where(Activity.work_package_id.in_(ids), Activity.active(), late_on(date.today()))
             .group_by(Activity.work_package_id)).all())
     return [serializers.work_package(wp, counts[wp.id], late[wp.id]) for wp in items]
 
@@ -277,10 +259,10 @@ def activities():
     if args.get("status"):
         if args["status"] not in ActivityStatus._value2member_map_:
             abort(400, description="status must be one of " + ", ".join(s.value for s in ActivityStatus))
-        stmt = stmt.where(_effective_status_in({ActivityStatus(args["status"])}))
+        stmt = stmt.where(effective_status_in({ActivityStatus(args["status"])}))
     today = date.today()
     if args.get("late") == "1":
-        stmt = stmt.where(_late(today))
+        stmt = stmt.where(late_on(today))
     return _page(stmt.order_by(Activity.code, Activity.id),
                  lambda items: [serializers.activity(a, today) for a in items])
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app.competence.models import KpiMeasure
 from app.competence.quarters import Quarter, quarter_range
 
 WIDTH, HEIGHT = 640, 260
@@ -35,8 +36,6 @@ class KpiChart:
 
 def kpi_chart(result, today: date) -> KpiChart | None:
     """A numeric KPI's values over time against its targets; None for milestone KPIs or no data."""
-    from app.competence.models import KpiMeasure
-
     kpi = result.kpi
     if kpi.measure == KpiMeasure.MILESTONE:
         return None

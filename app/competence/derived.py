@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app.competence.models import KpiDerivation, RegionStance, Stance, UseCasePriorityEntry, UseCasePriorityVersion
+from app.competence.models import Kpi, KpiDerivation, RegionStance, Stance, UseCasePriorityEntry, UseCasePriorityVersion
 from app.core.models import current_on
 from app.extensions import db
 from app.groups.models import Group
@@ -59,17 +59,41 @@ def attendee_organisation(group_id: int):
                    (centre_member, None), else_=Person.organisation_id)
 
 
+# Who took part: present, or a substitute attending in someone's place.
+TOOK_PART = (AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE)
+
+
+def _centre_meeting(group_id: int, baseline: date):
+    return sa.and_(Meeting.group_id == group_id, Meeting.active(), Meeting.starts_on >= baseline)
+
+
 def _meetings_with(kinds: tuple[OrganisationKind, ...], group_id: int, baseline: date):
     """Criterion: the meeting is the centre's, since the baseline, with someone present for `kinds`."""
     org_id = attendee_organisation(group_id)
     attendee = (sa.select(Attendance.id)
                 .join(Person, Person.id == Attendance.person_id)
                 .join(Organisation, Organisation.id == org_id)
-                .where(Attendance.meeting_id == Meeting.id,
-                       Attendance.status.in_((AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE)),
+                .where(Attendance.meeting_id == Meeting.id, Attendance.status.in_(TOOK_PART),
                        Organisation.kind.in_(kinds)))
-    return sa.and_(Meeting.group_id == group_id, Meeting.active(), Meeting.starts_on >= baseline,
-                   sa.exists(attendee))
+    return sa.and_(_centre_meeting(group_id, baseline), sa.exists(attendee))
+
+
+def meetings_per_organisation(org_ids: list[int], day: date) -> dict[int, int]:
+    """The centre's meetings since the earliest KPI baseline up to `day` with someone taking part
+    for each of `org_ids` – the region-meetings rule, counted per organisation (one query)."""
+    group = competence_centre_group()
+    if group is None:
+        return {}
+    baseline = db.session.scalar(sa.select(sa.func.min(Kpi.baseline_date))) or day
+    org_id = attendee_organisation(group.id)
+    rows = db.session.execute(
+        sa.select(org_id, sa.func.count(sa.distinct(Meeting.id)))
+        .select_from(Meeting).join(Attendance, Attendance.meeting_id == Meeting.id)
+        .join(Person, Person.id == Attendance.person_id)
+        .where(_centre_meeting(group.id, baseline), Meeting.starts_on <= day, Attendance.status.in_(TOOK_PART),
+               org_id.in_(org_ids))
+        .group_by(org_id)).all()
+    return dict(rows)
 
 
 MEETING_KINDS = {

@@ -7,7 +7,7 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 
-from app.competence.models import ActivityStatus
+from app.competence.models import ActivityStatus, KpiMeasure
 from app.competence.status import package_progress
 from app.competence.targets import TargetStatus, checkpoint
 
@@ -45,7 +45,7 @@ def _actual_text(kpi, result) -> str:
         return _("Ja") if measurement.milestone_reached else _("Nej")
     value = measurement.value
     text = format(value.normalize(), "f").replace(".", ",") if value is not None else ""
-    return f"{text} %" if kpi.measure.value == "percentage" and text else text
+    return f"{text} %" if kpi.measure == KpiMeasure.PERCENTAGE and text else text
 
 
 def report_xlsx(data: ReportData) -> bytes:

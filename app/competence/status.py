@@ -70,9 +70,9 @@ def month_ends(start: date, end: date) -> list[date]:
 
 
 def _typed_measurements(kpi: Kpi, target: KpiTarget | None = None) -> list[Measurement]:
-    rows = [m for m in kpi.measurements if not m.is_archived]
-    if kpi.measure == KpiMeasure.MILESTONE:
-        rows = [m for m in rows if target is not None and m.target_id == target.id]
+    """The KPI's measurements, oldest first; given a milestone target, only those reporting on it."""
+    rows = sorted((m for m in kpi.measurements if not m.is_archived and (target is None or m.target_id == target.id)),
+                  key=lambda m: (m.measured_on, m.id))
     return [Measurement(m.measured_on, value=m.value, milestone_reached=m.milestone_reached) for m in rows]
 
 
@@ -99,10 +99,7 @@ def follow_up(kpis: list[Kpi], today: date | None = None) -> list[KpiFollowUp]:
             values = derived_values[kpi.id]
             series = [Measurement(d, value=v) for d, v in sorted(values.items()) if d <= today]
         else:
-            series = sorted(_typed_measurements(kpi, None) if kpi.measure != KpiMeasure.MILESTONE else
-                            [Measurement(m.measured_on, milestone_reached=m.milestone_reached)
-                             for m in kpi.measurements if not m.is_archived],
-                            key=lambda m: m.measured_on)
+            series = _typed_measurements(kpi)
         checkpoints = []
         for months in CHECKPOINT_MONTHS:
             due = checkpoint(kpi.baseline_date, months)
@@ -110,7 +107,9 @@ def follow_up(kpis: list[Kpi], today: date | None = None) -> list[KpiFollowUp]:
             if target is None:
                 checkpoints.append(CheckpointResult(months, due, None, None))
                 continue
-            measurements = series if kpi.is_derived else _typed_measurements(kpi, target)
+            # A milestone measurement reports on one milestone; numbers count for every target.
+            milestone = kpi.measure == KpiMeasure.MILESTONE
+            measurements = _typed_measurements(kpi, target) if milestone else series
             evaluation = evaluate(target.rule(), kpi.baseline_date, measurements, today)
             met_today = None
             if evaluation.status == TargetStatus.NOT_YET_DUE and evaluation.measurement is not None:

@@ -30,6 +30,7 @@ from app.competence.models import (
     LESS_MATURE_AT_MOST,
     Activity,
     ActivityStatus,
+    ActivityUpdate,
     Kpi,
     KpiDerivation,
     KpiMeasure,
@@ -46,6 +47,7 @@ from app.competence.models import (
     WorkPackage,
 )
 from app.competence.quarters import Quarter
+from app.competence.queries import effective_status_in, late_on
 from app.competence.report import REPORT_MONTHS, report_data, report_xlsx
 from app.competence.status import (
     CHECKPOINT_MONTHS,
@@ -89,6 +91,7 @@ def code_key(code: str) -> tuple:
 
 
 def _activities(*criteria):
+    """Active activities meeting `criteria`, in code order, with what their rows show."""
     rows = db.session.scalars(
         sa.select(Activity).where(Activity.active(), *criteria).options(
             selectinload(Activity.work_package), selectinload(Activity.assignment),
@@ -130,8 +133,6 @@ def dashboard():
 
 
 def _recent_updates(limit: int = 8):
-    from app.competence.models import ActivityUpdate
-
     return db.session.scalars(sa.select(ActivityUpdate).where(ActivityUpdate.active())
                               .order_by(ActivityUpdate.reported_on.desc(), ActivityUpdate.id.desc()).limit(limit)
                               .options(selectinload(ActivityUpdate.activity))).all()
@@ -194,34 +195,35 @@ def _activity_form(form: ActivityForm) -> ActivityForm:
 def activities():
     require("view", Activity)
     today = _today()
-    stmt = sa.select(Activity).where(Activity.active())
+    criteria = []
     package_id = int_arg("work_package")
     if package_id:
-        stmt = stmt.where(Activity.work_package_id == package_id)
-    rows = db.session.scalars(stmt.options(
-        selectinload(Activity.work_package), selectinload(Activity.assignment),
-        selectinload(Activity.responsible_group), selectinload(Activity.responsible_person))).all()
-    rows = sorted(rows, key=lambda a: code_key(a.code))
-    # Status and lateness follow linked assignments, so they are filtered after loading.
+        criteria.append(Activity.work_package_id == package_id)
     status = request.args.get("status", "")
     if status in {s.value for s in ActivityStatus}:
-        rows = [a for a in rows if a.effective_status.value == status]
+        criteria.append(effective_status_in({ActivityStatus(status)}))
     if request.args.get("late") == "1":
-        rows = [a for a in rows if a.is_late(today)]
+        criteria.append(late_on(today))
+    rows = _activities(*criteria)
     return render_template("competence/activities.html", activities=rows, packages=_packages(), today=today,
                            statuses=list(ActivityStatus), status=status, package_id=package_id,
-                           late=request.args.get("late") == "1")
+                           late_only=request.args.get("late") == "1")
 
 
-@bp.route("/activities/<int:record_id>")
-def activity(record_id: int):
+def _activity_page(record_id: int, form: ActivityUpdateForm | None = None, status: int = 200):
+    """An activity's page; after a refused progress update, with the form's messages and text."""
     item = db.session.scalar(sa.select(Activity).where(Activity.id == record_id).options(
-        selectinload(Activity.updates)))
+        selectinload(Activity.updates).selectinload(ActivityUpdate.filed_by)))
     if item is None:
         abort(404)
     require("view", item)
     return render_template("competence/activity.html", activity=item, today=_today(),
-                           update_form=ActivityUpdateForm(formdata=None), history=history(item))
+                           update_form=form or ActivityUpdateForm(formdata=None), history=history(item)), status
+
+
+@bp.route("/activities/<int:record_id>")
+def activity(record_id: int):
+    return _activity_page(record_id)
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])
@@ -257,9 +259,7 @@ def add_activity_update(record_id: int):
     if form.validate_on_submit() and save(form, lambda: operations.add_activity_update(
             item, form.record_values(), current_user), _("Lägesrapporten har sparats."))[0]:
         return redirect(url_for(".activity", record_id=item.id))
-    # Shown again on the activity's page, the messages beside the fields and the text kept.
-    return render_template("competence/activity.html", activity=item, today=_today(), update_form=form,
-                           history=history(item)), 422
+    return _activity_page(item.id, form, 422)
 
 
 @bp.route("/timeline")
@@ -362,9 +362,8 @@ def edit_target(record_id: int, months: int):
         form.version.data = target.version
     conflict = None
     if form.validate_on_submit():
-        expected = form.expected_version() if target is not None else None
-        if target is not None and expected is None:
-            expected = 0  # a post without its version is treated as stale
+        # As edit_page: a post without its version is treated as stale.
+        expected = (form.expected_version() or 0) if target is not None else None
         saved, conflict = save(form, lambda: operations.save_target(item, months, form.record_values(), current_user,
                                                                     expected), _("Målet har sparats."))
         if saved:
@@ -474,12 +473,8 @@ def new_priority_version():
     if form.validate_on_submit():
         ranking = _ranking(places, place_errors)
         if not place_errors:
-            made = {}
-
-            def write():
-                made["version"] = operations.adopt_priority_list(ranking, form.record_values(), current_user)
-
-            if save(form, write, _("En ny version av prioriteringslistan har fastställts."))[0]:
+            if save(form, lambda: operations.adopt_priority_list(ranking, form.record_values(), current_user),
+                    _("En ny version av prioriteringslistan har fastställts."))[0]:
                 return redirect(url_for(".use_cases"))
         else:
             form.form_errors.append(_("Rätta platserna i listan."))
@@ -569,22 +564,22 @@ def maturity():
                                                                                      current_user),
                                               _("Bedömningen har sparats."))[0]:
             return redirect(url_for(".maturity"))
-    matrix = _maturity_matrix(today)
+    matrix = _maturity_matrix(regions, today)
     less_mature = [r for r in regions if matrix[r.id]["mean"] is not None
                    and matrix[r.id]["mean"] <= float(LESS_MATURE_AT_MOST)]
-    meetings = _meetings_per_region(less_mature, today)
+    meetings = derived.meetings_per_organisation([r.id for r in less_mature], today)
     sources = sorted({c.source for row in matrix.values() for c in row["cells"].values() if c.source})
     return render_template("competence/maturity.html", form=form, regions=regions, matrix=matrix, sources=sources,
                            areas=list(MaturityArea), less_mature=less_mature, meetings=meetings,
                            limit=LESS_MATURE_AT_MOST, conflict=None), (422 if form.errors or form.form_errors else 200)
 
 
-def _maturity_matrix(today: date) -> dict:
+def _maturity_matrix(regions, today: date) -> dict:
     """Per region, the latest assessment in each area (one query)."""
     rows = db.session.scalars(sa.select(MaturityAssessment).where(MaturityAssessment.active(),
                                                                   MaturityAssessment.assessed_on <= today)
                               .order_by(MaturityAssessment.assessed_on, MaturityAssessment.id)).all()
-    matrix = {r.id: {"cells": {}, "mean": None} for r in _regions()}
+    matrix = {r.id: {"cells": {}, "mean": None} for r in regions}
     for row in rows:
         if row.organisation_id in matrix:
             matrix[row.organisation_id]["cells"][row.area] = row
@@ -592,27 +587,6 @@ def _maturity_matrix(today: date) -> dict:
         levels = [c.level for c in entry["cells"].values()]
         entry["mean"] = round(sum(levels) / len(levels), 1) if levels else None
     return matrix
-
-
-def _meetings_per_region(regions, today: date) -> dict[int, int]:
-    """Anchoring meetings of the competence centre per region (same rule as the KPI, per region)."""
-    from app.meetings.models import Attendance, AttendanceStatus, Meeting
-
-    centre = derived.competence_centre_group()
-    if centre is None:
-        return {}
-    baseline = db.session.scalar(sa.select(sa.func.min(Kpi.baseline_date))) or today
-    org_id = derived.attendee_organisation(centre.id)
-    rows = db.session.execute(
-        sa.select(org_id, sa.func.count(sa.distinct(Meeting.id)))
-        .select_from(Meeting).join(Attendance, Attendance.meeting_id == Meeting.id)
-        .join(Person, Person.id == Attendance.person_id)
-        .where(Meeting.group_id == centre.id, Meeting.active(), Meeting.starts_on >= baseline,
-               Meeting.starts_on <= today,
-               Attendance.status.in_((AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE)),
-               org_id.in_([r.id for r in regions]))
-        .group_by(org_id)).all()
-    return {org: n for org, n in rows}
 
 
 # --- The follow-up report for a checkpoint
