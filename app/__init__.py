@@ -2,15 +2,17 @@
 
 import os
 
-import sqlalchemy as sa
-from flask import Flask, abort, g, has_request_context, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, has_request_context, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.config import Config, database_url
-from app.extensions import babel, db, login_manager, migrate
+from app.config import Config, database_url, environment_overrides
+from app.core import security
+from app.extensions import babel, db, limiter, login_manager, migrate
 
 # Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "core.set_language", "core.health", "api.openapi"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.password_link", "static", "core.set_language", "core.health",
+                    "api.openapi"}
 
 
 def select_locale():
@@ -21,26 +23,24 @@ def select_locale():
     return "sv"
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(Config)
     os.makedirs(app.instance_path, exist_ok=True)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         # The environment wins over instance/config.py (containers set secrets this way).
-        for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_PORT", "MAIL_FROM", "MAIL_USERNAME", "MAIL_PASSWORD"):
-            if os.environ.get(name):
-                app.config[name] = os.environ[name]
-        if os.environ.get("MAIL_USE_TLS"):
-            app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+        app.config.update(environment_overrides())
     else:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
-    if not app.config.get("SECRET_KEY"):
-        if not (app.debug or app.testing or os.environ.get("FLASK_DEBUG")):
-            raise RuntimeError("SECRET_KEY is not set: put it in instance/config.py (see README).")
-        app.config["SECRET_KEY"] = "dev-only-not-secret"
+    security.check_secret_key(app)
+    from app.auth import security_log
+    from app.auth.sessions import check_session_settings
+
+    check_session_settings(app.config)
+    security_log.configure(app)
 
     from app.core.routing import BoundedIntConverter
 
@@ -49,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
+    limiter.init_app(app)
+    security.register(app)
     babel.init_app(app, locale_selector=select_locale)
 
     _import_models()
@@ -87,9 +89,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.people.views import bp as people_bp
     from app.priorities.views import bp as priorities_bp
     from app.search.views import bp as search_bp
+    from app.users.views import bp as users_bp
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
-               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp):
+               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp):
         app.register_blueprint(bp)
 
 
@@ -99,29 +102,10 @@ def _register_hooks(app: Flask) -> None:
     errors.register(app)
     templating.register(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from app.auth.models import User
+    from app.auth import sessions
 
-        return db.session.get(User, int(user_id))
-
-    @login_manager.request_loader
-    def load_user_from_token(req):
-        """`Authorization: Bearer <token>`: a personal API token (`flask users token`)."""
-        header = req.headers.get("Authorization", "")
-        if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
-            return None
-        from app.auth.models import ApiToken
-        from app.core.models import utcnow
-
-        token = db.session.scalar(sa.select(ApiToken).where(
-            ApiToken.token_hash == ApiToken.hash(header[7:].strip()), ApiToken.revoked_at.is_(None)))
-        if token is None:
-            return None
-        token.last_used_at = utcnow()
-        db.session.commit()
-        return token.user
-
+    login_manager.user_loader(sessions.load_user_from_session)
+    login_manager.request_loader(sessions.load_user_from_token)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
@@ -136,6 +120,9 @@ def _register_hooks(app: Flask) -> None:
         if not current_user.is_authenticated:
             if request.path.startswith("/api/"):
                 return {"error": "authentication required"}, 401, {"WWW-Authenticate": "Bearer"}
+            if session.pop("_user_id", None):
+                # The cookie named a session that has ended (signed out elsewhere, timed out, ended by an admin).
+                flash(_("Du har loggats ut. Logga in igen för att fortsätta."), "info")
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
 

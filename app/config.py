@@ -4,7 +4,7 @@ import os
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SECRET_KEY = None  # required outside debug and tests: instance/config.py or env SECRET_KEY
     SQLALCHEMY_DATABASE_URI = None  # set in create_app: DATABASE_URL or SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "sv"
@@ -12,9 +12,69 @@ class Config:
     LANGUAGES = {"sv": "Svenska", "en": "English"}
     PER_PAGE = 25
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still save
+
+    # Cookies: HttpOnly and SameSite always; Secure whenever the request came over https
+    # (app.core.security decides per request, so False here means "follow the request").
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # Sign-in sessions are records on the server (app.auth.sessions); these bound them.
+    SESSION_IDLE_MINUTES = 8 * 60
+    SESSION_MAX_HOURS = 7 * 24
+    REMEMBER_DAYS = 14  # "remember me": off by default, at most 30 days
+    # Flask-Login's own remember cookie is never set (remembering is the session's own lifetime);
+    # these keep it harmless should anything ask for it.
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # and its duration follows REMEMBER_DAYS (app.auth.sessions)
+
+    # https behind a load balancer: how many proxies in front of the app set X-Forwarded-*.
+    TRUSTED_PROXIES = 0
+    HSTS_SECONDS = 365 * 24 * 3600
+
+    # Sign-in throttle, counted in the database so that every worker and server sees the same counts.
+    SIGNIN_WINDOW_MINUTES = 15
+    SIGNIN_MAX_FAILURES_PER_ACCOUNT = 10
+    SIGNIN_MAX_FAILURES_PER_ADDRESS = 50
+    # API rate limit per token (Flask-Limiter): memory:// per process, redis://host:6379 shared.
+    API_RATE_LIMIT = "600 per minute"
+    API_REFUSED_RATE_LIMIT = "30 per minute"  # answers 401 (bad or revoked tokens) per address
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Security events also go to this file (None: only the database and the process log).
+    SECURITY_LOG_FILE = "security.log"  # relative to instance/
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_LINK_HOURS = 72  # one-time links for new accounts and resets
+    API_TOKEN_MAX_DAYS = 366
+    BASE_URL = "http://127.0.0.1:5000"  # for links printed by the command line
+
+
+# Settings the environment may give, with their type; the environment wins over instance/config.py.
+ENVIRONMENT_SETTINGS = {
+    "SECRET_KEY": str, "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_FROM": str, "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str, "MAIL_USE_TLS": bool, "TRUSTED_PROXIES": int, "SESSION_IDLE_MINUTES": int,
+    "SESSION_MAX_HOURS": int, "REMEMBER_DAYS": int, "SIGNIN_WINDOW_MINUTES": int,
+    "SIGNIN_MAX_FAILURES_PER_ACCOUNT": int, "SIGNIN_MAX_FAILURES_PER_ADDRESS": int, "API_RATE_LIMIT": str,
+    "API_REFUSED_RATE_LIMIT": str,
+    "RATELIMIT_STORAGE_URI": str, "SECURITY_LOG_FILE": str, "BASE_URL": str, "HSTS_SECONDS": int,
+}
+
+
+def environment_overrides(environ=os.environ) -> dict:
+    values = {}
+    for name, kind in ENVIRONMENT_SETTINGS.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        if kind is bool:
+            values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+        elif kind is int:
+            try:
+                values[name] = int(raw)
+            except ValueError:
+                raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
+        else:
+            values[name] = raw
+    return values
 
 
 def database_url(instance_path: str) -> str:

@@ -16,6 +16,7 @@ from app.assignments.models import (
     StatusReport,
     TrafficLight,
 )
+from app.auth import operations as auth_ops
 from app.auth.models import Role, User
 from app.core import operations as ops
 from app.decisions.models import Decision, ExecutionStatus
@@ -23,7 +24,8 @@ from app.extensions import db
 from app.meetings.models import Meeting
 from app.people.models import ConflictDeclaration, ConflictOutcome, MemberRole, Membership, Person
 
-DEMO_PASSWORD = "demo1234"
+# Meets the password rule (12 characters, not a common password) like any other account's.
+DEMO_PASSWORD = "demo-styrregister"
 
 # username, display name, role, key of the person the account belongs to (or None)
 ACCOUNTS = [
@@ -137,10 +139,9 @@ def load_people_and_accounts(seeder) -> dict[str, Person]:
     for username, display_name, role, person_key in ACCOUNTS:
         if db.session.scalar(sa.select(User.id).where(User.username == username)):
             continue
-        user = User(username=username, display_name=display_name, role=role, is_demo=True,
-                    person_id=people[person_key].id if person_key else None)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
+        auth_ops.create_user(dict(username=username, display_name=display_name, role=role, is_demo=True,
+                                  person_id=people[person_key].id if person_key else None),
+                             None, password=DEMO_PASSWORD)
         seeder._count("demo accounts")
     db.session.flush()
     return people

@@ -44,13 +44,19 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def shared_app(database_url):
+def security_log_file(tmp_path_factory):
+    return tmp_path_factory.mktemp("log") / "security.log"
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url, security_log_file):
     # One app for the run: building it (routes, compiled templates) costs more than most tests.
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": True,
+        "SECURITY_LOG_FILE": str(security_log_file),
     })
     app.test_client_class = IsolatedClient
     yield app
@@ -108,6 +114,19 @@ def make_user(username: str, role: Role = Role.READER, person=None) -> User:
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+# What a Content-Security-Policy without 'unsafe-inline' would block in a page.
+INLINE = [
+    (re.compile(r"\sstyle\s*=", re.I), "a style attribute"),
+    (re.compile(r"<style[\s>]", re.I), "a <style> element"),
+    (re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I), "an inline <script>"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "an event handler attribute"),
+    (re.compile(r"javascript:", re.I), "a javascript: URL"),
+]
+
+
+def inline_problems(html: str) -> list[str]:
+    return [what for pattern, what in INLINE if pattern.search(html)]
 
 
 class Browser:

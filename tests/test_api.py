@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from openapi_spec_validator import validate
 
 from app.assignments.models import AssignmentStatus, StatusReport, TrafficLight
+from app.auth import operations as auth_ops
 from app.auth.models import ApiToken, Role
 from app.core import operations as ops
 from app.extensions import db
@@ -25,7 +26,7 @@ def bearer(token: str) -> dict:
 @pytest.fixture
 def token(app):
     user = make_user("powerbi", Role.READER)
-    _record, value = ApiToken.issue(user, "Power BI")
+    _record, value = auth_ops.issue_token(user, None, "Power BI")
     db.session.commit()
     return value
 

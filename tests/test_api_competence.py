@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.assignments.models import AssignmentStatus, TrafficLight
-from app.auth.models import ApiToken, Role
+from app.auth import operations as auth_ops
+from app.auth.models import Role
 from app.competence import operations as competence_ops
 from app.competence.derived import COMPETENCE_CENTRE_KEY
 from app.competence.models import (
@@ -43,7 +44,7 @@ def bearer(token: str) -> dict:
 
 @pytest.fixture
 def token(app):
-    _record, value = ApiToken.issue(make_user("powerbi", Role.READER), "Power BI")
+    _record, value = auth_ops.issue_token(make_user("powerbi", Role.READER), None, "Power BI")
     db.session.commit()
     return value
 

@@ -38,6 +38,7 @@ from app.groups.models import GroupType
 from app.meetings.models import Attendance, AttendanceStatus, Meeting
 from app.people.models import MemberRole
 from tests import factories as f
+from tests.conftest import inline_problems
 
 BASELINE = date(2025, 6, 30)
 TODAY = date.today()
@@ -117,6 +118,7 @@ def test_everyone_signed_in_reads_every_page(world, login_as, role):
     for template in PAGES:
         response = browser.get(_url(template, world))
         assert response.status_code == 200, template
+        assert inline_problems(response.get_data(as_text=True)) == [], template  # charts and bars too
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(world, client):

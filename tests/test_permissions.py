@@ -133,7 +133,7 @@ def test_deactivated_user_can_do_nothing(world, app):
     from tests.conftest import make_user
 
     user = make_user("borta", Role.ADMIN)
-    user.is_active_account = False
+    user.archived_at = user.created_at
     db.session.commit()
     assert not can(user, "view", None)
     assert not can(user, "edit", db.session.get(__import__("app.groups.models", fromlist=["Group"]).Group,
@@ -173,3 +173,88 @@ def test_archived_person_loses_chair_rights(world, login_as):
     ops.archive(person, None)
     db.session.commit()
     assert b.get(f"/groups/{world['a']}/edit").status_code == 403
+
+
+# --- Accounts: admins administer users; everyone manages their own -------------------------------
+
+USER_ADMIN_ROUTES = [
+    ("/users/", "GET", 200), ("/users/new", "GET", 200), ("/users/{user}", "GET", 200),
+    ("/users/{user}/edit", "GET", 200), ("/users/security-log", "GET", 200),
+    ("/account/tokens/new?user={user}", "GET", 200),
+    ("/users/{user}/archive", "POST", 302), ("/users/{user}/password-link", "POST", 200),
+    ("/users/{user}/sessions/end", "POST", 302), ("/users/{user}/unlock", "POST", 302),
+    ("/account/sessions/{session}/end", "POST", 302), ("/account/tokens/{token}/revoke", "POST", 302),
+]
+OWN_ACCOUNT_ROUTES = [
+    ("/account/", "GET", 200), ("/account/password", "GET", 200), ("/account/tokens/new", "GET", 200),
+    ("/account/sessions/end-others", "POST", 302),
+]
+PUBLIC_ACCOUNT_ROUTES = [("/login", "GET", 200), ("/password/{link}", "GET", 404)]
+
+
+@pytest.fixture
+def account_world(app):
+    from app.auth import operations as auth_ops
+    from app.auth.models import UserSession
+    from tests.conftest import Browser, make_user
+
+    eva = make_user("eva", Role.READER)
+    _token, _secret = auth_ops.issue_token(eva, None, "Power BI")
+    db.session.commit()
+    Browser(app.test_client()).login("eva")
+    session_id = db.session.scalar(sa.select(UserSession.id).where(UserSession.user_id == eva.id))
+    return dict(user=eva.id, token=_token.id, session=session_id, link="okand-lank")
+
+
+def _account_request(browser, url, method):
+    if method == "GET":
+        return browser.get(url)
+    return browser.post(url, data={"do": "archive"}, form_url="/account/")
+
+
+def _account_state():
+    from app.auth.models import ApiToken, User, UserSession
+
+    live = sa.select(sa.func.count()).select_from(UserSession).where(UserSession.ended_at.is_(None))
+    eva = sa.select(User.archived_at, User.password_hash, User.role).where(User.username == "eva")
+    revoked = db.session.scalar(sa.select(ApiToken.revoked_at))
+    return db.session.scalar(live), revoked, tuple(db.session.execute(eva).one())
+
+
+@pytest.mark.parametrize("url,method,status", USER_ADMIN_ROUTES)
+def test_only_admins_administer_users(account_world, login_as, url, method, status):
+    url = url.format(**account_world)
+    for role in (Role.SECRETARIAT, Role.COMPETENCE_CENTRE, Role.READER):
+        browser = login_as(role, username=f"u-{role.value}")
+        before = _account_state()
+        assert _account_request(browser, url, method).status_code == 403
+        assert _account_state() == before, "a refused request changed nothing"
+    assert _account_request(login_as(Role.ADMIN), url, method).status_code == status
+
+
+@pytest.mark.parametrize("url,method,status", OWN_ACCOUNT_ROUTES)
+@pytest.mark.parametrize("role", list(Role))
+def test_everyone_manages_their_own_account(account_world, login_as, role, url, method, status):
+    assert _account_request(login_as(role), url.format(**account_world), method).status_code == status
+
+
+@pytest.mark.parametrize("url,method,_status", USER_ADMIN_ROUTES + OWN_ACCOUNT_ROUTES)
+def test_anonymous_is_sent_to_sign_in_from_account_pages(account_world, client, url, method, _status):
+    response = client.open(url.format(**account_world), method=method)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("url,method,status", PUBLIC_ACCOUNT_ROUTES)
+def test_sign_in_and_password_links_are_public(account_world, client, url, method, status):
+    assert client.open(url.format(**account_world), method=method).status_code == status
+
+
+def test_every_account_route_is_in_a_table(app):
+    """A new route in auth or users must get its row above."""
+    import re
+
+    covered = {re.sub(r"\{\w+\}", "<>", u.split("?")[0]) for u, _m, _s in
+               USER_ADMIN_ROUTES + OWN_ACCOUNT_ROUTES + PUBLIC_ACCOUNT_ROUTES} | {"/logout"}
+    routes = {re.sub(r"<[^>]+>", "<>", r.rule) for r in app.url_map.iter_rules()
+              if r.endpoint.split(".")[0] in ("auth", "users")}
+    assert routes - covered == set()

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
 from app.people.models import Membership, Person
+from seed.demo import DEMO_PASSWORD
 
 
 def count(model, *where) -> int:
@@ -102,7 +103,7 @@ def test_demo_chair_can_sign_in_and_edit_own_group(runner, client):
     from tests.conftest import Browser
 
     b = Browser(client)
-    assert b.login("ordforande", "demo1234").status_code == 302
+    assert b.login("ordforande", DEMO_PASSWORD).status_code == 302
     rsg = db.session.scalars(sa.select(Group).where(
         Group.name == "RSG Data och analys", Group.level == Level.HEALTHCARE_REGIONAL)).one()
     assert b.get(f"/groups/{rsg.id}/edit").status_code == 200

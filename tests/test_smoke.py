@@ -4,6 +4,7 @@ import pytest
 
 from app.auth.models import Role
 from seed.loader import run_seed
+from tests.conftest import PASSWORD, inline_problems
 
 
 @pytest.fixture
@@ -24,6 +25,28 @@ def test_pages_render_for_secretariat(seeded, login_as, url):
     b = login_as(Role.SECRETARIAT)
     response = b.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    assert inline_problems(response.get_data(as_text=True)) == []
+
+
+ACCOUNT_PAGES = ["/account/", "/account/password", "/account/tokens/new", "/users/", "/users/new",
+                 "/users/security-log", "/users/?deactivated=1&role=admin&q=a"]
+
+
+def test_account_pages_render_for_an_admin(seeded, login_as):
+    import sqlalchemy as sa
+
+    from app.auth.models import User
+    from app.extensions import db
+
+    b = login_as(Role.ADMIN)
+    token = {"name": "Power BI", "expires_on": "", "password": PASSWORD}
+    assert b.post("/account/tokens/new", token).status_code == 200
+    urls = ACCOUNT_PAGES + [f"/users/{u.id}" for u in db.session.scalars(sa.select(User))]
+    urls += [f"/users/{u.id}/edit" for u in db.session.scalars(sa.select(User))]
+    for url in urls:
+        response = b.get(url)
+        assert response.status_code == 200, (url, response.get_data(as_text=True)[:2000])
+        assert inline_problems(response.get_data(as_text=True)) == [], url
 
 
 def test_every_record_page_renders(seeded, login_as):
@@ -72,3 +95,4 @@ def test_every_record_page_renders(seeded, login_as):
     for url in urls:
         response = b.get(url)
         assert response.status_code == 200, (url, response.get_data(as_text=True)[:3000])
+        assert inline_problems(response.get_data(as_text=True)) == [], url

@@ -10,6 +10,9 @@ from app.api import serializers
 from app.api.openapi import build_openapi
 from app.assignments.models import Assignment, StatusReport, TrafficLight
 from app.assignments.queries import apply_filters, group_attribute_filters, latest_reports
+from app.auth.security_log import client_address
+from app.auth.security_log import logger as security_logger
+from app.auth.sessions import rate_limit_key
 from app.competence.derived import RULES
 from app.competence.models import (
     STATUS_FROM_ASSIGNMENT,
@@ -26,12 +29,23 @@ from app.core.crud import require
 from app.core.models import search_text
 from app.core.routing import MAX_ID, int_arg
 from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
-from app.extensions import db
+from app.extensions import db, limiter
 from app.groups.models import Group, GroupType, Level
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Per token (or signed-in user): one busy integration cannot starve the others. API_RATE_LIMIT is
+# read per request so that it can be changed without a restart of the limiter's storage.
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key,
+              on_breach=lambda limit: security_logger.warning(
+                  "api_rate_limited key=%s address=%s limit=%s", rate_limit_key()[:24], client_address(),
+                  limit.limit))(bp)
+# Refused tokens (401) per address: made-up tokens would otherwise each get a fresh allowance.
+limiter.limit(lambda: current_app.config["API_REFUSED_RATE_LIMIT"], key_func=client_address,
+              scope="api-refused", deduct_when=lambda response: response.status_code == 401,
+              on_breach=lambda limit: security_logger.warning(
+                  "api_refused_rate_limited address=%s limit=%s", client_address(), limit.limit))(bp)
 MAX_PER_PAGE = 200
 
 

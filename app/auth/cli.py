@@ -1,14 +1,17 @@
-"""`flask users …`: create users, change their role, deactivate them, without the web UI."""
+"""`flask users …`: accounts from the command line, through the same operations as the web UI
+(and so into the same change log and security log)."""
 
 import sys
+from datetime import date, timedelta
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
-from app.auth.models import ApiToken, Role, User
-from app.core.audit import ChangeAction, ChangeLog
-from app.core.models import utcnow
+from app.auth import operations
+from app.auth.models import Role, User
+from app.core.operations import BusinessRuleError
 from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -16,18 +19,21 @@ ROLE_CHOICE = click.Choice([r.value for r in Role])
 
 
 def _get(username: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.username == username))
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
     if user is None:
         raise click.ClickException(f"No user named {username!r}.")
     return user
 
 
-def _log(user: User, action: ChangeAction, changes: dict) -> None:
-    """Account changes from the command line go to the change log like any other change.
-    Accounts carry no version of their own, so the entry's version is 0."""
-    db.session.flush()
-    db.session.add(ChangeLog(entity_type="users", entity_id=user.id, action=action, version=0, user_id=None,
-                             changes=changes))
+def _commit(write):
+    """Run an operation and commit; a broken rule is an error message, not a traceback."""
+    try:
+        result = write()
+    except BusinessRuleError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err.message)) from None
+    db.session.commit()
+    return result
 
 
 def _read_password() -> str:
@@ -39,46 +45,63 @@ def _read_password() -> str:
     return password
 
 
+def _link(secret: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + "/password/" + secret
+
+
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--role", type=ROLE_CHOICE, default=Role.READER.value, show_default=True)
 @click.option("--name", "display_name", default="", help="Name shown in the app.")
-def create_user(username: str, role: str, display_name: str) -> None:
-    """Create USERNAME; the password is read from standard input, or prompted for."""
-    if db.session.scalar(sa.select(User).where(User.username == username)):
-        raise click.ClickException(f"User {username!r} already exists.")
-    password = _read_password()
-    if len(password) < 8:
-        raise click.ClickException("The password must be at least 8 characters.")
-    user = User(username=username, role=Role(role), display_name=display_name or username)
-    user.set_password(password)
-    db.session.add(user)
-    _log(user, ChangeAction.CREATE, {"username": {"old": None, "new": username}, "role": {"old": None, "new": role}})
-    db.session.commit()
-    click.echo(f"Created {username} with role {role}.")
+@click.option("--link", is_flag=True, help="Print a one-time link for the user to choose a password "
+                                           "instead of reading one.")
+def create_user(username: str, role: str, display_name: str, link: bool) -> None:
+    """Create USERNAME; the password is read from standard input, or prompted for (or --link)."""
+    password = None if link else _read_password()
+    values = dict(username=username, role=Role(role), display_name=display_name or username)
+    user, secret = _commit(lambda: operations.create_user(values, None, password=password))
+    click.echo(f"Created {user.username} with role {role}.")
+    if secret:
+        click.echo(f"One-time link to choose a password (valid {current_app.config['PASSWORD_LINK_HOURS']} h): "
+                   f"{_link(secret)}")
 
 
 @users_cli.command("set-role")
 @click.argument("username")
 @click.argument("role", type=ROLE_CHOICE)
 def set_role(username: str, role: str) -> None:
-    """Give USERNAME another ROLE."""
+    """Give USERNAME another ROLE (their sessions end)."""
     user = _get(username)
-    _log(user, ChangeAction.UPDATE, {"role": {"old": user.role.value, "new": role}})
-    user.role = Role(role)
-    db.session.commit()
+    _commit(lambda: operations.update_user(user, {"role": Role(role)}, None))
     click.echo(f"{username} now has role {role}.")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+def set_password(username: str) -> None:
+    """Set USERNAME's password (read from standard input, or prompted for); their sessions end."""
+    user = _get(username)
+    password = _read_password()
+    _commit(lambda: operations.set_password(user, password, None))
+    click.echo(f"Password of {username} set.")
+
+
+@users_cli.command("reset-link")
+@click.argument("username")
+def reset_link(username: str) -> None:
+    """Print a one-time link for USERNAME to choose a new password; the old one stops working."""
+    user = _get(username)
+    secret = _commit(lambda: operations.issue_password_link(user, None))
+    click.echo(_link(secret))
 
 
 @users_cli.command("deactivate")
 @click.argument("username")
 def deactivate(username: str) -> None:
-    """Stop USERNAME from signing in (the account and its history stay)."""
+    """Stop USERNAME from signing in (the account and its history stay; sessions end at once)."""
     user = _get(username)
-    if user.is_active_account:
-        _log(user, ChangeAction.ARCHIVE, {"is_active_account": {"old": True, "new": False}})
-    user.is_active_account = False
-    db.session.commit()
+    if user.is_active:
+        _commit(lambda: operations.deactivate_user(user, None))
     click.echo(f"{username} is deactivated.")
 
 
@@ -87,30 +110,35 @@ def deactivate(username: str) -> None:
 def activate(username: str) -> None:
     """Let a deactivated USERNAME sign in again."""
     user = _get(username)
-    if not user.is_active_account:
-        _log(user, ChangeAction.RESTORE, {"is_active_account": {"old": False, "new": True}})
-    user.is_active_account = True
-    db.session.commit()
+    _commit(lambda: operations.activate_user(user, None))
     click.echo(f"{username} is active.")
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+def unlock(username: str) -> None:
+    """Lift the sign-in lock after too many wrong passwords for USERNAME."""
+    _commit(lambda: operations.unlock(username, None))
+    click.echo(f"Sign-in for {username} is unlocked.")
 
 
 @users_cli.command("list")
 def list_users() -> None:
     """List accounts with their roles."""
     for user in db.session.scalars(sa.select(User).order_by(User.username)):
-        state = "active" if user.is_active_account else "deactivated"
+        state = "active" if user.is_active else "deactivated"
         click.echo(f"{user.username}\t{user.role.value}\t{state}")
 
 
 @users_cli.command("token")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for, e.g. 'Power BI'.")
-def create_token(username: str, name: str) -> None:
+@click.option("--days", type=click.IntRange(1), default=90, show_default=True, help="Days until it expires.")
+def create_token(username: str, name: str, days: int) -> None:
     """Create a personal API token for USERNAME and print it (it is shown only once)."""
     user = _get(username)
-    _record, token = ApiToken.issue(user, name)
-    db.session.commit()
-    click.echo(token)
+    _token, secret = _commit(lambda: operations.issue_token(user, None, name, date.today() + timedelta(days=days)))
+    click.echo(secret)
 
 
 @users_cli.command("revoke-tokens")
@@ -118,9 +146,5 @@ def create_token(username: str, name: str) -> None:
 def revoke_tokens(username: str) -> None:
     """Revoke every API token of USERNAME."""
     user = _get(username)
-    tokens = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
-                                                          ApiToken.revoked_at.is_(None))).all()
-    for token in tokens:
-        token.revoked_at = utcnow()
-    db.session.commit()
-    click.echo(f"Revoked {len(tokens)} token(s) of {username}.")
+    count = _commit(lambda: operations.revoke_tokens(user, None))
+    click.echo(f"Revoked {count} token(s) of {username}.")

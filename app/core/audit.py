@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,10 +41,24 @@ class ChangeLog(db.Model):
     # with their display label too, so history stays readable after a rename.
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    user = relationship("User", lazy="joined")
+    user = relationship("User", lazy="joined", foreign_keys=[user_id])
+
+    @property
+    def action_label(self):
+        """What happened, in the record's own words where it has them (an account is "deactivated",
+        not "archived")."""
+        model = model_for_table(self.entity_type)
+        return getattr(model, "__action_labels__", {}).get(self.action, self.action.label)
 
     def __repr__(self) -> str:
         return f"<ChangeLog {self.entity_type}#{self.entity_id} {self.action.value} v{self.version}>"
+
+
+def model_for_table(table_name: str):
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table_name:
+            return mapper.class_
+    return None
 
 
 def serialize(value):
@@ -145,6 +159,11 @@ def _display(value, col_type):
     if enum_cls is not None:
         try:
             return enum_cls(value).label
+        except ValueError:
+            return value
+    if isinstance(col_type, sa.DateTime) and isinstance(value, str):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "short")
         except ValueError:
             return value
     if isinstance(col_type, sa.Date) and isinstance(value, str):

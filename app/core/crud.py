@@ -59,7 +59,8 @@ def save(form, write, success_message) -> tuple[bool, list | None]:
         form.version.data = str(err.record.version)
         form.form_errors.append(err.message)
         return False, changes
-    flash(success_message, "success")
+    if success_message:
+        flash(success_message, "success")
     return True, None
 
 

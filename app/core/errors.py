@@ -27,7 +27,10 @@ def register(app) -> None:
     def other_http_error(error):
         # 400, 405 and the like: our own page, in the user's language, not Werkzeug's.
         if wants_json():
-            return {"error": error.name}, error.code
+            body = {"error": error.name}
+            if error.description and error.description != type(error).description:
+                body["description"] = error.description  # what was wrong, e.g. which argument
+            return body, error.code
         return render_template("errors/generic.html", code=error.code), error.code
 
     @app.errorhandler(StaleDataError)

@@ -5,7 +5,7 @@ Area operations (app/<area>/operations.py) add their business rules and call the
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.audit import ChangeAction, diff, history_for, log_change, snapshot
+from app.core.audit import ChangeAction, diff, history_for, log_change, serialize, snapshot
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -100,6 +100,23 @@ def set_links(record, user, choices: dict) -> dict:
         db.session.flush()
         log_change(record, ChangeAction.UPDATE, user, changes)
     return changes
+
+
+def add_child(parent, child, user, field: str, label=None):
+    """A child row (a user's API token, …) added: flushed together with an "added" entry in its
+    parent's history, `field` naming the collection and `label` what was added."""
+    db.session.add(child)
+    db.session.flush()
+    log_change(parent, ChangeAction.UPDATE, user,
+               {field: {"old": None, "new": serialize(label if label is not None else str(child))}})
+    return child
+
+
+def child_removed(parent, user, field: str, label) -> None:
+    """A child row taken away (revoked, ended): a "removed" entry in its parent's history. The row
+    itself stays, marked by the caller, as nothing is deleted."""
+    db.session.flush()
+    log_change(parent, ChangeAction.UPDATE, user, {field: {"old": serialize(label), "new": None}})
 
 
 def archive(record, user) -> None:

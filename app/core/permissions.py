@@ -1,12 +1,15 @@
 """The one permission check: `can(user, action, record)`, used by views and templates alike.
 
 Actions: "view", "create", "edit", "archive" (archive and restore), "add_member",
-"manage_users", and per area e.g. "transition", "report", "request_report", "dispatch".
+"manage_users" (accounts, their sessions and tokens, the security log: admins only), "end" (a
+sign-in session), "revoke" (an API token), and per area e.g. "transition", "report", "dispatch".
 `record` is a model instance, or a model class for "create".
 
-Rights come from two places:
+Rights come from three places:
 - the user's role: admin may do everything; the secretariat maintains the register;
   the competence centre and readers read;
+- ownership: a user ends their own sign-in sessions and revokes their own API tokens
+  (a model's `__owner_attr__` and `__owner_actions__`);
 - memberships: the chair or secretary of a group may edit that group's records. A model says
   which group governs a record (`governing_group_id`) and which actions that delegation covers
   (`__group_actions__`); a model whose actions belong to different groups (an assignment: the
@@ -78,6 +81,11 @@ def can(user, action: str, record=None) -> bool:
     if action == "manage_users" or record is None:
         return False
     model = record if isinstance(record, type) else type(record)
+    owner_attr = getattr(model, "__owner_attr__", None)
+    if owner_attr is not None:
+        # A user's own sign-in sessions and API tokens: theirs to end and revoke, nobody else's.
+        return (not isinstance(record, type) and action in model.__owner_actions__
+                and getattr(record, owner_attr) == user.id)
     area = getattr(model, "__permission_area__", None)
     if area in ROLE_AREAS.get(user.role, set()):
         return True

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from app.core.models import utcnow
 from app.core.permissions import can
 
 
@@ -31,6 +32,7 @@ def register(app) -> None:
             "current_locale": str(get_locale()).split("_")[0],
             "html_lang": str(get_locale()).replace("_", "-"),
             "today": date.today(),
+            "now": utcnow(),
             "url_with": url_with,
             "csrf_token": generate_csrf,
         }

@@ -9,7 +9,8 @@ bp = Blueprint("core", __name__)
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site relative paths are followed after sign-in or a language switch."""
-    if not target:
+    if not target or any(not c.isprintable() or c == "\\" for c in target):
+        # A newline would split the Location header; a backslash is a slash to some browsers.
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
