@@ -131,6 +131,16 @@ def test_a_meeting_with_both_a_region_and_an_authority_counts_once_for_each(w):
     assert counts(AUTHORITIES, date(2025, 12, 31)) == [1]
 
 
+def test_centre_staff_are_excluded_only_on_the_days_they_are_members(w):
+    """The membership is checked against each meeting's own day, not any meeting's."""
+    f.membership(w.centre, w.regional, MemberRole.MEMBER, start=date(2025, 9, 1), end=date(2025, 9, 30))
+    meeting(w.centre, date(2025, 8, 15), (w.regional, None, PRESENT))  # not yet staff: counts for the region
+    meeting(w.centre, date(2025, 9, 15), (w.regional, None, PRESENT))  # the centre's own staff that day
+    assert counts(REGIONS, date(2025, 8, 31), date(2025, 12, 31)) == [1, 1]
+    derived_kpi()  # the maturity page counts per region from the earliest KPI baseline, by the same rule
+    assert derived.meetings_per_organisation([w.region.id], date(2025, 12, 31)) == {w.region.id: 1}
+
+
 def test_archived_meetings_other_groups_and_meetings_before_the_baseline_are_not_counted(w):
     meeting(w.centre, date(2025, 6, 29), (w.regional, None, PRESENT), (w.official, None, PRESENT))
     on_baseline = meeting(w.centre, BASELINE, (w.regional, None, PRESENT), (w.official, None, PRESENT))

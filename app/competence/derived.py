@@ -51,10 +51,12 @@ def competence_centre_group() -> Group | None:
 def attendee_organisation(group_id: int):
     """The organisation an attendee is counted for: the one they represent at the meeting, else
     their own – unless they are a member of the centre itself on the day (its own staff)."""
+    # Correlated to the attendance and meeting of the enclosing query, however deep this CASE sits: left
+    # to auto-correlation, a query that only joins meetings further out would count *any* meeting's day.
     centre_member = sa.exists(sa.select(Membership.id).where(
         Membership.person_id == Attendance.person_id, Membership.group_id == group_id, Membership.active(),
         sa.or_(Membership.start_on.is_(None), Membership.start_on <= Meeting.starts_on),
-        sa.or_(Membership.end_on.is_(None), Membership.end_on >= Meeting.starts_on)))
+        sa.or_(Membership.end_on.is_(None), Membership.end_on >= Meeting.starts_on)).correlate_except(Membership))
     return sa.case((Attendance.representing_id.is_not(None), Attendance.representing_id),
                    (centre_member, None), else_=Person.organisation_id)
 
