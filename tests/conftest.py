@@ -73,12 +73,18 @@ def app(shared_app):
         db.session.remove()
 
 
+_schema_fresh = False
+
+
 def _empty_schema() -> None:
     """The models' schema with no rows. Emptying tables is much faster than recreating them;
-    the schema is rebuilt only when a test (the migration tests) left it different."""
+    the schema is rebuilt once per run (a database kept from an earlier run may hold older columns
+    or constraints under the same table names) and when a test (the migration tests) left it different."""
+    global _schema_fresh
     expected = {t.name for t in db.metadata.sorted_tables}
     present = set(sa.inspect(db.engine).get_table_names())
-    if present != expected:
+    if present != expected or not _schema_fresh:
+        _schema_fresh = True
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))

@@ -18,7 +18,7 @@ from app.assignments.models import (
 from app.core import operations as ops
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
-from app.core.permissions import check_group_choice
+from app.core.permissions import authorize, check_group_choice
 from app.extensions import db
 from app.groups.models import Group
 from app.people.models import Person
@@ -28,13 +28,17 @@ from app.priorities.models import PriorityItem
 REPORTABLE = (*OPEN_STATUSES, AssignmentStatus.DELIVERED)
 
 
-def _check_references(values: dict, user) -> None:
-    """A chair may point an assignment only at their own groups' decisions and assignments."""
+def _check_references(values: dict, user, assignment: Assignment | None = None) -> None:
+    """A chair may point an assignment only at their own groups' decisions and assignments. What it
+    already points at (set by the secretariat, say) may stay."""
     from app.core.permissions import can
     from app.decisions.models import Decision
 
     if user is None:
         return
+    for field in ("given_by_decision_id", "closed_by_decision_id", "parent_id"):
+        if assignment is not None and values.get(field) == getattr(assignment, field):
+            values = {k: v for k, v in values.items() if k != field}
     for field in ("given_by_decision_id", "closed_by_decision_id"):
         decision = db.session.get(Decision, values.get(field) or -1)
         if decision is not None and not can(user, "edit", decision):
@@ -102,7 +106,7 @@ def update_assignment(assignment: Assignment, values: dict, user, expected_versi
     ops.check_version(assignment, expected_version)
     check_group_choice(user, Assignment, values.get("principal_group_id"), "principal_group_id")
     _check(values, assignment.id)
-    _check_references(values, user)
+    _check_references(values, user, assignment)
     changes = ops.update(assignment, user, values)
     _set_links(assignment, links, user)
     _link_giving_decision(assignment, user)
@@ -151,6 +155,8 @@ def file_report(assignment: Assignment, values: dict, user) -> StatusReport:
 
 
 def _answer_requests(assignment: Assignment, report: StatusReport, user) -> None:
+    # Filing a report is what the reporter may do to the assignment; this bookkeeping follows from it.
+    authorize(user, "report", assignment)
     open_requests = db.session.scalars(sa.select(ReportRequest).where(
         ReportRequest.assignment_id == assignment.id, ReportRequest.answered_by_id.is_(None))).all()
     for request in open_requests:
@@ -163,6 +169,7 @@ def request_report(assignment: Assignment, due_on: date, user, round_: Reporting
     if assignment.status not in REPORTABLE:
         raise BusinessRuleError(_l("Uppdraget tar inte emot statusrapporter när det har status %(status)s.",
                                    status=assignment.status.label))
+    authorize(user, "request_report", assignment)  # a round asks every assignment in it
     request = ReportRequest(assignment_id=assignment.id, due_on=due_on, round_id=round_.id if round_ else None,
                             requested_by_id=getattr(user, "id", None))
     db.session.add(request)

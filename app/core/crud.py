@@ -7,7 +7,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from app.core.audit import describe
 from app.core.operations import BusinessRuleError, StaleRecordError
-from app.core.permissions import can
+from app.core.permissions import NotAllowed, can
 from app.extensions import db
 
 
@@ -32,6 +32,11 @@ def save(form, write, success_message) -> tuple[bool, list | None]:
     try:
         write()
         db.session.commit()
+    except NotAllowed:
+        # The view allowed the record it loaded, but the operation would change another one that
+        # the user may not: nothing is saved.
+        db.session.rollback()
+        abort(403)
     except BusinessRuleError as err:
         db.session.rollback()
         field = getattr(form, err.field, None) if err.field else None
@@ -110,17 +115,16 @@ def toggle_archive(record) -> None:
     from app.core import operations as ops
     from app.core.forms import ConfirmForm
 
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         flash(_("Formuläret har gått ut. Försök igen."), "error")
         return
     if request.form.get("do") == "restore":
-        ops.restore(record, current_user)
-        db.session.commit()
-        flash(_("%(name)s har återställts.", name=str(record)), "success")
+        save(form, lambda: ops.restore(record, current_user), _("%(name)s har återställts.", name=str(record)))
     else:
-        ops.archive(record, current_user)
-        db.session.commit()
-        flash(_("%(name)s har arkiverats. Posten finns kvar och kan återställas.", name=str(record)), "success")
+        save(form, lambda: ops.archive(record, current_user),
+             _("%(name)s har arkiverats. Posten finns kvar och kan återställas.", name=str(record)))
+    flash_form_errors(form)
 
 
 def archive_page(model, record_id: int, endpoint: str, id_attr: str = "id"):

@@ -63,6 +63,24 @@ def group_scope(user, model) -> frozenset[int] | None:
     return governed_group_ids(user)
 
 
+class NotAllowed(Exception):
+    """An operation was asked to change a record the user may not change: answered with 403 and
+    nothing saved (app.core.crud.save)."""
+
+    def __init__(self, action: str, record):
+        super().__init__(f"{action} on {record!r} not allowed")
+        self.action, self.record = action, record
+
+
+def authorize(user, action: str, record) -> None:
+    """For operations: refuse unless `user` may do `action` on `record`. Views check the record they
+    load; an operation that also changes another record (an assignment, when a decision's link to it
+    goes) checks that one here, so no route can reach it around the check. `user` None is the system
+    itself (seed, command line)."""
+    if user is not None and not can(user, action, record):
+        raise NotAllowed(action, record)
+
+
 def check_group_choice(user, model, group_id: int | None, field: str) -> None:
     """Refuse a record placed in (or moved to) a group the user has no rights in; a chair may
     not hand a decision, meeting or assignment over to another group."""

@@ -11,7 +11,7 @@ from app.assignments.models import Assignment
 from app.core import operations as ops
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
-from app.core.permissions import check_group_choice
+from app.core.permissions import authorize, check_group_choice
 from app.decisions.models import Decision, DecisionDispatch, DecisionLink, DecisionState, DispatchStatus, LinkEffect
 from app.extensions import db
 from app.groups.models import Group
@@ -61,10 +61,15 @@ def update_decision(decision: Decision, values: dict, user, expected_version=Non
 
 
 def ensure_link(decision_id: int, assignment_id: int, effect: LinkEffect, user) -> DecisionLink:
-    """The link row for (decision, assignment, effect): restored if it was archived, else created."""
+    """The link row for (decision, assignment, effect): restored if it was archived, else created. It
+    belongs to both records, so making or restoring it needs the right to change both."""
     link = db.session.scalar(sa.select(DecisionLink).where(
         DecisionLink.decision_id == decision_id, DecisionLink.assignment_id == assignment_id,
         DecisionLink.effect == effect))
+    if link is not None and not link.is_archived:
+        return link
+    authorize(user, "edit", db.session.get(Decision, decision_id))
+    authorize(user, "edit", db.session.get(Assignment, assignment_id))
     if link is None:
         return ops.create(DecisionLink(decision_id=decision_id), user, assignment_id=assignment_id, effect=effect)
     ops.restore(link, user)
@@ -78,6 +83,7 @@ def link_assignment(decision: Decision, assignment_id: int, effect: LinkEffect, 
     if assignment is None:
         raise BusinessRuleError(_l("Välj ett uppdrag."), "assignment_id")
     if user is not None and not can(user, "edit", assignment):
+        # Said beside the field: the choice was offered in good faith by the form.
         raise BusinessRuleError(_l("Du kan bara koppla beslut till uppdrag som du får ändra."), "assignment_id")
     exists = db.session.scalar(sa.select(DecisionLink.id).where(
         DecisionLink.decision_id == decision.id, DecisionLink.assignment_id == assignment_id,
@@ -94,9 +100,11 @@ def link_assignment(decision: Decision, assignment_id: int, effect: LinkEffect, 
 
 
 def unlink(link: DecisionLink, user) -> None:
-    """Archive a link; the assignment stops pointing at a decision that no longer gives or closes it."""
-    ops.archive(link, user)
+    """Archive a link; the assignment stops pointing at a decision that no longer gives or closes it.
+    Like making the link, it needs the right to change the assignment, not only the decision."""
     assignment = link.assignment
+    authorize(user, "edit", assignment)
+    ops.archive(link, user)
     if link.effect == LinkEffect.GIVES and assignment.given_by_decision_id == link.decision_id:
         ops.update(assignment, user, {"given_by_decision_id": None})
     if link.effect in (LinkEffect.ACCEPTS, LinkEffect.CLOSES) and assignment.closed_by_decision_id == link.decision_id:

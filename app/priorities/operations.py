@@ -1,10 +1,11 @@
 """Writes for priority lists: items keep their order, and every move is in the change log."""
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
-from app.core.permissions import check_group_choice
+from app.core.permissions import authorize, check_group_choice
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group
@@ -37,7 +38,9 @@ def live_items(priority_list: PriorityList) -> list[PriorityItem]:
 
 
 def add_item(priority_list: PriorityList, values: dict, user) -> PriorityItem:
-    position = len(live_items(priority_list)) + 1
+    # Counted in the database: the list's loaded collection may not hold items added in this transaction.
+    position = db.session.scalar(sa.select(sa.func.count()).select_from(PriorityItem).where(
+        PriorityItem.priority_list_id == priority_list.id, PriorityItem.active())) + 1
     return ops.create(PriorityItem(priority_list_id=priority_list.id), user, position=position, **values)
 
 
@@ -56,6 +59,7 @@ def move_item(item: PriorityItem, direction: int, user) -> None:
         raise BusinessRuleError(_l("Prioriteringen står redan först eller sist."))
     _renumber(items)
     other = items[other_index]
+    authorize(user, "edit", other)  # the neighbour moves too
     mine, theirs = item.position, other.position
     ops.update(item, user, {"position": theirs})
     ops.update(other, user, {"position": mine})
@@ -70,4 +74,5 @@ def _renumber(items: list[PriorityItem], user=None) -> None:
     """Close gaps left by archived items, so positions read 1, 2, 3 …"""
     for n, item in enumerate(sorted(items, key=lambda i: i.position), start=1):
         if item.position != n:
+            authorize(user, "edit", item)
             ops.update(item, user, {"position": n})
