@@ -407,7 +407,10 @@ def test_each_adopted_list_is_a_new_numbered_version_in_the_order_given(cases):
     second = db.session.get(UseCasePriorityVersion, second.id)
     assert [(e.position, e.use_case.code) for e in second.entries] == [(1, "D"), (2, "C"), (3, "B"), (4, "A")]
     assert [e.use_case.code for e in db.session.get(UseCasePriorityVersion, first.id).entries] == ["C", "A"]
-    assert history_for(second)[0].changes["number"]["new"] == 2
+    ranked, created = history_for(second)  # newest first: the ranking added right after the version
+    assert created.changes["number"]["new"] == 2
+    assert ranked.changes["entries"] == {"old": None, "new": [d.id, c.id, b.id, a.id],
+                                         "new_label": "1. D, 2. C, 3. B, 4. A"}
 
 
 @pytest.mark.parametrize("ranking", ["empty", "duplicate", "unknown", "archived"])

@@ -28,7 +28,6 @@ from app.competence.models import (
 from app.competence.quarters import FIRST_YEAR, Quarter
 from app.competence.targets import Target, TargetError, TargetKind
 from app.core import operations as ops
-from app.core.audit import ChangeLog
 from app.core.operations import BusinessRuleError
 from app.extensions import db
 from app.groups.models import Group
@@ -292,18 +291,11 @@ def adopt_priority_list(ranking: list[int], values: dict, user) -> UseCasePriori
     # Numbers are never reused, not even after an archived version.
     number = (db.session.scalar(sa.select(sa.func.max(UseCasePriorityVersion.number))) or 0) + 1
     version = ops.create(UseCasePriorityVersion(), user, number=number, **values)
-    for position, use_case_id in enumerate(ranking, start=1):
-        db.session.add(UseCasePriorityEntry(version_id=version.id, position=position, use_case_id=use_case_id))
-    db.session.flush()
-    # The ranking is what the version is about: it goes into the version's own history entry.
+    # The ranking is what the version is about: its entries go into the version's history as one line.
     codes = dict(db.session.execute(sa.select(UseCase.id, UseCase.code).where(UseCase.id.in_(ranking))).all())
-    created = db.session.scalar(sa.select(ChangeLog).where(
-        ChangeLog.entity_type == UseCasePriorityVersion.__tablename__, ChangeLog.entity_id == version.id)
-        .order_by(ChangeLog.id.desc()).limit(1))
-    created.changes = created.changes | {"entries": {
-        "old": None, "new": ranking,
-        "new_label": ", ".join(f"{n}. {codes[i]}" for n, i in enumerate(ranking, start=1))}}
-    db.session.flush()
+    ops.add_children(version, [UseCasePriorityEntry(version_id=version.id, position=position, use_case_id=use_case_id)
+                               for position, use_case_id in enumerate(ranking, start=1)], user, "entries", ranking,
+                     ", ".join(f"{n}. {codes[i]}" for n, i in enumerate(ranking, start=1)))
     return version
 
 

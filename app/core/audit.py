@@ -54,6 +54,29 @@ class ChangeLog(db.Model):
         return f"<ChangeLog {self.entity_type}#{self.entity_id} {self.action.value} v{self.version}>"
 
 
+# The log is append-only in the database itself, not only by the app's good manners: UPDATE and
+# DELETE on it are refused by triggers (created with the table, and by the migration that added them).
+APPEND_ONLY_MESSAGE = "change_log is append-only"
+SQLITE_APPEND_ONLY = [
+    f"CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log "
+    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+    f"CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log "
+    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+]
+POSTGRESQL_APPEND_ONLY = [
+    f"CREATE OR REPLACE FUNCTION change_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$",
+    "CREATE TRIGGER change_log_append_only BEFORE UPDATE OR DELETE ON change_log "
+    "FOR EACH ROW EXECUTE FUNCTION change_log_append_only()",
+]
+for _statement in SQLITE_APPEND_ONLY:
+    sa.event.listen(ChangeLog.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_APPEND_ONLY:
+    sa.event.listen(ChangeLog.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))
+sa.event.listen(ChangeLog.__table__, "after_drop",
+                sa.DDL("DROP FUNCTION IF EXISTS change_log_append_only()").execute_if(dialect="postgresql"))
+
+
 def model_for_table(table_name: str):
     for mapper in db.Model.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table_name:
@@ -70,6 +93,8 @@ def serialize(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, list | tuple):
+        return [serialize(v) for v in value]
     return str(value)
 
 

@@ -105,11 +105,20 @@ def set_links(record, user, choices: dict) -> dict:
 def add_child(parent, child, user, field: str, label=None):
     """A child row (a user's API token, …) added: flushed together with an "added" entry in its
     parent's history, `field` naming the collection and `label` what was added."""
-    db.session.add(child)
-    db.session.flush()
-    log_change(parent, ChangeAction.UPDATE, user,
-               {field: {"old": None, "new": serialize(label if label is not None else str(child))}})
+    add_children(parent, [child], user, field, label if label is not None else str(child))
     return child
+
+
+def add_children(parent, children: list, user, field: str, new, label=None) -> list:
+    """Child rows added together (a version's ranking): one "added" entry in the parent's history,
+    its value `new` (JSON) read as `label`."""
+    db.session.add_all(children)
+    db.session.flush()
+    entry = {"old": None, "new": serialize(new)}
+    if label is not None:
+        entry["new_label"] = serialize(label)
+    log_change(parent, ChangeAction.UPDATE, user, {field: entry})
+    return children
 
 
 def child_removed(parent, user, field: str, label) -> None:
