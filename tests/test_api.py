@@ -105,7 +105,10 @@ def test_paging_and_bad_parameters(client, token, app):
         f.group(f"NAG {i}", GroupType.NAG)
     page = client.get("/api/v1/groups?per_page=3&page=2", headers=bearer(token)).json
     assert (page["total"], page["pages"], page["page"], len(page["items"])) == (7, 3, 2, 3)
-    assert client.get("/api/v1/groups?per_page=100000", headers=bearer(token)).json["per_page"] == 200
+    assert client.get("/api/v1/groups?per_page=200", headers=bearer(token)).json["per_page"] == 200
+    too_many = client.get("/api/v1/groups?per_page=100000", headers=bearer(token))
+    assert too_many.status_code == 400 and too_many.json["parameter"] == "per_page"
+    assert "from 1 to 200" in too_many.json["description"]
     assert client.get("/api/v1/meetings?from=31/12", headers=bearer(token)).status_code == 400
     assert client.get("/api/v1/groups/99999", headers=bearer(token)).status_code == 404
 
@@ -153,3 +156,64 @@ def test_decisions_meetings_and_reports_filter_by_the_groups_region_level_and_ty
     assert names(f"/api/v1/decisions?healthcare_region={hr.id}", "title") == {"Beslut RSG Filter"}
     assert names("/api/v1/meetings?level=national", "title") == {"Möte NSG Filter"}
     assert names("/api/v1/status-reports?group_type=RSG", "progress") == {"RSG Filter"}
+
+
+@pytest.mark.parametrize("url, parameter", [
+    ("/api/v1/groups?type=bogus", "type"),
+    ("/api/v1/groups?level=kommunal", "level"),
+    ("/api/v1/assignments?status=bogus", "status"),
+    ("/api/v1/assignments?light=gul", "light"),
+    ("/api/v1/assignments?group=abc", "group"),
+    ("/api/v1/assignments?overdue=ja", "overdue"),
+    ("/api/v1/assignments?group_type=kommitté", "group_type"),
+    ("/api/v1/decisions?kind=bogus", "kind"),
+    ("/api/v1/decisions?execution_status=klar", "execution_status"),
+    ("/api/v1/decisions?group=-4", "group"),
+    ("/api/v1/meetings?healthcare_region=0", "healthcare_region"),
+    ("/api/v1/status-reports?traffic_light=blue", "traffic_light"),
+    ("/api/v1/activities?status=bogus", "status"),
+    ("/api/v1/activities?late=yes", "late"),
+    ("/api/v1/kpis?derived=2", "derived"),
+    ("/api/v1/groups?page=0", "page"),
+    ("/api/v1/groups?archived=true", "archived"),
+    ("/api/v1/groups?q=" + "x" * 201, "q"),
+])
+def test_unknown_values_are_refused_naming_the_parameter(client, token, url, parameter):
+    """Never ignored: an unfiltered list returned as if it were filtered is worse than an error."""
+    response = client.get(url, headers=bearer(token))
+    assert response.status_code == 400
+    assert response.json["error"] == "Bad Request" and response.json["parameter"] == parameter
+    assert response.json["description"].startswith(parameter + ":")
+
+
+def test_the_same_filters_are_refused_on_the_pages(login_as):
+    b = login_as(Role.READER)
+    assert b.get("/assignments/?status=bogus").status_code == 400
+    assert b.get("/followup/?level=bogus").status_code == 400
+    assert b.get("/assignments/?status=open&level=national").status_code == 200
+    assert b.get("/assignments/?status=&group=").status_code == 200  # empty choices of a filter form
+
+
+def test_errors_under_the_api_are_json_with_a_description(client, token, shared_app, security_log_file):
+    from app import create_app
+
+    for url, status in (("/api/v1/groups/99999", 404), ("/api/v1/nothing-here", 404)):
+        response = client.get(url, headers=bearer(token))
+        assert response.status_code == status and response.is_json and response.json["description"]
+    assert client.post("/api/v1/groups", headers=bearer(token)).json["error"] == "Method Not Allowed"
+    # A failure inside the app: a server of its own with a route that fails (as a bug would).
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SECURITY_LOG_FILE": str(security_log_file),
+                      "SQLALCHEMY_DATABASE_URI": shared_app.config["SQLALCHEMY_DATABASE_URI"]})
+    app.testing = False  # as in production: the error is answered, not raised into the test
+
+    @app.route("/api/v1/fails")
+    def fails():
+        raise RuntimeError("a bug")
+
+    with app.app_context():
+        response = app.test_client().get("/api/v1/fails", headers=bearer(token))
+        from app.extensions import db as app_db
+
+        app_db.engine.dispose()
+    assert response.status_code == 500 and response.is_json
+    assert response.json["error"] == "Internal Server Error" and "Nothing was changed" in response.json["description"]

@@ -254,11 +254,17 @@ def test_nul_bytes_are_refused_with_a_page(kansli, hr):
     assert count(Group) == 0
 
 
-@pytest.mark.parametrize("url", ["/groups/99999999999999999999999", "/groups/?healthcare_region=99999999999999999999",
-                                 "/groups/?page=99999999999999999999", "/people/?organisation=-5",
-                                 "/assignments/?group=99999999999999999999999"])
-def test_huge_numbers_in_urls_are_not_errors(kansli, url):
-    assert kansli.get(url).status_code in (200, 404)
+@pytest.mark.parametrize("url, status", [
+    ("/groups/99999999999999999999999", 404), ("/groups/?page=99999999999999999999", 200),
+    # A filter that cannot be understood is refused, with a page, rather than ignored.
+    ("/groups/?healthcare_region=99999999999999999999", 400), ("/people/?organisation=-5", 400),
+    ("/assignments/?group=99999999999999999999999", 400)])
+def test_huge_numbers_in_urls_are_not_errors(kansli, url, status):
+    response = kansli.get(url)
+    assert response.status_code == status
+    if status == 400:
+        assert "Begäran kunde inte utföras" in response.get_data(as_text=True)
+        assert "som inte kan tolkas" in response.get_data(as_text=True)
 
 
 def test_edit_without_version_is_refused_as_stale(kansli, hr):
@@ -299,3 +305,16 @@ def test_same_role_twice_in_overlapping_periods_is_refused(kansli):
     assert '<a href="#person_id">' in page  # the summary links to the field
     assert kansli.post(f"/people/memberships/new/{group.id}", dict(data, start_on="2025-01-01")).status_code == 302
     assert count(Membership) == 2
+
+
+@pytest.mark.parametrize("url", [
+    "/groups/?type=bogus", "/groups/?level=bogus", "/groups/?status=bogus", "/groups/?archived=ja",
+    "/decisions/?kind=bogus", "/decisions/?state=bogus", "/decisions/?execution=bogus", "/decisions/?group=x",
+    "/organisations/?kind=bogus", "/people/conflicts/missing?type=bogus", "/people/?organisation=abc",
+    "/assignments/?light=bogus", "/followup/?group_type=bogus", "/competence/activities?status=bogus",
+    "/competence/activities?late=ja",
+])
+def test_unknown_filter_values_on_lists_are_refused_not_ignored(kansli, url):
+    response = kansli.get(url)
+    assert response.status_code == 400
+    assert "som inte kan tolkas" in response.get_data(as_text=True)

@@ -25,9 +25,10 @@ from app.competence.models import (
 )
 from app.competence.queries import effective_status_in, late_on
 from app.competence.status import follow_up
+from app.core.args import Args
 from app.core.crud import require
 from app.core.models import search_text
-from app.core.routing import MAX_ID, int_arg
+from app.core.pagination import MAX_PAGE
 from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
 from app.extensions import db, limiter
 from app.groups.models import Group, GroupType, Level
@@ -49,19 +50,10 @@ limiter.limit(lambda: current_app.config["API_REFUSED_RATE_LIMIT"], key_func=cli
 MAX_PER_PAGE = 200
 
 
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"{name} must be a date as YYYY-MM-DD")
-
-
 def _page(stmt, serialize):
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_ID)
-    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
+    args = Args()
+    page = args.number("page", 1, 1, MAX_PAGE)
+    per_page = args.number("per_page", 50, 1, MAX_PER_PAGE)
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     return jsonify({"items": serialize(result.items), "page": result.page, "per_page": result.per_page,
                     "total": result.total, "pages": result.pages})
@@ -86,19 +78,22 @@ def openapi():
     return jsonify(build_openapi(current_app))
 
 
+def _archived(stmt, model):
+    return stmt if Args().flag("archived") else stmt.where(model.active())
+
+
 @bp.route("/groups")
 def groups():
-    args = request.args
-    stmt = sa.select(Group).options(selectinload(Group.healthcare_region), selectinload(Group.region))
-    if args.get("archived") != "1":
-        stmt = stmt.where(Group.active())
-    if args.get("q"):
-        stmt = stmt.where(Group.search_text.contains(search_text(args["q"]), autoescape=True))
-    if args.get("type") in GroupType._value2member_map_:
-        stmt = stmt.where(Group.type == GroupType(args["type"]))
-    if args.get("level") in Level._value2member_map_:
-        stmt = stmt.where(Group.level == Level(args["level"]))
-    hr = int_arg("healthcare_region")
+    args = Args()
+    stmt = _archived(sa.select(Group).options(selectinload(Group.healthcare_region), selectinload(Group.region)),
+                     Group)
+    if args.text("q"):
+        stmt = stmt.where(Group.search_text.contains(search_text(args.text("q")), autoescape=True))
+    if args.choice("type", GroupType):
+        stmt = stmt.where(Group.type == args.choice("type", GroupType))
+    if args.choice("level", Level):
+        stmt = stmt.where(Group.level == args.choice("level", Level))
+    hr = args.id("healthcare_region")
     if hr:
         regions = sa.select(Organisation.id).where(Organisation.healthcare_region_id == hr)
         stmt = stmt.where(sa.or_(Group.healthcare_region_id == hr, Group.region_id.in_(regions)))
@@ -117,7 +112,6 @@ def _assignment_options():
 
 @bp.route("/assignments")
 def assignments():
-    _date_arg("due_from"), _date_arg("due_to")  # refuse malformed dates instead of ignoring them
     stmt, _filters = apply_filters(sa.select(Assignment).options(*_assignment_options()), request.args)
 
     def serialize(items):
@@ -135,26 +129,22 @@ def assignment(record_id: int):
 
 @bp.route("/decisions")
 def decisions():
-    args = request.args
-    stmt = sa.select(Decision).options(selectinload(Decision.group), selectinload(Decision.issuing_organisation),
-                                       selectinload(Decision.links))
-    if args.get("archived") != "1":
-        stmt = stmt.where(Decision.active())
-    if args.get("q"):
-        stmt = stmt.where(Decision.search_text.contains(search_text(args["q"]), autoescape=True))
-    if int_arg("group"):
-        stmt = stmt.where(Decision.group_id == int_arg("group"))
-    if args.get("kind") in DecisionKind._value2member_map_:
-        stmt = stmt.where(Decision.kind == DecisionKind(args["kind"]))
-    if args.get("state") in DecisionState._value2member_map_:
-        stmt = stmt.where(Decision.state == DecisionState(args["state"]))
-    if args.get("execution_status") in ExecutionStatus._value2member_map_:
-        stmt = stmt.where(Decision.execution_status == ExecutionStatus(args["execution_status"]))
-    stmt = group_attribute_filters(stmt, Decision.group_id, args)
-    if _date_arg("decided_from"):
-        stmt = stmt.where(Decision.decided_on >= _date_arg("decided_from"))
-    if _date_arg("decided_to"):
-        stmt = stmt.where(Decision.decided_on <= _date_arg("decided_to"))
+    args = Args()
+    stmt = _archived(sa.select(Decision).options(selectinload(Decision.group), selectinload(
+        Decision.issuing_organisation), selectinload(Decision.links)), Decision)
+    if args.text("q"):
+        stmt = stmt.where(Decision.search_text.contains(search_text(args.text("q")), autoescape=True))
+    if args.id("group"):
+        stmt = stmt.where(Decision.group_id == args.id("group"))
+    for name, column, enum_cls in (("kind", Decision.kind, DecisionKind), ("state", Decision.state, DecisionState),
+                                   ("execution_status", Decision.execution_status, ExecutionStatus)):
+        if args.choice(name, enum_cls):
+            stmt = stmt.where(column == args.choice(name, enum_cls))
+    stmt = group_attribute_filters(stmt, Decision.group_id, request.args)
+    if args.date("decided_from"):
+        stmt = stmt.where(Decision.decided_on >= args.date("decided_from"))
+    if args.date("decided_to"):
+        stmt = stmt.where(Decision.decided_on <= args.date("decided_to"))
     return _page(stmt.order_by(Decision.id), lambda items: [serializers.decision(d) for d in items])
 
 
@@ -166,16 +156,15 @@ def decision(record_id: int):
 
 @bp.route("/meetings")
 def meetings():
-    stmt = sa.select(Meeting).options(selectinload(Meeting.group))
-    if request.args.get("archived") != "1":
-        stmt = stmt.where(Meeting.active())
-    if int_arg("group"):
-        stmt = stmt.where(Meeting.group_id == int_arg("group"))
+    args = Args()
+    stmt = _archived(sa.select(Meeting).options(selectinload(Meeting.group)), Meeting)
+    if args.id("group"):
+        stmt = stmt.where(Meeting.group_id == args.id("group"))
     stmt = group_attribute_filters(stmt, Meeting.group_id, request.args)
-    if _date_arg("from"):
-        stmt = stmt.where(Meeting.starts_on >= _date_arg("from"))
-    if _date_arg("to"):
-        stmt = stmt.where(Meeting.starts_on <= _date_arg("to"))
+    if args.date("from"):
+        stmt = stmt.where(Meeting.starts_on >= args.date("from"))
+    if args.date("to"):
+        stmt = stmt.where(Meeting.starts_on <= args.date("to"))
     return _page(stmt.order_by(Meeting.starts_on, Meeting.id), lambda items: [serializers.meeting(m) for m in items])
 
 
@@ -186,20 +175,19 @@ def meeting(record_id: int):
 
 @bp.route("/status-reports")
 def status_reports():
-    stmt = sa.select(StatusReport)
-    if request.args.get("archived") != "1":
-        stmt = stmt.where(StatusReport.active())
-    if int_arg("assignment"):
-        stmt = stmt.where(StatusReport.assignment_id == int_arg("assignment"))
-    if any(request.args.get(k) for k in ("healthcare_region", "level", "group_type")):
+    args = Args()
+    stmt = _archived(sa.select(StatusReport), StatusReport)
+    if args.id("assignment"):
+        stmt = stmt.where(StatusReport.assignment_id == args.id("assignment"))
+    if any(args.raw(k) for k in ("healthcare_region", "level", "group_type")):
         recipients = group_attribute_filters(sa.select(Assignment.id), Assignment.recipient_group_id, request.args)
         stmt = stmt.where(StatusReport.assignment_id.in_(recipients))
-    if request.args.get("traffic_light") in TrafficLight._value2member_map_:
-        stmt = stmt.where(StatusReport.traffic_light == TrafficLight(request.args["traffic_light"]))
-    if _date_arg("from"):
-        stmt = stmt.where(StatusReport.reported_on >= _date_arg("from"))
-    if _date_arg("to"):
-        stmt = stmt.where(StatusReport.reported_on <= _date_arg("to"))
+    if args.choice("traffic_light", TrafficLight):
+        stmt = stmt.where(StatusReport.traffic_light == args.choice("traffic_light", TrafficLight))
+    if args.date("from"):
+        stmt = stmt.where(StatusReport.reported_on >= args.date("from"))
+    if args.date("to"):
+        stmt = stmt.where(StatusReport.reported_on <= args.date("to"))
     return _page(stmt.order_by(StatusReport.reported_on, StatusReport.id),
                  lambda items: [serializers.status_report(r) for r in items])
 
@@ -213,11 +201,11 @@ def status_report(record_id: int):
 
 def _work_package_filter(stmt, column):
     """`work_package` = a work package's code ("A"), `work_package_id` = its id."""
-    if request.args.get("work_package"):
-        stmt = stmt.where(column.in_(sa.select(WorkPackage.id).where(
-            WorkPackage.code == request.args["work_package"])))
-    if int_arg("work_package_id"):
-        stmt = stmt.where(column == int_arg("work_package_id"))
+    args = Args()
+    if args.text("work_package", 20):
+        stmt = stmt.where(column.in_(sa.select(WorkPackage.id).where(WorkPackage.code == args.text("work_package"))))
+    if args.id("work_package_id"):
+        stmt = stmt.where(column == args.id("work_package_id"))
     return stmt
 
 
@@ -244,9 +232,7 @@ def _serialize_work_packages(items):
 
 @bp.route("/work-packages")
 def work_packages():
-    stmt = sa.select(WorkPackage).options(selectinload(WorkPackage.recommendations))
-    if request.args.get("archived") != "1":
-        stmt = stmt.where(WorkPackage.active())
+    stmt = _archived(sa.select(WorkPackage).options(selectinload(WorkPackage.recommendations)), WorkPackage)
     return _page(stmt.order_by(WorkPackage.code, WorkPackage.id), _serialize_work_packages)
 
 
@@ -265,17 +251,13 @@ def _activity_options(with_filer: bool = False):
 
 @bp.route("/activities")
 def activities():
-    args = request.args
-    stmt = sa.select(Activity).options(*_activity_options())
-    if args.get("archived") != "1":
-        stmt = stmt.where(Activity.active())
-    stmt = _work_package_filter(stmt, Activity.work_package_id)
-    if args.get("status"):
-        if args["status"] not in ActivityStatus._value2member_map_:
-            abort(400, description="status must be one of " + ", ".join(s.value for s in ActivityStatus))
-        stmt = stmt.where(effective_status_in({ActivityStatus(args["status"])}))
+    args = Args()
+    stmt = _work_package_filter(_archived(sa.select(Activity).options(*_activity_options()), Activity),
+                                Activity.work_package_id)
+    if args.choice("status", ActivityStatus):
+        stmt = stmt.where(effective_status_in({args.choice("status", ActivityStatus)}))
     today = date.today()
-    if args.get("late") == "1":
+    if args.flag("late"):
         stmt = stmt.where(late_on(today))
     return _page(stmt.order_by(Activity.code, Activity.id),
                  lambda items: [serializers.activity(a, today) for a in items])
@@ -302,12 +284,10 @@ def _serialize_kpis(items, with_measurements: bool = False):
 
 @bp.route("/kpis")
 def kpis():
-    stmt = sa.select(Kpi).options(*_kpi_options())
-    if request.args.get("archived") != "1":
-        stmt = stmt.where(Kpi.active())
-    stmt = _work_package_filter(stmt, Kpi.work_package_id)
-    if request.args.get("derived") in ("0", "1"):
-        stmt = stmt.where(Kpi.derivation.is_not(None) if request.args["derived"] == "1" else Kpi.derivation.is_(None))
+    stmt = _work_package_filter(_archived(sa.select(Kpi).options(*_kpi_options()), Kpi), Kpi.work_package_id)
+    derived = Args().raw("derived")
+    if derived:
+        stmt = stmt.where(Kpi.derivation.is_not(None) if Args().flag("derived") else Kpi.derivation.is_(None))
     return _page(stmt.order_by(Kpi.code, Kpi.id), _serialize_kpis)
 
 

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport, TrafficLight
+from app.core.args import Args
 from app.core.models import search_text
-from app.core.routing import int_arg
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, Level, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
@@ -15,68 +15,64 @@ from app.organisations.models import Organisation, OrganisationKind
 Recipient = aliased(Group)
 
 
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def apply_filters(stmt, args, today: date | None = None):
     """Narrow an Assignment select by the list/dashboard filters in `args` (a MultiDict such as
     request.args). Returns the statement and the filters as understood, for the template."""
     today = today or date.today()
+    a = Args(args)
+    status, level, group_type = (a.choice("status", AssignmentStatus, "open"), a.choice("level", Level),
+                                 a.choice("group_type", GroupType))
+    light = a.choice("light", TrafficLight, "none")
+    # The template reads the filters as they were chosen: enum values as their strings.
     f = {
-        "q": (args.get("q") or "").strip(),
-        "status": args.get("status", ""),
-        "group": int_arg("group", args),
-        "principal": int_arg("principal", args),
-        "recipient": int_arg("recipient", args),
-        "healthcare_region": int_arg("healthcare_region", args),
-        "level": args.get("level", ""),
-        "group_type": args.get("group_type", ""),
-        "overdue": args.get("overdue") == "1",
-        "missing_report": args.get("missing_report") == "1",
-        "due_from": _date(args.get("due_from")),
-        "due_to": _date(args.get("due_to")),
-        "archived": args.get("archived") == "1",
-        "steered_by": int_arg("steered_by", args),
-        "light": args.get("light", ""),
+        "q": a.text("q"),
+        "status": str(getattr(status, "value", status) or ""),
+        "group": a.id("group"),
+        "principal": a.id("principal"),
+        "recipient": a.id("recipient"),
+        "healthcare_region": a.id("healthcare_region"),
+        "level": level.value if level else "",
+        "group_type": group_type.value if group_type else "",
+        "overdue": a.flag("overdue"),
+        "missing_report": a.flag("missing_report"),
+        "due_from": a.date("due_from"),
+        "due_to": a.date("due_to"),
+        "archived": a.flag("archived"),
+        "steered_by": a.id("steered_by"),
+        "light": str(getattr(light, "value", light) or ""),
     }
     if not f["archived"]:
         stmt = stmt.where(Assignment.active())
     if f["q"]:
         stmt = stmt.where(Assignment.search_text.contains(search_text(f["q"]), autoescape=True))
-    if f["status"] == "open":
+    if status == "open":
         stmt = stmt.where(Assignment.status.in_(OPEN_STATUSES))
-    elif f["status"] in AssignmentStatus._value2member_map_:
-        stmt = stmt.where(Assignment.status == AssignmentStatus(f["status"]))
+    elif status is not None:
+        stmt = stmt.where(Assignment.status == status)
     if f["group"]:
         stmt = stmt.where(sa.or_(Assignment.principal_group_id == f["group"],
                                  Assignment.recipient_group_id == f["group"]))
     if f["steered_by"]:
         stmt = stmt.where(Assignment.principal_group_id.in_(steered_group_ids(f["steered_by"])))
-    if f["light"] in TrafficLight._value2member_map_ or f["light"] == "none":
+    if light is not None:
         latest = latest_report_subquery()
         stmt = stmt.outerjoin(latest, latest.c.assignment_id == Assignment.id)
-        stmt = stmt.where(latest.c.traffic_light.is_(None) if f["light"] == "none"
-                          else latest.c.traffic_light == TrafficLight(f["light"]))
+        stmt = stmt.where(latest.c.traffic_light.is_(None) if light == "none" else latest.c.traffic_light == light)
     if f["principal"]:
         stmt = stmt.where(Assignment.principal_group_id == f["principal"])
     if f["recipient"]:
         stmt = stmt.where(Assignment.recipient_group_id == f["recipient"])
-    if f["healthcare_region"] or f["level"] in Level._value2member_map_ or \
-            f["group_type"] in GroupType._value2member_map_:
+    if f["healthcare_region"] or level or group_type:
         # Region, level and type describe the recipient: where the work is done.
         stmt = stmt.join(Recipient, Assignment.recipient_group_id == Recipient.id)
         if f["healthcare_region"]:
             regions = sa.select(Organisation.id).where(Organisation.healthcare_region_id == f["healthcare_region"])
             stmt = stmt.where(sa.or_(Recipient.healthcare_region_id == f["healthcare_region"],
                                      Recipient.region_id.in_(regions)))
-        if f["level"] in Level._value2member_map_:
-            stmt = stmt.where(Recipient.level == Level(f["level"]))
-        if f["group_type"] in GroupType._value2member_map_:
-            stmt = stmt.where(Recipient.type == GroupType(f["group_type"]))
+        if level:
+            stmt = stmt.where(Recipient.level == level)
+        if group_type:
+            stmt = stmt.where(Recipient.type == group_type)
     if f["overdue"]:
         stmt = stmt.where(overdue_criterion(today))
     if f["missing_report"]:
@@ -91,18 +87,19 @@ def apply_filters(stmt, args, today: date | None = None):
 def group_attribute_filters(stmt, group_id_col, args):
     """The dashboard's region, level and group-type filters applied to the group a record
     belongs to (a decision's or meeting's group, a report's recipient)."""
-    hr, level, group_type = int_arg("healthcare_region", args), args.get("level"), args.get("group_type")
-    if not (hr or level in Level._value2member_map_ or group_type in GroupType._value2member_map_):
+    a = Args(args)
+    hr, level, group_type = a.id("healthcare_region"), a.choice("level", Level), a.choice("group_type", GroupType)
+    if not (hr or level or group_type):
         return stmt
     owner = aliased(Group)
     stmt = stmt.join(owner, group_id_col == owner.id)
     if hr:
         regions = sa.select(Organisation.id).where(Organisation.healthcare_region_id == hr)
         stmt = stmt.where(sa.or_(owner.healthcare_region_id == hr, owner.region_id.in_(regions)))
-    if level in Level._value2member_map_:
-        stmt = stmt.where(owner.level == Level(level))
-    if group_type in GroupType._value2member_map_:
-        stmt = stmt.where(owner.type == GroupType(group_type))
+    if level:
+        stmt = stmt.where(owner.level == level)
+    if group_type:
+        stmt = stmt.where(owner.type == group_type)
     return stmt
 
 

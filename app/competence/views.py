@@ -58,6 +58,7 @@ from app.competence.status import (
     status_counts,
 )
 from app.competence.targets import TargetStatus, checkpoint
+from app.core.args import Args
 from app.core.crud import (
     archive_page,
     create_page,
@@ -196,18 +197,18 @@ def activities():
     require("view", Activity)
     today = _today()
     criteria = []
-    package_id = int_arg("work_package")
+    a = Args()
+    package_id, status, late_only = a.id("work_package"), a.choice("status", ActivityStatus), a.flag("late")
     if package_id:
         criteria.append(Activity.work_package_id == package_id)
-    status = request.args.get("status", "")
-    if status in {s.value for s in ActivityStatus}:
-        criteria.append(effective_status_in({ActivityStatus(status)}))
-    if request.args.get("late") == "1":
+    if status:
+        criteria.append(effective_status_in({status}))
+    if late_only:
         criteria.append(late_on(today))
     rows = _activities(*criteria)
     return render_template("competence/activities.html", activities=rows, packages=_packages(), today=today,
-                           statuses=list(ActivityStatus), status=status, package_id=package_id,
-                           late_only=request.args.get("late") == "1")
+                           statuses=list(ActivityStatus), status=status.value if status else "",
+                           package_id=package_id, late_only=late_only)
 
 
 def _activity_page(record_id: int, form: ActivityUpdateForm | None = None, status: int = 200):

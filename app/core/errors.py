@@ -14,24 +14,25 @@ def register(app) -> None:
     @app.errorhandler(403)
     def forbidden(error):
         if wants_json():
-            return {"error": "forbidden"}, 403
+            return {"error": "forbidden", "description": "Your account may not do this."}, 403
         return render_template("errors/403.html"), 403
 
     @app.errorhandler(404)
     def not_found(error):
         if wants_json():
-            return {"error": "not found"}, 404
+            return {"error": "not found", "description": "No such record or address."}, 404
         return render_template("errors/404.html"), 404
 
     @app.errorhandler(HTTPException)
     def other_http_error(error):
         # 400, 405 and the like: our own page, in the user's language, not Werkzeug's.
         if wants_json():
-            body = {"error": error.name}
-            if error.description and error.description != type(error).description:
-                body["description"] = error.description  # what was wrong, e.g. which argument
+            body = {"error": error.name, "description": error.description}
+            if getattr(error, "parameter", None):
+                body["parameter"] = error.parameter  # the query argument that could not be understood
             return body, error.code
-        return render_template("errors/generic.html", code=error.code), error.code
+        return render_template("errors/generic.html", code=error.code,
+                               parameter=getattr(error, "parameter", None)), error.code
 
     @app.errorhandler(StaleDataError)
     def stale(error):
@@ -42,4 +43,7 @@ def register(app) -> None:
     @app.errorhandler(500)
     def internal_error(error):
         db.session.rollback()
+        if wants_json():
+            return {"error": "Internal Server Error",
+                    "description": "The server could not answer. Nothing was changed; try again later."}, 500
         return render_template("errors/500.html"), 500

@@ -1,6 +1,5 @@
 """URL pieces shared by all areas."""
 
-from flask import request
 from werkzeug.routing import IntegerConverter
 
 # Largest id any of our databases stores in an INTEGER column.
@@ -16,7 +15,8 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def int_arg(name: str, args=None) -> int | None:
-    """A positive id from the query string (or `args`), or None when missing, malformed or out
-    of range."""
-    value = (request.args if args is None else args).get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_ID else None
+    """A record's id from the query string (or `args`), or None when not given; a malformed one is
+    refused with 400 (app.core.args)."""
+    from app.core.args import Args
+
+    return Args(args).id(name)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
 from app.assignments.queries import steered_group_ids
+from app.core.args import Args
 from app.core.crud import (
     archive_page,
     create_page,
@@ -63,26 +64,28 @@ def _prepare(form: DecisionForm) -> DecisionForm:
 @bp.route("/")
 def index():
     args = request.args
-    q = args.get("q", "").strip()
+    a = Args()
+    q = a.text("q")
     stmt = sa.select(Decision).options(selectinload(Decision.group))
-    if args.get("archived") != "1":
+    if not a.flag("archived"):
         stmt = stmt.where(Decision.active())
     if q:
         stmt = stmt.where(Decision.search_text.contains(search_text(q), autoescape=True))
-    if int_arg("group"):
-        stmt = stmt.where(Decision.group_id == int_arg("group"))
-    if int_arg("steered_by"):
-        stmt = stmt.where(Decision.group_id.in_(steered_group_ids(int_arg("steered_by"))))
-    if args.get("kind") in DecisionKind._value2member_map_:
-        stmt = stmt.where(Decision.kind == DecisionKind(args["kind"]))
-    if args.get("state") in DecisionState._value2member_map_:
-        stmt = stmt.where(Decision.state == DecisionState(args["state"]))
-    if args.get("execution") == "awaiting":
+    if a.id("group"):
+        stmt = stmt.where(Decision.group_id == a.id("group"))
+    if a.id("steered_by"):
+        stmt = stmt.where(Decision.group_id.in_(steered_group_ids(a.id("steered_by"))))
+    if a.choice("kind", DecisionKind):
+        stmt = stmt.where(Decision.kind == a.choice("kind", DecisionKind))
+    if a.choice("state", DecisionState):
+        stmt = stmt.where(Decision.state == a.choice("state", DecisionState))
+    execution = a.choice("execution", ExecutionStatus, "awaiting", "late")
+    if execution == "awaiting":
         stmt = stmt.where(awaiting_execution_criterion())
-    elif args.get("execution") == "late":
+    elif execution == "late":
         stmt = stmt.where(awaiting_execution_criterion(), Decision.execute_by < date.today())
-    elif args.get("execution") in ExecutionStatus._value2member_map_:
-        stmt = stmt.where(Decision.execution_status == ExecutionStatus(args["execution"]))
+    elif execution is not None:
+        stmt = stmt.where(Decision.execution_status == execution)
     page = paginate(stmt.order_by(Decision.decided_on.desc().nulls_first(), Decision.id.desc()))
     return render_template("decisions/index.html", page=page, q=q, args=args, kinds=DecisionKind,
                            states=DecisionState, executions=ExecutionStatus, today=date.today())

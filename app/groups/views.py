@@ -7,6 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.core.args import Args, BadArgument
 from app.core.crud import archive_page, create_page, edit_page, history, load, require, toggle_archive
 from app.core.models import current_on
 from app.core.pagination import paginate
@@ -57,19 +58,22 @@ def _parse_date(raw: str | None) -> tuple[date, str | None]:
 @bp.route("/")
 def index():
     args = request.args
-    q = args.get("q", "").strip()
-    status = args.get("status", "active")
-    show_archived = args.get("archived") == "1"
+    a = Args()
+    q = a.text("q")
+    status = a.raw("status") or "active"
+    if status not in STATUS_FILTERS and status != "all":
+        raise BadArgument("status", "must be one of " + ", ".join([*STATUS_FILTERS, "all"]))
+    show_archived = a.flag("archived")
     stmt = sa.select(Group).options(selectinload(Group.healthcare_region), selectinload(Group.region))
     if not show_archived:
         stmt = stmt.where(Group.active())
     if q:
         stmt = stmt.where(Group.search_text.contains(q.casefold(), autoescape=True))
-    if args.get("type") in GroupType._value2member_map_:
-        stmt = stmt.where(Group.type == GroupType(args["type"]))
-    if args.get("level") in Level._value2member_map_:
-        stmt = stmt.where(Group.level == Level(args["level"]))
-    hr_id = int_arg("healthcare_region")
+    if a.choice("type", GroupType):
+        stmt = stmt.where(Group.type == a.choice("type", GroupType))
+    if a.choice("level", Level):
+        stmt = stmt.where(Group.level == a.choice("level", Level))
+    hr_id = a.id("healthcare_region")
     if hr_id:
         in_region = sa.select(Organisation.id).where(Organisation.healthcare_region_id == hr_id)
         stmt = stmt.where(sa.or_(Group.healthcare_region_id == hr_id, Group.region_id.in_(in_region)))

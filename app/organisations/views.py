@@ -1,10 +1,11 @@
 """Healthcare regions, regions and other organisations: list, page, create, edit, archive."""
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.core.args import Args
 from app.core.crud import archive_page, create_page, edit_page, history, load, require
 from app.core.pagination import paginate
 from app.extensions import db
@@ -30,18 +31,17 @@ def _prepare(form: OrganisationForm) -> OrganisationForm:
 
 @bp.route("/")
 def index():
-    q = request.args.get("q", "").strip()
-    kind = request.args.get("kind", "")
-    show_archived = request.args.get("archived") == "1"
+    a = Args()
+    q, kind, show_archived = a.text("q"), a.choice("kind", OrganisationKind), a.flag("archived")
     stmt = sa.select(Organisation).options(selectinload(Organisation.healthcare_region))
     if not show_archived:
         stmt = stmt.where(Organisation.active())
     if q:
         stmt = stmt.where(Organisation.search_text.contains(q.casefold(), autoescape=True))
-    if kind in {k.value for k in OrganisationKind}:
-        stmt = stmt.where(Organisation.kind == OrganisationKind(kind))
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
     page = paginate(stmt.order_by(Organisation.name_sort, Organisation.id))
-    return render_template("organisations/index.html", page=page, q=q, kind=kind,
+    return render_template("organisations/index.html", page=page, q=q, kind=kind.value if kind else "",
                            kinds=OrganisationKind, show_archived=show_archived)
 
 

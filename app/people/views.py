@@ -7,6 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.core.args import Args
 from app.core.crud import archive_page, create_page, edit_page, history, load, require
 from app.core.pagination import paginate
 from app.core.routing import int_arg
@@ -29,9 +30,8 @@ def _organisations():
 
 @bp.route("/")
 def index():
-    q = request.args.get("q", "").strip()
-    org_id = int_arg("organisation")
-    show_archived = request.args.get("archived") == "1"
+    a = Args()
+    q, org_id, show_archived = a.text("q"), a.id("organisation"), a.flag("archived")
     stmt = sa.select(Person).options(selectinload(Person.organisation))
     if not show_archived:
         stmt = stmt.where(Person.active())
@@ -169,7 +169,7 @@ def archive_declaration(record_id: int):
 @bp.route("/conflicts/missing")
 def conflicts_missing():
     """Current memberships with no assessed declaration: what the host must still assess."""
-    group_type = request.args.get("type", "")
+    group_type = Args().choice("type", GroupType)
     assessed = sa.select(ConflictDeclaration.id).where(
         ConflictDeclaration.membership_id == Membership.id,
         ConflictDeclaration.outcome.is_not(None), ConflictDeclaration.active())
@@ -178,8 +178,8 @@ def conflicts_missing():
                    ~sa.exists(assessed))
             .options(selectinload(Membership.person), selectinload(Membership.group),
                      selectinload(Membership.declarations)))
-    if group_type in GroupType._value2member_map_:
-        stmt = stmt.where(Group.type == GroupType(group_type))
+    if group_type:
+        stmt = stmt.where(Group.type == group_type)
     page = paginate(stmt.order_by(Group.name_sort, Person.name_sort, Membership.id))
-    return render_template("people/conflicts_missing.html", page=page, group_type=group_type,
-                           types=GroupType)
+    return render_template("people/conflicts_missing.html", page=page, types=GroupType,
+                           group_type=group_type.value if group_type else "")

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, request
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, SecurityEvent, SecurityEventKind, User, UserSession
 from app.auth.security_log import username_key
+from app.core.args import Args
 from app.extensions import db
 
 
@@ -19,19 +19,8 @@ class UserFilters:
 
     @classmethod
     def from_args(cls, args=None) -> "UserFilters":
-        args = request.args if args is None else args
-        return cls(q=args.get("q", "").strip()[:200], role=_choice(Role, args.get("role", "")),
-                   deactivated=args.get("deactivated") == "1")
-
-
-def _choice(enum_cls, raw: str):
-    """An enum value from a query argument; an unknown one is refused rather than ignored, so a list
-    never looks filtered when it is not."""
-    if not raw:
-        return None
-    if raw not in enum_cls._value2member_map_:
-        abort(400)
-    return enum_cls(raw)
+        a = Args(args)
+        return cls(q=a.text("q"), role=a.choice("role", Role), deactivated=a.flag("deactivated"))
 
 
 def last_sign_ins(user_ids) -> dict[int, object]:
@@ -61,9 +50,9 @@ class EventFilters:
 
     @classmethod
     def from_args(cls, args=None) -> "EventFilters":
-        args = request.args if args is None else args
-        return cls(kind=_choice(SecurityEventKind, args.get("kind", "")),
-                   username=args.get("username", "").strip()[:80], address=args.get("address", "").strip()[:45])
+        a = Args(args)
+        return cls(kind=a.choice("kind", SecurityEventKind), username=a.text("username", 80),
+                   address=a.text("address", 45))
 
 
 def events(filters: EventFilters):
