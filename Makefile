@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: install run test lint translations translations-update db seed clean
+.PHONY: install run serve test lint translations translations-update db seed clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,16 @@ seed: db
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Production: gunicorn with gunicorn.conf.py on the configured database (DATABASE_URL, or SQLite in
+# instance/), migrated first; no demo data. BIND and WEB_CONCURRENCY override address and workers.
+serve: db
+	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
+
 test: install
 	$(BIN)/pytest -q
 
 lint: install
-	$(BIN)/ruff check app tests seed migrations
+	$(BIN)/ruff check app tests seed migrations gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) instance/app.db

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.config import Config, database_url, environment_overrides
-from app.core import security
+from app.core import logs, security
 from app.extensions import babel, db, limiter, login_manager, migrate
 
 # Endpoints reachable without signing in.
@@ -47,10 +47,16 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     # Ids beyond what the database can hold are "not found", not a database error.
     app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.core.db import configure_sqlite
+
+        with app.app_context():
+            configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login_manager.init_app(app)
     limiter.init_app(app)
     security.register(app)
+    logs.register(app)
     babel.init_app(app, locale_selector=select_locale)
 
     _import_models()

@@ -46,6 +46,7 @@ class Config:
     PASSWORD_LINK_HOURS = 72  # one-time links for new accounts and resets
     API_TOKEN_MAX_DAYS = 366
     BASE_URL = "http://127.0.0.1:5000"  # for links printed by the command line
+    LOG_FORMAT = "text"  # or "json": one JSON object a line, with the request id
 
 
 # Settings the environment may give, with their type; the environment wins over instance/config.py.
@@ -55,7 +56,7 @@ ENVIRONMENT_SETTINGS = {
     "SESSION_MAX_HOURS": int, "REMEMBER_DAYS": int, "SIGNIN_WINDOW_MINUTES": int,
     "SIGNIN_MAX_FAILURES_PER_ACCOUNT": int, "SIGNIN_MAX_FAILURES_PER_ADDRESS": int, "API_RATE_LIMIT": str,
     "API_REFUSED_RATE_LIMIT": str,
-    "RATELIMIT_STORAGE_URI": str, "SECURITY_LOG_FILE": str, "BASE_URL": str, "HSTS_SECONDS": int,
+    "RATELIMIT_STORAGE_URI": str, "SECURITY_LOG_FILE": str, "BASE_URL": str, "HSTS_SECONDS": int, "LOG_FORMAT": str,
 }
 
 

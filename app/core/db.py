@@ -24,6 +24,29 @@ class Base(DeclarativeBase):
         return f"<{type(self).__name__} {ident}{extra}>"
 
 
+# SQLite as a server's database: readers don't wait for the writer (WAL), a writer waits its turn
+# instead of failing at once, and foreign keys are enforced as on PostgreSQL.
+SQLITE_PRAGMAS = {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+
+
+def configure_sqlite(engine) -> None:
+    """Set SQLITE_PRAGMAS on every connection of `engine`, and check them once at start: a
+    database that cannot take them (WAL on a network file system) stops the app with a reason."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        for name, value in SQLITE_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name} = {value}")
+        cursor.close()
+
+    with engine.connect() as connection:
+        actual = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in SQLITE_PRAGMAS}
+    wrong = {name: value for name, value in actual.items() if str(value).lower() != str(SQLITE_PRAGMAS[name])}
+    if wrong:
+        raise RuntimeError(f"SQLite database at {engine.url.database} does not take the settings it needs: {wrong}")
+
+
 def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     """A portable enum column: stored as its value, guarded by a named check constraint."""
     return sa.Enum(

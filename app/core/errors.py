@@ -4,6 +4,7 @@ from flask import render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from app.core.logs import request_id
 from app.extensions import db
 
 
@@ -45,5 +46,6 @@ def register(app) -> None:
         db.session.rollback()
         if wants_json():
             return {"error": "Internal Server Error",
-                    "description": "The server could not answer. Nothing was changed; try again later."}, 500
+                    "description": "The server could not answer. Nothing was changed; try again later.",
+                    "request_id": request_id()}, 500
         return render_template("errors/500.html"), 500

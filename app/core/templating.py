@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from app.core.logs import request_id
 from app.core.models import utcnow
 from app.core.permissions import can
 
@@ -35,6 +36,7 @@ def register(app) -> None:
             "now": utcnow(),
             "url_with": url_with,
             "csrf_token": generate_csrf,
+            "request_id": request_id(),
         }
 
     @app.template_filter("model")

@@ -32,4 +32,15 @@ def set_language(code: str):
 
 @bp.route("/health")
 def health():
-    return {"status": "ok"}
+    """For the load balancer and monitoring: answers 200 only when the database answers too."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
