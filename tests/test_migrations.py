@@ -33,3 +33,29 @@ def test_migrated_database_accepts_the_seed(app, runner):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     assert "groups" in result.output
+
+
+def test_the_sign_in_migration_carries_existing_accounts_and_tokens(app):
+    """Accounts and tokens from before server-side sessions: a deactivated account stays deactivated
+    (as archived), tokens get an expiry a year after they were made, every account gets version 1."""
+    _empty_database()
+    upgrade(revision="5e1f0c2a9b47")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO users (username, display_name, password_hash, role, is_active_account, is_demo, created_at)"
+            " VALUES ('aktiv', 'A', 'x', 'admin', :yes, :no, '2026-01-01 10:00:00'),"
+            " ('borta', 'B', 'x', 'reader', :no, :no, '2026-01-01 10:00:00')"), {"yes": True, "no": False})
+        conn.execute(sa.text("INSERT INTO api_tokens (user_id, token_hash, name, created_at) "
+                             "SELECT id, 'h', 'Power BI', '2026-02-01 00:00:00' FROM users WHERE username = 'aktiv'"))
+    upgrade()
+    with db.engine.connect() as conn:
+        users = {row.username: row for row in conn.execute(sa.text(
+            "SELECT username, archived_at, version, updated_at FROM users"))}
+        expires = conn.execute(sa.text("SELECT expires_at FROM api_tokens")).scalar()
+    assert users["aktiv"].archived_at is None and users["borta"].archived_at is not None
+    assert {u.version for u in users.values()} == {1} and all(u.updated_at for u in users.values())
+    assert str(expires).startswith("2027-02-01")
+    downgrade(revision="5e1f0c2a9b47")
+    with db.engine.connect() as conn:
+        flags = dict(conn.execute(sa.text("SELECT username, is_active_account FROM users")).all())
+    assert {k: bool(v) for k, v in flags.items()} == {"aktiv": True, "borta": False}
