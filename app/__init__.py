@@ -140,8 +140,10 @@ def _has_nul(values) -> bool:
 def _register_cli(app: Flask) -> None:
     from app.assignments.cli import reminders_cli
     from app.auth.cli import users_cli
+    from app.core.backup import backup_cli
     from seed.loader import seed_command
 
+    app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(seed_command)
