@@ -1,19 +1,21 @@
 """Seed the competence centre's follow-up from seed/data/competence.yaml (report 002, chapter 3).
 
 Records are matched on their code ("A.3", "KPI-D2"), so a re-seed adds only what is missing and
-never overwrites what the competence centre has edited in the app.
+never overwrites what the competence centre has edited in the app. Records are written through
+app/competence/operations.py as the system (user None); recommendations, work packages and problem
+areas, which only the seed creates, have no create operation there and go through core's.
 """
 
 from datetime import date
 
 import sqlalchemy as sa
 
+from app.competence import operations as competence_ops
 from app.competence.models import (
     Activity,
     Kpi,
     KpiDerivation,
     KpiMeasure,
-    KpiTarget,
     ProblemArea,
     Recommendation,
     UseCase,
@@ -61,7 +63,8 @@ def load_competence(seeder, data: dict) -> None:
             record = ops.create(WorkPackage(), None, code=item["code"], title=item["title"],
                                 owner=WorkPackageOwner(item["owner"]), purpose=(item.get("purpose") or "").strip(),
                                 source=item.get("source") or "")
-            record.recommendations = [recommendations[c] for c in item.get("recommendations", [])]
+            competence_ops.update_work_package(record, {"recommendation_ids": [
+                recommendations[c].id for c in item.get("recommendations", [])]}, None)
             seeder._count("work packages")
         packages[item["code"]] = record
 
@@ -71,31 +74,33 @@ def load_competence(seeder, data: dict) -> None:
         responsible = item.get("responsible") or ""
         group_key = RESPONSIBLE_GROUPS.get(responsible)
         group = seeder.groups.get(group_key) if group_key else None
-        ops.create(Activity(), None, code=item["code"], work_package_id=packages[item["work_package"]].id,
-                   area=item.get("area") or "", text=(item.get("text") or "").strip(),
-                   purpose=(item.get("purpose") or "").strip(),
-                   responsible_group_id=group.id if group else None, responsible="" if group else responsible,
-                   start_quarter=_quarter(item.get("start_quarter")), end_quarter=_quarter(item.get("end_quarter")),
-                   open_ended=bool(item.get("open_ended")), source=item.get("source") or "")
+        competence_ops.create_activity(dict(
+            code=item["code"], work_package_id=packages[item["work_package"]].id, area=item.get("area") or "",
+            text=(item.get("text") or "").strip(), purpose=(item.get("purpose") or "").strip(),
+            responsible_group_id=group.id if group else None, responsible="" if group else responsible,
+            start_quarter=_quarter(item.get("start_quarter")), end_quarter=_quarter(item.get("end_quarter")),
+            open_ended=bool(item.get("open_ended")), source=item.get("source") or ""), None)
         seeder._count("activities")
 
     for item in data.get("kpis", []):
         kpi = _by_code(Kpi, item["code"])
         if kpi is None:
             baseline = item["baseline_date"]
-            kpi = ops.create(Kpi(), None, code=item["code"], work_package_id=packages[item["work_package"]].id,
-                             indicator=item["indicator"], measure=_measure(item["targets"]),
-                             baseline_date=baseline if isinstance(baseline, date) else date.fromisoformat(baseline),
-                             derivation=KpiDerivation(item["derivable"]) if item.get("derivable") else None,
-                             note=(item.get("note") or "").strip(), source=item.get("source") or "")
+            kpi = competence_ops.create_kpi(dict(
+                code=item["code"], work_package_id=packages[item["work_package"]].id, indicator=item["indicator"],
+                measure=_measure(item["targets"]),
+                baseline_date=baseline if isinstance(baseline, date) else date.fromisoformat(baseline),
+                derivation=KpiDerivation(item["derivable"]) if item.get("derivable") else None,
+                note=(item.get("note") or "").strip(), source=item.get("source") or ""), None)
             seeder._count("KPIs")
-        existing = {t.months for t in kpi.targets}
+        existing = {t.months for t in kpi.targets}  # archived ones too: an archived target stays archived
         for target in item["targets"]:
             if int(target["months"]) in existing:
                 continue
             rule = target_from_seed(target)  # refuses a target that cannot be evaluated
-            ops.create(KpiTarget(), None, kpi_id=kpi.id, months=rule.months, kind=rule.kind, text=rule.text,
-                       comparison=rule.comparison, value=rule.value, low=rule.low, high=rule.high)
+            competence_ops.save_target(kpi, rule.months, dict(
+                kind=rule.kind, text=rule.text, comparison=rule.comparison, value=rule.value, low=rule.low,
+                high=rule.high), None)
             seeder._count("KPI targets")
         db.session.expire(kpi, ["targets"])
 
@@ -111,10 +116,9 @@ def load_competence(seeder, data: dict) -> None:
     for item in data.get("use_cases", []):
         if _by_code(UseCase, item["code"]) is not None:
             continue
-        use_case = ops.create(UseCase(), None, code=item["code"], title=item["title"],
-                              description=(item.get("description") or "").strip(),
-                              steps_text="\n".join(s.strip() for s in item.get("steps", [])),
-                              source=item.get("source") or "")
-        use_case.problem_areas = [problem_areas[c] for c in item.get("problem_areas", [])]
+        competence_ops.create_use_case(dict(
+            code=item["code"], title=item["title"], description=(item.get("description") or "").strip(),
+            steps_text="\n".join(s.strip() for s in item.get("steps", [])), source=item.get("source") or "",
+            problem_area_ids=[problem_areas[c].id for c in item.get("problem_areas", [])]), None)
         seeder._count("use cases")
     db.session.flush()

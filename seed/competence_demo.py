@@ -11,24 +11,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.assignments.models import Assignment, AssignmentStatus, TrafficLight
-from app.competence.models import (
-    Activity,
-    ActivityStatus,
-    ActivityUpdate,
-    Kpi,
-    KpiMeasurement,
-    MaturityArea,
-    MaturityAssessment,
-    RegionStance,
-    Stance,
-    UseCase,
-    UseCasePriorityEntry,
-    UseCasePriorityVersion,
-)
-from app.core import operations as ops
+from app.assignments import operations as assignment_ops
+from app.assignments.models import AssignmentStatus, TrafficLight
+from app.competence import operations as competence_ops
+from app.competence.models import Activity, ActivityStatus, Kpi, MaturityArea, Stance, UseCase
 from app.extensions import db
-from app.meetings.models import Attendance, AttendanceStatus, Meeting
+from app.meetings import operations as meeting_ops
+from app.meetings.models import AttendanceStatus, Meeting
 from app.organisations.models import Organisation, OrganisationKind
 
 DEMO_PLAN_NOTE = "Demo: påhittad kvartalsplan (rapportens kvartalsplan, figur 6, finns bara som bild)."
@@ -105,22 +94,24 @@ def load_competence_demo(seeder, people: dict) -> None:
     activities = {a.code: a for a in db.session.scalars(sa.select(Activity))}
     for code, (start, end, status) in PLAN.items():
         activity = activities.get(code)
-        if activity is not None and not activity.start_quarter:
-            ops.update(activity, None, {"start_quarter": start, "end_quarter": end, "open_ended": end is None,
-                                        "status": status, "plan_note": DEMO_PLAN_NOTE})
-    legal = ops.create(
-        Assignment(), None, seed_key="demo:kc-juridik", title="(demo) Juridisk utredning av användningsfallen",
+        # An activity archived in the app is left alone (update_activity refuses it).
+        if activity is not None and not activity.start_quarter and not activity.is_archived:
+            competence_ops.update_activity(activity, {
+                "start_quarter": start, "end_quarter": end, "open_ended": end is None, "status": status,
+                "plan_note": DEMO_PLAN_NOTE}, None)
+    legal = assignment_ops.create_assignment(dict(
+        seed_key="demo:kc-juridik", title="(demo) Juridisk utredning av användningsfallen",
         description="Fiktivt demouppdrag: aktivitet D.3 genomförs som ett uppdrag.",
         principal_group_id=groups["nsg-data-och-analys"].id, recipient_group_id=centre.id,
-        start_on=date(2025, 9, 1), due_on=date(2026, 12, 15), status=AssignmentStatus.IN_PROGRESS)
-    if "D.3" in activities:
-        ops.update(activities["D.3"], None, {"assignment_id": legal.id})
+        start_on=date(2025, 9, 1), due_on=date(2026, 12, 15), status=AssignmentStatus.IN_PROGRESS), None)
+    if "D.3" in activities and not activities["D.3"].is_archived:
+        competence_ops.update_activity(activities["D.3"], {"assignment_id": legal.id}, None)
     for code, days_ago, light, text in UPDATES:
-        if code in activities:
+        if code in activities and not activities[code].is_archived:
             seeder._count("demo progress updates")
-            ops.create(ActivityUpdate(), None, activity_id=activities[code].id,
-                       reported_on=today - timedelta(days=days_ago), traffic_light=light,
-                       progress=f"(demo) {text}", is_demo=True)
+            competence_ops.add_activity_update(activities[code], dict(
+                reported_on=today - timedelta(days=days_ago), traffic_light=light, progress=f"(demo) {text}",
+                is_demo=True), None)
 
     kpis = {k.code: k for k in db.session.scalars(sa.select(Kpi))}
     for code, rows in MEASUREMENTS.items():
@@ -132,9 +123,9 @@ def load_competence_demo(seeder, people: dict) -> None:
             if measured_on > today:
                 continue
             seeder._count("demo KPI measurements")
-            ops.create(KpiMeasurement(), None, kpi_id=kpi.id, measured_on=measured_on, value=value,
-                       target_id=targets[months].id if months else None, milestone_reached=reached,
-                       comment="(demo) Påhittad mätning.", source="Demo", is_demo=True)
+            competence_ops.add_measurement(kpi, dict(
+                measured_on=measured_on, value=value, target_id=targets[months].id if months else None,
+                milestone_reached=reached, comment="(demo) Påhittad mätning.", source="Demo", is_demo=True), None)
 
     regions = db.session.scalars(sa.select(Organisation).where(Organisation.kind == OrganisationKind.REGION)
                                  .order_by(Organisation.name_sort)).all()
@@ -151,44 +142,45 @@ def load_competence_demo(seeder, people: dict) -> None:
                 number += 1
                 seeder._count("demo anchoring meetings")
                 org = orgs[number % len(orgs)]
-                meeting = ops.create(Meeting(), None, seed_key=f"demo:kc:{kind}:{number}", group_id=centre.id,
-                                     title=f"(demo) Förankringsmöte med {org.display_name}", starts_on=day,
-                                     is_digital=number % 3 == 0)
-                db.session.add(Attendance(meeting_id=meeting.id, person_id=attendee.id,
-                                          status=AttendanceStatus.PRESENT))
-                db.session.add(Attendance(meeting_id=meeting.id, person_id=guest.id, representing_id=org.id,
-                                          status=AttendanceStatus.PRESENT))
+                meeting = meeting_ops.create_meeting(dict(
+                    seed_key=f"demo:kc:{kind}:{number}", group_id=centre.id,
+                    title=f"(demo) Förankringsmöte med {org.display_name}", starts_on=day,
+                    is_digital=number % 3 == 0), None)
+                meeting_ops.set_attendance(meeting, dict(person_id=attendee.id, status=AttendanceStatus.PRESENT),
+                                           None)
+                meeting_ops.set_attendance(meeting, dict(person_id=guest.id, representing_id=org.id,
+                                                         status=AttendanceStatus.PRESENT), None)
 
     # The first version lists the four use cases of Table 9; two demo cases join in version 2.
     use_cases = db.session.scalars(sa.select(UseCase).order_by(UseCase.code)).all()
-    extra = [ops.create(UseCase(), None, code=code, title=title, steps_text="", source="Demo")
+    extra = [competence_ops.create_use_case(dict(code=code, title=title, steps_text="", source="Demo"), None)
              for code, title in (("E-demo", "(demo) Skapa en överblick av läkemedelsförskrivning"),
                                  ("F-demo", "(demo) Följ upp väntetider till diagnostik"))]
     versions = [(date(2025, 10, 15), use_cases, "(demo) Första prioriteringen, enligt rapportens tabell 9."),
                 (date(2026, 4, 20), use_cases + extra, "(demo) Två nya användningsfall efter regiondialoger.")]
-    for number, (adopted_on, ranked, note) in enumerate(versions, start=1):
-        version = ops.create(UseCasePriorityVersion(), None, number=number, adopted_on=adopted_on, note=note)
-        for position, use_case in enumerate(ranked, start=1):
-            db.session.add(UseCasePriorityEntry(version_id=version.id, position=position, use_case_id=use_case.id))
+    for adopted_on, ranked, note in versions:  # numbered 1, 2 … by adopt_priority_list
+        competence_ops.adopt_priority_list([use_case.id for use_case in ranked],
+                                           {"adopted_on": adopted_on, "note": note}, None)
 
     first_wave, later_wave = STANCE_WAVES
     for index, region in enumerate(regions):
         stance = Stance.POSITIVE if index < first_wave[1] else (Stance.NEGATIVE if index % 2 else Stance.NEUTRAL)
         seeder._count("demo region stances")
-        ops.create(RegionStance(), None, organisation_id=region.id, stance=stance, recorded_on=first_wave[0],
-                   source="(demo) Påhittad dialoganteckning", is_demo=True)
+        competence_ops.add_stance(dict(organisation_id=region.id, stance=stance, recorded_on=first_wave[0],
+                                       source="(demo) Påhittad dialoganteckning", is_demo=True), None)
     if later_wave[0] <= today:
         for region in regions[first_wave[1]:later_wave[1]]:
             seeder._count("demo region stances")
-            ops.create(RegionStance(), None, organisation_id=region.id, stance=Stance.POSITIVE,
-                       recorded_on=later_wave[0], source="(demo) Påhittad dialoganteckning", is_demo=True)
+            competence_ops.add_stance(dict(organisation_id=region.id, stance=Stance.POSITIVE,
+                                           recorded_on=later_wave[0], source="(demo) Påhittad dialoganteckning",
+                                           is_demo=True), None)
 
     areas = list(MaturityArea)
     for index, region in enumerate(regions):
         for area_index, area in enumerate(areas):
             seeder._count("demo maturity levels")
             level = 1 + (index * 5 + area_index * 3 + (index * area_index) % 3 + index // 4) % 4
-            ops.create(MaturityAssessment(), None, organisation_id=region.id, area=area, level=level,
-                       assessed_on=date(2025, 3, 31),
-                       source="(demo) Påhittad nivå – rapportens figur 4 finns bara som bild", is_demo=True)
+            competence_ops.add_maturity(dict(
+                organisation_id=region.id, area=area, level=level, assessed_on=date(2025, 3, 31),
+                source="(demo) Påhittad nivå – rapportens figur 4 finns bara som bild", is_demo=True), None)
     db.session.flush()

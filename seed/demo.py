@@ -8,20 +8,15 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.assignments.models import (
-    Assignment,
-    AssignmentPhase,
-    AssignmentStatus,
-    ReportRequest,
-    StatusReport,
-    TrafficLight,
-)
+from app.assignments import operations as assignment_ops
+from app.assignments.models import Assignment, AssignmentStatus, TrafficLight
 from app.auth import operations as auth_ops
 from app.auth.models import Role, User
-from app.core import operations as ops
-from app.decisions.models import Decision, ExecutionStatus
+from app.decisions import operations as decision_ops
+from app.decisions.models import ExecutionStatus
 from app.extensions import db
-from app.meetings.models import Meeting
+from app.meetings import operations as meeting_ops
+from app.people import operations as people_ops
 from app.people.models import ConflictDeclaration, ConflictOutcome, MemberRole, Membership, Person
 
 # Meets the password rule (12 characters, not a common password) like any other account's.
@@ -111,9 +106,9 @@ def load_people_and_accounts(seeder) -> dict[str, Person]:
     for key, name, title, org in PEOPLE:
         person = db.session.scalar(sa.select(Person).where(Person.name == name, Person.is_demo.is_(True)))
         if person is None:
-            person = ops.create(Person(), None, name=name, title=title, is_demo=True,
-                                organisation_id=orgs[org].id if org else None,
-                                email=f"{key}@demo.invalid")
+            person = people_ops.create_person(dict(name=name, title=title, is_demo=True,
+                                                   organisation_id=orgs[org].id if org else None,
+                                                   email=f"{key}@demo.invalid"), None)
             seeder._count("demo people")
         people[key] = person
 
@@ -122,9 +117,9 @@ def load_people_and_accounts(seeder) -> dict[str, Person]:
         membership = db.session.scalar(sa.select(Membership).where(
             Membership.group_id == group.id, Membership.person_id == person.id, Membership.role == role))
         if membership is None:
-            membership = ops.create(Membership(), None, group_id=group.id, person_id=person.id, role=role,
-                                    representing_id=orgs[representing].id if representing else None,
-                                    start_on=start, end_on=end)
+            membership = people_ops.create_membership(group, dict(
+                person_id=person.id, role=role, representing_id=orgs[representing].id if representing else None,
+                start_on=start, end_on=end), None)
             seeder._count("demo memberships")
         declaration = DECLARATIONS.get((group_key, person_key))
         if declaration and not db.session.scalar(sa.select(ConflictDeclaration.id).where(
@@ -133,7 +128,7 @@ def load_people_and_accounts(seeder) -> dict[str, Person]:
             values = dict(declared_on=declared_on, interests=interests)
             if assessment:
                 values.update(assessed_by=assessment[0], assessed_on=assessment[1], outcome=assessment[2])
-            ops.create(ConflictDeclaration(), None, membership_id=membership.id, **values)
+            people_ops.create_declaration(membership, values, None)
             seeder._count("demo declarations")
 
     for username, display_name, role, person_key in ACCOUNTS:
@@ -157,46 +152,48 @@ def load_governance_demo(seeder) -> None:
     if db.session.scalar(sa.select(Assignment.id).where(Assignment.seed_key == "demo:kartlaggning")):
         return
     groups = seeder.groups
-    late = ops.create(
-        Assignment(), None, seed_key="demo:kartlaggning", title="(demo) Kartlägg regionernas dataplattformar",
+    late = assignment_ops.create_assignment(dict(
+        seed_key="demo:kartlaggning", title="(demo) Kartlägg regionernas dataplattformar",
         description="Fiktivt demouppdrag.", principal_group_id=groups["nsg-data-och-analys"].id,
         recipient_group_id=groups["nag-varddatastrategi"].id, start_on=_days(-200), due_on=_days(-20),
-        status=AssignmentStatus.IN_PROGRESS, mandate="Får samla in uppgifter från regionerna; förslag tas till NSG.")
-    ops.create(StatusReport(), None, assignment_id=late.id, reported_on=_days(-90),
-               traffic_light=TrafficLight.AT_RISK, progress="Hälften av regionerna har svarat.", is_demo=True)
-    ops.create(StatusReport(), None, assignment_id=late.id, reported_on=_days(-30),
-               traffic_light=TrafficLight.OFF_TRACK, progress="Svar saknas fortfarande från sex regioner.",
-               needs_from_principal="Påminnelse från NSG till regionerna.", is_demo=True)
+        status=AssignmentStatus.IN_PROGRESS, mandate="Får samla in uppgifter från regionerna; förslag tas till NSG."),
+        None)
+    assignment_ops.file_report(late, dict(reported_on=_days(-90), traffic_light=TrafficLight.AT_RISK,
+                                          progress="Hälften av regionerna har svarat.", is_demo=True), None)
+    assignment_ops.file_report(late, dict(reported_on=_days(-30), traffic_light=TrafficLight.OFF_TRACK,
+                                          progress="Svar saknas fortfarande från sex regioner.",
+                                          needs_from_principal="Påminnelse från NSG till regionerna.", is_demo=True),
+                               None)
 
-    chair_task = ops.create(
-        Assignment(), None, seed_key="demo:principer", title="(demo) Ta fram principer för delning av analyser",
+    chair_task = assignment_ops.create_assignment(dict(
+        seed_key="demo:principer", title="(demo) Ta fram principer för delning av analyser",
         description="Fiktivt demouppdrag.", principal_group_id=groups["sosr-rsg-data-och-analys"].id,
         recipient_group_id=groups["sosr-rag-malbild-data-och-analys"].id, start_on=_days(-60), due_on=_days(120),
-        status=AssignmentStatus.IN_PROGRESS)
-    ops.create(StatusReport(), None, assignment_id=chair_task.id, reported_on=_days(-25),
-               traffic_light=TrafficLight.ON_TRACK, progress="Utkast till principer klart.", is_demo=True)
-    ops.create(AssignmentPhase(), None, assignment_id=chair_task.id, position=1, title="Utkast",
-               due_on=_days(-30), done_on=_days(-28))
-    ops.create(AssignmentPhase(), None, assignment_id=chair_task.id, position=2, title="Förankring i RSG",
-               due_on=_days(10), is_checkpoint=True)
-    db.session.add(ReportRequest(assignment_id=chair_task.id, due_on=_days(7)))
-    ops.update(chair_task, None, {"next_report_due_on": _days(7)})
+        status=AssignmentStatus.IN_PROGRESS), None)
+    assignment_ops.file_report(chair_task, dict(reported_on=_days(-25), traffic_light=TrafficLight.ON_TRACK,
+                                                progress="Utkast till principer klart.", is_demo=True), None)
+    assignment_ops.add_phase(chair_task, dict(position=1, title="Utkast", due_on=_days(-30), done_on=_days(-28)),
+                             None)
+    assignment_ops.add_phase(chair_task, dict(position=2, title="Förankring i RSG", due_on=_days(10),
+                                              is_checkpoint=True), None)
+    # Asked after the report above, so it stays open (and sets next_report_due_on).
+    assignment_ops.request_report(chair_task, _days(7), None)
 
     unreported = seeder.assignments.get("ssr-uppdrag-tillganglighet-hogspecialiserad-vard")
     if unreported is not None and unreported.status in (AssignmentStatus.IN_PROGRESS, AssignmentStatus.COMMISSIONED):
-        db.session.add(ReportRequest(assignment_id=unreported.id, due_on=_days(-10)))
-        ops.update(unreported, None, {"next_report_due_on": _days(-10)})
+        assignment_ops.request_report(unreported, _days(-10), None)
     ongoing = seeder.assignments.get("ssr-genomlysning-tillganglighet-sus")
     if ongoing is not None:
-        ops.create(StatusReport(), None, assignment_id=ongoing.id, reported_on=_days(-14),
-                   traffic_light=TrafficLight.ON_TRACK, progress="(demo) Fas 2 pågår enligt plan.", is_demo=True)
+        assignment_ops.file_report(ongoing, dict(reported_on=_days(-14), traffic_light=TrafficLight.ON_TRACK,
+                                                 progress="(demo) Fas 2 pågår enligt plan.", is_demo=True), None)
 
     for group_key, title, offset in (("sosr-rsg-data-och-analys", "(demo) RSG-möte om principer", 20),
                                      ("nsg-data-och-analys", "(demo) NSG-möte", 35)):
-        ops.create(Meeting(), None, seed_key=f"demo:{group_key}", group_id=groups[group_key].id, title=title,
-                   starts_on=_days(offset), is_digital=True)
-    ops.create(Decision(), None, seed_key="demo:paminnelse", group_id=groups["nsg-data-och-analys"].id,
-               title="(demo) Påminna regionerna om kartläggningen", text="1. NSG skickar en påminnelse.",
-               decided_on=_days(-40), executor="NSG:s sekreterare", execute_by=_days(-10),
-               execution_status=ExecutionStatus.NOT_STARTED)
+        meeting_ops.create_meeting(dict(seed_key=f"demo:{group_key}", group_id=groups[group_key].id, title=title,
+                                        starts_on=_days(offset), is_digital=True), None)
+    decision_ops.create_decision(dict(
+        seed_key="demo:paminnelse", group_id=groups["nsg-data-och-analys"].id,
+        title="(demo) Påminna regionerna om kartläggningen", text="1. NSG skickar en påminnelse.",
+        decided_on=_days(-40), executor="NSG:s sekreterare", execute_by=_days(-10),
+        execution_status=ExecutionStatus.NOT_STARTED), None)
     seeder._count("demo governance records")

@@ -3,6 +3,9 @@
 Records are matched on the key they have in seed/data/ (kept in their `seed_key` column), links
 between them on the records they join. A record that exists already is left as it is, so edits
 made in the app – renames included – survive a re-seed.
+
+Every record is written through its area's operations (app/<area>/operations.py) as the system
+(user None), so the seed keeps the rules the app keeps and logs its changes the same way.
 """
 
 from datetime import date
@@ -13,12 +16,17 @@ import sqlalchemy as sa
 import yaml
 from flask.cli import with_appcontext
 
-from app.assignments.models import Assignment, AssignmentPhase, AssignmentStatus, AssignmentTransition
+from app.assignments import operations as assignment_ops
+from app.assignments.models import Assignment, AssignmentStatus
 from app.core import operations as ops
+from app.decisions import operations as decision_ops
 from app.decisions.models import Decision, DecisionKind, DecisionLink, DecisionState, ExecutionStatus, LinkEffect
 from app.extensions import db
+from app.groups import operations as group_ops
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
+from app.meetings import operations as meeting_ops
 from app.meetings.models import AgendaItem, Meeting
+from app.organisations import operations as organisation_ops
 from app.organisations.models import Organisation, OrganisationKind
 
 DATA = Path(__file__).parent / "data"
@@ -46,7 +54,7 @@ class Seeder:
         key = f"organisation:{name}"
         org = db.session.scalar(sa.select(Organisation).where(Organisation.seed_key == key))
         if org is None:
-            org = ops.create(Organisation(), None, name=name, seed_key=key, **values)
+            org = organisation_ops.create_organisation(dict(values, name=name, seed_key=key), None)
             self._count("organisations")
         return org
 
@@ -76,7 +84,11 @@ class Seeder:
                 pending_focus.append((group, item["focus_area"]))
         for group, key in pending_focus:
             if group.focus_area_id is None:
-                ops.update(group, None, {"focus_area_id": self.groups[key].id})
+                # update_group checks the whole record, as the group form sends it.
+                group_ops.update_group(group, {
+                    "name": group.name, "type": group.type, "level": group.level,
+                    "healthcare_region_id": group.healthcare_region_id, "region_id": group.region_id,
+                    "focus_area_id": self.groups[key].id}, None)
 
         for item in data.get("relations", []):
             self.relation(item)
@@ -91,13 +103,13 @@ class Seeder:
         if existing is not None:
             return existing
         self._count("groups")
-        return ops.create(
-            Group(), None, seed_key=f"group:{item['key']}", name=item["name"], short_name=item.get("short_name"),
+        return group_ops.create_group(dict(
+            seed_key=f"group:{item['key']}", name=item["name"], short_name=item.get("short_name"),
             type=type_, level=level,
             healthcare_region_id=hr.id if hr else None, region_id=region.id if region else None,
             mandate=(item.get("mandate") or "").strip(), formed_on=_date(item.get("formed_on")),
             wound_up_on=_date(item.get("wound_up_on")), proposed=bool(item.get("proposed")),
-            source=_source(item))
+            source=_source(item)), None)
 
     def relation(self, item: dict) -> None:
         source, target = self.groups[item["from"]], self.groups[item["to"]]
@@ -108,9 +120,9 @@ class Seeder:
         if exists:
             return
         self._count("relations")
-        ops.create(GroupRelation(), None, source_id=source.id, target_id=target.id, kind=kind,
-                   note=(item.get("note") or "").strip(), source_doc=_source(item),
-                   valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")))
+        group_ops.create_relation(source, dict(
+            target_id=target.id, kind=kind, note=(item.get("note") or "").strip(), source_doc=_source(item),
+            valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to"))), None)
 
     def hosting(self, item: dict) -> None:
         npo, host = self.groups[item["npo"]], self.by_short[item["host"]]
@@ -122,9 +134,10 @@ class Seeder:
         if exists:
             return
         self._count("hostings")
-        ops.create(NpoHosting(), None, npo_id=npo.id, host_id=host.id, status=status,
-                   valid_from=valid_from, valid_to=_date(item.get("valid_to")),
-                   note=(item.get("note") or "").strip(), source=_source(item))
+        group_ops.create_hosting(dict(
+            npo_id=npo.id, host_id=host.id, status=status, valid_from=valid_from,
+            valid_to=_date(item.get("valid_to")), note=(item.get("note") or "").strip(), source=_source(item)),
+            None)
 
 
     # --- Governance: meetings, decisions, assignments (DOMAIN §5–6) ----------------------------
@@ -143,10 +156,13 @@ class Seeder:
         for item in data.get("decision_links", []):
             decision, assignment = self.decisions[item["decision"]], self.assignments[item["assignment"]]
             effect = LinkEffect(item["effect"])
+            # A link archived in the app stays archived. ensure_link rather than link_assignment: the
+            # latter also points the assignment back at an accepting or closing decision, which the
+            # source documents do not state (the one accepting decision here is only proposed).
             if not db.session.scalar(sa.select(DecisionLink.id).where(
                     DecisionLink.decision_id == decision.id, DecisionLink.assignment_id == assignment.id,
                     DecisionLink.effect == effect)):
-                ops.create(DecisionLink(), None, decision_id=decision.id, assignment_id=assignment.id, effect=effect)
+                decision_ops.ensure_link(decision.id, assignment.id, effect, None)
                 self._count("decision links")
         # Agenda items refer to assignments and decisions, so they come last.
         for item in data.get("meetings", []):
@@ -155,10 +171,10 @@ class Seeder:
                 if db.session.scalar(sa.select(AgendaItem.id).where(
                         AgendaItem.meeting_id == meeting.id, AgendaItem.title == agenda["title"])):
                     continue
-                ops.create(AgendaItem(), None, meeting_id=meeting.id, position=position, title=agenda["title"],
-                           description=(agenda.get("description") or "").strip(),
-                           assignment_id=self._id(self.assignments, agenda.get("assignment")),
-                           decision_id=self._id(self.decisions, agenda.get("decision")))
+                meeting_ops.add_agenda_item(meeting, dict(
+                    position=position, title=agenda["title"], description=(agenda.get("description") or "").strip(),
+                    assignment_id=self._id(self.assignments, agenda.get("assignment")),
+                    decision_id=self._id(self.decisions, agenda.get("decision"))), None)
                 self._count("agenda items")
 
     def competence(self) -> None:
@@ -178,10 +194,10 @@ class Seeder:
         if existing is not None:
             return existing
         self._count("meetings")
-        return ops.create(Meeting(), None, seed_key=key, group_id=group.id, title=item.get("title") or "",
-                          starts_on=starts_on, ends_on=_date(item.get("ends_on")),
-                          start_time=item.get("start_time") or "", place=item.get("place") or "",
-                          is_digital=bool(item.get("is_digital")), source=_source(item))
+        return meeting_ops.create_meeting(dict(
+            seed_key=key, group_id=group.id, title=item.get("title") or "", starts_on=starts_on,
+            ends_on=_date(item.get("ends_on")), start_time=item.get("start_time") or "",
+            place=item.get("place") or "", is_digital=bool(item.get("is_digital")), source=_source(item)), None)
 
     def decision(self, item: dict) -> Decision:
         group = self.groups[item["group"]]
@@ -191,15 +207,15 @@ class Seeder:
             return existing
         self._count("decisions")
         issuer = self.by_short[item["issuing_organisation"]] if item.get("issuing_organisation") else None
-        return ops.create(
-            Decision(), None, seed_key=key, group_id=group.id, title=item["title"],
-            text=(item.get("text") or "").strip(),
+        values = dict(
+            seed_key=key, group_id=group.id, title=item["title"], text=(item.get("text") or "").strip(),
             meeting_id=self._id(self.meetings, item.get("meeting")), decided_on=_date(item.get("decided_on")),
             registry_number=item.get("registry_number"), issuing_organisation_id=issuer.id if issuer else None,
             kind=DecisionKind(item.get("kind", "decision")), state=DecisionState(item.get("state", "taken")),
             by_delegation=bool(item.get("by_delegation")), executor=item.get("executor") or "",
             execute_by=_date(item.get("execute_by")),
             execution_status=ExecutionStatus(item.get("execution_status", "not_started")), source=_source(item))
+        return decision_ops.create_decision(values, None)
 
     def assignment(self, item: dict) -> Assignment:
         principal, recipient = self.groups[item["principal"]], self.groups[item["recipient"]]
@@ -208,23 +224,24 @@ class Seeder:
         if existing is not None:
             return existing
         self._count("assignments")
-        assignment = ops.create(
-            Assignment(), None, seed_key=key, title=item["title"], description=(item.get("description") or "").strip(),
+        given_by = self._id(self.decisions, item.get("given_by"))
+        assignment = assignment_ops.create_assignment(dict(
+            seed_key=key, title=item["title"], description=(item.get("description") or "").strip(),
             principal_group_id=principal.id, recipient_group_id=recipient.id,
             mandate=(item.get("mandate") or "").strip(), questions="\n".join(item.get("questions") or []),
             deliverables="\n".join(item.get("deliverables") or []), start_on=_date(item.get("start_on")),
             due_on=_date(item.get("due_on")), status=AssignmentStatus(item.get("status", "draft")),
-            parent_id=self._id(self.assignments, item.get("parent")),
-            given_by_decision_id=self._id(self.decisions, item.get("given_by")),
-            closed_by_decision_id=self._id(self.decisions, item.get("closed_by")), source=_source(item))
-        assignment.programme_areas = [self.groups[k] for k in item.get("programme_areas") or []]
-        db.session.add(AssignmentTransition(assignment_id=assignment.id, to_status=assignment.status,
-                                            note="Inläst från källdokument"))
+            parent_id=self._id(self.assignments, item.get("parent")), given_by_decision_id=given_by,
+            closed_by_decision_id=self._id(self.decisions, item.get("closed_by")), source=_source(item),
+            programme_area_ids=[self.groups[k].id for k in item.get("programme_areas") or []]),
+            None, note="Inläst från källdokument")
+        if given_by:
+            self._count("decision links")  # create_assignment links the giving decision ("gives")
         for position, phase in enumerate(item.get("phases") or [], start=1):
-            ops.create(AssignmentPhase(), None, assignment_id=assignment.id, position=position,
-                       title=phase["title"], description=(phase.get("description") or "").strip(),
-                       due_on=_date(phase.get("due_on")), is_checkpoint=bool(phase.get("is_checkpoint")),
-                       is_optional=bool(phase.get("is_optional")))
+            assignment_ops.add_phase(assignment, dict(
+                position=position, title=phase["title"], description=(phase.get("description") or "").strip(),
+                due_on=_date(phase.get("due_on")), is_checkpoint=bool(phase.get("is_checkpoint")),
+                is_optional=bool(phase.get("is_optional"))), None)
         return assignment
 
 
@@ -242,7 +259,7 @@ def run_seed(demo: bool = False) -> dict[str, int]:
         from seed.demo import load_demo
 
         load_demo(seeder)
-    db.session.commit()
+    ops.commit()
     return seeder.created
 
 

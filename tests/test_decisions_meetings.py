@@ -340,7 +340,8 @@ def test_an_edit_cannot_take_another_decisions_registry_number(app, login_as):
 
 @pytest.mark.parametrize("changes,field,message", [
     ({"registry_number": "RS 2021-1"}, "issuing_organisation_id", "Ange vilken organisation diarienumret hör till."),
-    ({"decided_on": ""}, "decided_on", "Ett fattat beslut behöver ett beslutsdatum."),
+    ({"decided_on": "", "source": ""}, "decided_on",
+     "Ett fattat beslut behöver ett beslutsdatum, eller en källa om källan inte anger något datum."),
     ({"title": "", "text": ""}, "title", "Fältet måste fyllas i."),
     ({"group_id": ""}, "group_id", "Fältet måste fyllas i."),
     ({"decided_on": "28/11/2023"}, "decided_on", "Ange ett giltigt datum som ÅÅÅÅ-MM-DD."),
@@ -353,6 +354,14 @@ def test_bad_decisions_are_refused_with_a_message(app, login_as, changes, field,
     assert response.status_code == 200
     assert g.field_error(response.get_data(as_text=True), field) == message
     assert g.count(Decision) == 0
+
+
+def test_a_taken_decision_from_a_document_without_a_date_may_stay_undated(app, login_as):
+    w = g.world()
+    keeper = login_as(Role.SECRETARIAT)
+    response = keeper.post("/decisions/new", decision_form(w, decided_on="", source="Protokoll RSG 2022, odaterat"))
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Decision.decided_on)) is None
 
 
 def test_a_decision_at_a_meeting_belongs_to_the_meetings_group(app, login_as):

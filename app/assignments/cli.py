@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment, ReportRequest
-from app.assignments.operations import REPORTABLE
+from app.assignments.operations import REPORTABLE, mark_reminded
+from app.core import operations as ops
 from app.core.models import utcnow
 from app.core.permissions import GOVERNING_MEMBER_ROLES
 from app.decisions.operations import mail_configured, send_email
@@ -58,8 +59,8 @@ def send(days: int) -> None:
             except (OSError, smtplib.SMTPException) as err:
                 click.echo(f"  failed: {err}", err=True)
                 continue
-            request.reminded_at = utcnow()
-            db.session.commit()  # kept even if a later message fails
-    db.session.commit()
+            mark_reminded(request, None)
+            ops.commit()  # kept even if a later message fails
+    ops.commit()
     click.echo(f"{len(requests)} report(s) due; " + ("reminders e-mailed." if mail else
                                                      "SMTP is not configured (MAIL_SERVER): nothing sent."))

@@ -89,6 +89,8 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "programme_areas": _l("Programområden"),
         "priorities": _l("Prioriteringar"),
         "reporters": _l("Rapportörer"),
+        "transitions": _l("Statusbyte"),
+        "report_requests": _l("Begärd statusrapport"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -86,7 +86,8 @@ def _set_links(assignment: Assignment, links: dict, user=None) -> None:
                                      "priorities": (PriorityItem, links.get("priorities"))})
 
 
-def create_assignment(values: dict, user) -> Assignment:
+def create_assignment(values: dict, user, note: str = "") -> Assignment:
+    """A new assignment; `note` goes with its first lifecycle step (the seed says where it came from)."""
     values, links = _split(values)
     values.setdefault("status", AssignmentStatus.DRAFT)
     check_group_choice(user, Assignment, values.get("principal_group_id"), "principal_group_id")
@@ -95,9 +96,21 @@ def create_assignment(values: dict, user) -> Assignment:
     assignment = ops.create(Assignment(), user, **values)
     _set_links(assignment, links, user)
     _link_giving_decision(assignment, user)
-    db.session.add(AssignmentTransition(assignment_id=assignment.id, from_status=None,
-                                        to_status=assignment.status, user_id=getattr(user, "id", None)))
+    _add_transition(assignment, None, assignment.status, note, user)
     return assignment
+
+
+def _add_transition(assignment: Assignment, from_status, to_status, note: str, user) -> AssignmentTransition:
+    """A step in the lifecycle list, a child of the assignment like any other (its status field's own
+    change is in the same history)."""
+    return ops.add_child(assignment, AssignmentTransition(
+        assignment_id=assignment.id, from_status=from_status, to_status=to_status, note=note,
+        user_id=getattr(user, "id", None)), user, "transitions", _transition_label)
+
+
+def _transition_label(step: AssignmentTransition) -> str:
+    text = f"{step.from_status.label} → {step.to_status.label}" if step.from_status else str(step.to_status.label)
+    return f"{text}: {step.note}" if step.note else text
 
 
 def update_assignment(assignment: Assignment, values: dict, user, expected_version=None) -> dict:
@@ -134,8 +147,7 @@ def transition(assignment: Assignment, to_status: AssignmentStatus, user, note: 
         # Nobody reports on a closed or cancelled assignment: its open requests lapse.
         changes["next_report_due_on"] = None
     ops.update(assignment, user, changes)
-    db.session.add(AssignmentTransition(assignment_id=assignment.id, from_status=from_status,
-                                        to_status=to_status, note=note, user_id=getattr(user, "id", None)))
+    _add_transition(assignment, from_status, to_status, note, user)
 
 
 def file_report(assignment: Assignment, values: dict, user) -> StatusReport:
@@ -160,7 +172,8 @@ def _answer_requests(assignment: Assignment, report: StatusReport, user) -> None
     open_requests = db.session.scalars(sa.select(ReportRequest).where(
         ReportRequest.assignment_id == assignment.id, ReportRequest.answered_by_id.is_(None))).all()
     for request in open_requests:
-        request.answered_by_id = report.id
+        ops.change_child(assignment, request, user, "report_requests", {"answered_by_id": report.id},
+                         _request_label)
     if assignment.next_report_due_on is not None:
         ops.update(assignment, user, {"next_report_due_on": None})
 
@@ -170,12 +183,25 @@ def request_report(assignment: Assignment, due_on: date, user, round_: Reporting
         raise BusinessRuleError(_l("Uppdraget tar inte emot statusrapporter när det har status %(status)s.",
                                    status=assignment.status.label))
     authorize(user, "request_report", assignment)  # a round asks every assignment in it
-    request = ReportRequest(assignment_id=assignment.id, due_on=due_on, round_id=round_.id if round_ else None,
-                            requested_by_id=getattr(user, "id", None))
-    db.session.add(request)
+    request = ops.add_child(assignment, ReportRequest(
+        assignment_id=assignment.id, due_on=due_on, round_id=round_.id if round_ else None,
+        requested_by_id=getattr(user, "id", None)), user, "report_requests", _request_label)
     earliest = min(d for d in (assignment.next_report_due_on, due_on) if d is not None)
     ops.update(assignment, user, {"next_report_due_on": earliest, "report_requested_at": utcnow()})
     return request
+
+
+def _request_label(request: ReportRequest) -> str:
+    """A request as its history reads it: the date, and whether answered or reminded (no words, so
+    that the stored text reads the same in every language)."""
+    marks = (" ✓" if request.answered_by_id else "") + (" ✉" if request.reminded_at and not request.answered_by_id
+                                                         else "")
+    return request.due_on.isoformat() + marks
+
+
+def mark_reminded(request: ReportRequest, user) -> None:
+    """The recipient was reminded of this request (flask reminders send)."""
+    ops.change_child(request.assignment, request, user, "report_requests", {"reminded_at": utcnow()}, _request_label)
 
 
 def create_round(values: dict, assignments: list[Assignment], user) -> ReportingRound:
@@ -198,14 +224,5 @@ def update_phase(phase: AssignmentPhase, values: dict, user, expected_version=No
 
 
 def set_reporters(assignment: Assignment, person_ids: list[int], user) -> None:
-    before = sorted(p.id for p in assignment.reporters)
-    people = list(db.session.scalars(sa.select(Person).where(Person.id.in_(person_ids))))
-    assignment.reporters = people
-    after = sorted(p.id for p in people)
-    if before != after:
-        from app.core.audit import ChangeAction, log_change
-
-        db.session.flush()
-        log_change(assignment, ChangeAction.UPDATE, user, {"reporters": {
-            "old": before, "new": after, "old_label": None,
-            "new_label": ", ".join(p.name for p in people) or "–"}})
+    """The people the recipient's chair delegates status reporting to (a many-to-many choice)."""
+    ops.set_links(assignment, user, {"reporters": (Person, person_ids)})

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.auth import operations
 from app.auth.models import Role, User
+from app.core import operations as ops
 from app.core.operations import BusinessRuleError
 from app.extensions import db
 
@@ -32,7 +33,7 @@ def _commit(write):
     except BusinessRuleError as err:
         db.session.rollback()
         raise click.ClickException(str(err.message)) from None
-    db.session.commit()
+    ops.commit()
     return result
 
 

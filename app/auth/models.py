@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash
 from app.core.audit import ChangeAction
 from app.core.db import enum_column
 from app.core.models import AuditedMixin, LabeledEnum, utcnow
+from app.core.roles import Role
 from app.extensions import db
 
 # Stored instead of a hash while an account waits for its owner to choose a password (a new account,
@@ -30,13 +31,6 @@ def new_secret() -> tuple[str, str]:
     """A fresh secret and its hash; only the hash is stored."""
     secret = secrets.token_urlsafe(32)
     return secret, secret_hash(secret)
-
-
-class Role(LabeledEnum):
-    ADMIN = "admin", _l("Administratör")
-    SECRETARIAT = "secretariat", _l("Kansli")
-    COMPETENCE_CENTRE = "competence_centre", _l("Kompetenscentrum")
-    READER = "reader", _l("Läsare")
 
 
 class User(UserMixin, AuditedMixin, db.Model):
@@ -82,6 +76,15 @@ class User(UserMixin, AuditedMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sign-in for inactive users
         return self.archived_at is None
+
+    def governed_group_ids(self, on) -> frozenset[int]:
+        """Groups this user's person currently chairs or is secretary of (what app.core.permissions
+        needs from the people area, asked here so that core imports no area)."""
+        if not self.person_id:
+            return frozenset()
+        from app.people.models import Membership
+
+        return Membership.governing_group_ids(self.person_id, on)
 
     def get_id(self) -> str | None:
         # Flask-Login keeps this in the cookie: the key of the server-side session, never the

@@ -5,9 +5,9 @@ failures and session ends go to the security log."""
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, session
 from flask_babel import lazy_gettext as _l
-from flask_login import logout_user
+from flask_login import login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth import security_log, sessions
@@ -16,6 +16,7 @@ from app.auth.models import (
     ApiToken,
     PasswordLink,
     Role,
+    SecurityEvent,
     SecurityEventKind,
     SessionEndReason,
     User,
@@ -60,6 +61,88 @@ def _reason(user: User, actor) -> SessionEndReason:
     return SessionEndReason.ENDED_BY_USER if getattr(actor, "id", None) == user.id else SessionEndReason.ENDED_BY_ADMIN
 
 
+# --- The security log and sign-in sessions: their writes -------------------------------------
+
+def record_event(kind: SecurityEventKind, username: str = "", user=None, detail: str = "") -> SecurityEvent:
+    """Write one event, in the caller's transaction, and the same line to the process log."""
+    values = security_log.event_values(kind, username, user, detail)
+    event = SecurityEvent(**values)
+    db.session.add(event)
+    security_log.log_line(values)
+    return event
+
+
+def _reserve_attempt(kind: SecurityEventKind, username: str, user=None) -> int:
+    """Count an attempt as failed before its password is checked, in a transaction of its own that
+    commits at once. Concurrent attempts (several workers, several servers) then all see each other,
+    so no more than the limit are ever checked; `_settle` then says what the attempt really was."""
+    values = security_log.event_values(kind, username, user, "")
+    with db.engine.begin() as connection:
+        return connection.execute(sa.insert(SecurityEvent).values(created_at=utcnow(), **values)
+                                  ).inserted_primary_key[0]
+
+
+def _settle(attempt_id: int, kind: SecurityEventKind, username: str, user=None, detail: str = "") -> None:
+    """What a reserved attempt turned out to be, and its log line. Committed at once like the
+    reservation, so that a rule broken later in the request (a new password too short) cannot
+    leave a right password counted as a wrong one."""
+    values = security_log.event_values(kind, username, user, detail)
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(SecurityEvent).where(SecurityEvent.id == attempt_id).values(
+            kind=kind, user_id=values["user_id"], detail=values["detail"]))
+    security_log.log_line(values)
+
+
+def _failed(attempt_id: int, kind: SecurityEventKind, username: str, user=None, detail: str = "") -> None:
+    """A reserved attempt that failed; when it is the one that reaches a limit, the lockout is
+    logged too."""
+    _settle(attempt_id, kind, username, user, detail)
+    until = security_log.locked_until(username)
+    if until is not None:
+        record_event(SecurityEventKind.LOCKED_OUT, username, user,
+                     detail=f"until {until.isoformat(timespec='seconds')}Z")
+
+
+def _start_session(user: User, remember: bool, address: str, user_agent: str) -> UserSession:
+    """A new sign-in for `user` in this browser: the record in the request's transaction, the key in
+    a fresh cookie (nothing of the anonymous session carries over, but the chosen language)."""
+    key, key_hash = new_secret()
+    now = utcnow()
+    record = UserSession(user_id=user.id, key_hash=key_hash, created_at=now, last_seen_at=now,
+                         expires_at=now + sessions.lifetime(remember), remember=remember, address=address[:45],
+                         user_agent=user_agent[:300])
+    db.session.add(record)
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = remember
+    user.session_key = key
+    user.current_session = record
+    login_user(user, remember=False, fresh=True)
+    return record
+
+
+def _end_session(record: UserSession, reason: SessionEndReason, now: datetime | None = None) -> bool:
+    """End one session (in the caller's transaction). False if it had ended already."""
+    if record.ended_at is not None:
+        return False
+    record.ended_at = now or utcnow()
+    record.end_reason = reason
+    return True
+
+
+def _end_all_sessions(user: User, reason: SessionEndReason, keep: UserSession | None = None) -> int:
+    """End every live session of `user` (but `keep`); returns how many."""
+    now = utcnow()
+    stmt = sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(UserSession.id != keep.id)
+    return db.session.execute(stmt.values(ended_at=now, end_reason=reason),
+                              execution_options={"synchronize_session": "fetch"}).rowcount
+
+
+
 # --- Sign-in, sign-out and sessions ----------------------------------------------------------
 
 def _reserve(kind: SecurityEventKind, username: str, user=None, by_address: bool = True) -> int:
@@ -72,11 +155,11 @@ def _reserve(kind: SecurityEventKind, username: str, user=None, by_address: bool
 
     until = lock()
     if until is not None:
-        security_log.record(SecurityEventKind.SIGN_IN_BLOCKED, username, user)
+        record_event(SecurityEventKind.SIGN_IN_BLOCKED, username, user)
         raise SignInThrottled(until)
-    attempt = security_log.reserve_attempt(kind, username, user)
+    attempt = _reserve_attempt(kind, username, user)
     if lock(beyond=1) is not None:  # others got in first, at the same moment
-        security_log.settle(attempt, SecurityEventKind.SIGN_IN_BLOCKED, username, user)
+        _settle(attempt, SecurityEventKind.SIGN_IN_BLOCKED, username, user)
         raise SignInThrottled(lock() or utcnow() + timedelta(minutes=1))
     return attempt
 
@@ -89,13 +172,13 @@ def sign_in(username: str, password: str, remember: bool, user_agent: str) -> Us
         # As long as checking a real password: the answer's time must not tell which accounts exist.
         check_password_hash(_DUMMY_HASH, password)
     if user is None or not user.check_password(password):
-        security_log.failed(attempt, SecurityEventKind.SIGN_IN_FAILED, username, user)
+        _failed(attempt, SecurityEventKind.SIGN_IN_FAILED, username, user)
         raise CredentialsRefused(_l("Fel användarnamn eller lösenord."), "password")
     if not user.is_active:
-        security_log.failed(attempt, SecurityEventKind.SIGN_IN_FAILED, username, user, detail="deactivated")
+        _failed(attempt, SecurityEventKind.SIGN_IN_FAILED, username, user, detail="deactivated")
         raise CredentialsRefused(_l("Kontot är avstängt. Kontakta en administratör."), "username")
-    security_log.settle(attempt, SecurityEventKind.SIGNED_IN, user.username, user)
-    sessions.start(user, remember, security_log.client_address(), security_log.printable(user_agent, 300))
+    _settle(attempt, SecurityEventKind.SIGNED_IN, user.username, user)
+    _start_session(user, remember, security_log.client_address(), security_log.printable(user_agent, 300))
     return user
 
 
@@ -104,24 +187,24 @@ def confirm_password(user: User, password: str, field: str) -> None:
     token): a stolen session alone is not enough. Wrong answers count like failed sign-ins."""
     attempt = _reserve(SecurityEventKind.PASSWORD_CONFIRM_FAILED, user.username, user, by_address=False)
     if not user.check_password(password):
-        security_log.failed(attempt, SecurityEventKind.PASSWORD_CONFIRM_FAILED, user.username, user)
+        _failed(attempt, SecurityEventKind.PASSWORD_CONFIRM_FAILED, user.username, user)
         raise CredentialsRefused(_l("Lösenordet stämmer inte."), field)
-    security_log.settle(attempt, SecurityEventKind.PASSWORD_CONFIRMED, user.username, user)
+    _settle(attempt, SecurityEventKind.PASSWORD_CONFIRMED, user.username, user)
 
 
 def sign_out(user: User) -> None:
     record = getattr(user, "current_session", None)
     if record is not None:
-        sessions.end(record, SessionEndReason.SIGNED_OUT)
-    security_log.record(SecurityEventKind.SIGNED_OUT, user.username, user)
+        _end_session(record, SessionEndReason.SIGNED_OUT)
+    record_event(SecurityEventKind.SIGNED_OUT, user.username, user)
     logout_user()
 
 
 def end_session(record: UserSession, actor: User) -> None:
     """End one sign-in session: one's own, or (an admin) anyone's."""
     reason = _reason(record.user, actor)
-    if sessions.end(record, reason):
-        security_log.record(SecurityEventKind.SESSION_ENDED, record.user.username, record.user,
+    if _end_session(record, reason):
+        record_event(SecurityEventKind.SESSION_ENDED, record.user.username, record.user,
                             detail=f"{reason.value} by {_who(actor)}")
 
 
@@ -130,16 +213,16 @@ def end_sessions(user: User, actor: User, keep: UserSession | None = None) -> in
 
 
 def _end_all(user: User, reason: SessionEndReason, actor, keep: UserSession | None = None) -> int:
-    ended = sessions.end_all(user, reason, keep=keep)
+    ended = _end_all_sessions(user, reason, keep=keep)
     if ended:
-        security_log.record(SecurityEventKind.SESSION_ENDED, user.username, user,
+        record_event(SecurityEventKind.SESSION_ENDED, user.username, user,
                             detail=f"{ended} ({reason.value}) by {_who(actor)}")
     return ended
 
 
 def unlock(username: str, actor: User) -> None:
     """Lift a sign-in lock on an account before its time (the owner called the admin)."""
-    security_log.record(SecurityEventKind.UNLOCKED, username, detail=f"by {_who(actor)}")
+    record_event(SecurityEventKind.UNLOCKED, username, detail=f"by {_who(actor)}")
 
 
 # --- Passwords -------------------------------------------------------------------------------
@@ -165,9 +248,9 @@ def change_own_password(user: User, old_password: str, new_password: str, revoke
     _end_all(user, SessionEndReason.PASSWORD_CHANGED, user)
     if revoke_tokens_too:
         revoke_tokens(user, user)
-    security_log.record(SecurityEventKind.PASSWORD_CHANGED, user.username, user)
+    record_event(SecurityEventKind.PASSWORD_CHANGED, user.username, user)
     if current is not None:
-        sessions.start(user, current.remember, current.address, current.user_agent)
+        _start_session(user, current.remember, current.address, current.user_agent)
 
 
 def _set_password(user: User, password: str | None, actor) -> None:
@@ -217,7 +300,7 @@ def use_password_link(link: PasswordLink, new_password: str) -> None:
     link.used_at = utcnow()
     _set_password(user, new_password, user)
     _end_all(user, SessionEndReason.PASSWORD_CHANGED, user)
-    security_log.record(SecurityEventKind.PASSWORD_LINK_USED, user.username, user)
+    record_event(SecurityEventKind.PASSWORD_LINK_USED, user.username, user)
 
 
 # --- API tokens ------------------------------------------------------------------------------

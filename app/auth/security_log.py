@@ -1,7 +1,8 @@
-"""The security log and the sign-in throttle that counts it.
+"""The security log and the sign-in throttle that counts it: reading and counting (the writes are
+app.auth.operations').
 
-Each event is a row in `security_events` (written in the request's transaction) and a line in the
-process log `styrregister.security` (a file under instance/ by default). The throttle counts
+Each event is a row in `security_events` and a line in the process log `styrregister.security`
+(a file under instance/ by default). The throttle counts
 failed sign-ins in the database, so several gunicorn workers or app servers share one allowance:
 after `SIGNIN_MAX_FAILURES_PER_ACCOUNT` failures for one user name (existing or not) or
 `SIGNIN_MAX_FAILURES_PER_ADDRESS` from one address within `SIGNIN_WINDOW_MINUTES`, sign-in is
@@ -58,45 +59,15 @@ def client_address() -> str:
     return printable(request.remote_addr or "", 45) if has_request_context() else ""
 
 
-def _event_values(kind: SecurityEventKind, username: str, user, detail: str) -> dict:
+def event_values(kind: SecurityEventKind, username: str, user, detail: str) -> dict:
     name = printable(username or getattr(user, "username", ""), 80)
     return dict(kind=kind, username=name, username_key=username_key(name), user_id=getattr(user, "id", None),
                 address=client_address(), detail=printable(detail, 200))
 
 
-def _log_line(values: dict) -> None:
+def log_line(values: dict) -> None:
     logger.warning("%s user=%r address=%s%s", values["kind"].value, values["username"], values["address"],
                    f" {values['detail']}" if values["detail"] else "")
-
-
-def record(kind: SecurityEventKind, username: str = "", user=None, detail: str = "") -> SecurityEvent:
-    """Write one event, in the caller's transaction, and the same line to the process log."""
-    values = _event_values(kind, username, user, detail)
-    event = SecurityEvent(**values)
-    db.session.add(event)
-    _log_line(values)
-    return event
-
-
-def reserve_attempt(kind: SecurityEventKind, username: str, user=None) -> int:
-    """Count an attempt as failed before its password is checked, in a transaction of its own that
-    commits at once. Concurrent attempts (several workers, several servers) then all see each other,
-    so no more than the limit are ever checked; `settle` then says what the attempt really was."""
-    values = _event_values(kind, username, user, "")
-    with db.engine.begin() as connection:
-        return connection.execute(sa.insert(SecurityEvent).values(created_at=utcnow(), **values)
-                                  ).inserted_primary_key[0]
-
-
-def settle(attempt_id: int, kind: SecurityEventKind, username: str, user=None, detail: str = "") -> None:
-    """What a reserved attempt turned out to be, and its log line. Committed at once like the
-    reservation, so that a rule broken later in the request (a new password too short) cannot
-    leave a right password counted as a wrong one."""
-    values = _event_values(kind, username, user, detail)
-    with db.engine.begin() as connection:
-        connection.execute(sa.update(SecurityEvent).where(SecurityEvent.id == attempt_id).values(
-            kind=kind, user_id=values["user_id"], detail=values["detail"]))
-    _log_line(values)
 
 
 def _window_start(now: datetime) -> datetime:
@@ -145,12 +116,3 @@ def locked_until(username: str, now: datetime | None = None, beyond: int = 0) ->
                                    current_app.config["SIGNIN_MAX_FAILURES_PER_ADDRESS"] + beyond))
     times = [t for t in times if t is not None and t > now]
     return max(times) if times else None
-
-
-def failed(attempt_id: int, kind: SecurityEventKind, username: str, user=None, detail: str = "") -> None:
-    """A reserved attempt that failed; when it is the one that reaches a limit, the lockout is
-    logged too."""
-    settle(attempt_id, kind, username, user, detail)
-    until = locked_until(username)
-    if until is not None:
-        record(SecurityEventKind.LOCKED_OUT, username, user, detail=f"until {until.isoformat(timespec='seconds')}Z")

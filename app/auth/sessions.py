@@ -11,11 +11,10 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g, request, session
-from flask_login import login_user
+from flask import current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth.models import ApiToken, SessionEndReason, User, UserSession, new_secret, secret_hash
+from app.auth.models import ApiToken, SessionEndReason, User, UserSession, secret_hash
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -36,14 +35,14 @@ def check_session_settings(config) -> None:
     config["REMEMBER_COOKIE_DURATION"] = config["PERMANENT_SESSION_LIFETIME"]
 
 
-def _lifetime(remember: bool) -> timedelta:
+def lifetime(remember: bool) -> timedelta:
     config = current_app.config
     return timedelta(days=config["REMEMBER_DAYS"]) if remember else timedelta(hours=config["SESSION_MAX_HOURS"])
 
 
 def _idle_limit(record: UserSession) -> timedelta:
     # A remembered session is meant to outlive a weekend away: only its lifetime bounds it.
-    return _lifetime(True) if record.remember else timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    return lifetime(True) if record.remember else timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
 
 
 def why_over(record: UserSession, now: datetime) -> SessionEndReason | None:
@@ -52,45 +51,6 @@ def why_over(record: UserSession, now: datetime) -> SessionEndReason | None:
     if now - record.last_seen_at >= _idle_limit(record):
         return SessionEndReason.IDLE
     return None
-
-
-def start(user: User, remember: bool, address: str, user_agent: str) -> UserSession:
-    """A new sign-in for `user` in this browser: the record in the request's transaction, the key in
-    a fresh cookie (nothing of the anonymous session carries over, but the chosen language)."""
-    key, key_hash = new_secret()
-    now = utcnow()
-    record = UserSession(user_id=user.id, key_hash=key_hash, created_at=now, last_seen_at=now,
-                         expires_at=now + _lifetime(remember), remember=remember, address=address[:45],
-                         user_agent=user_agent[:300])
-    db.session.add(record)
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    session.permanent = remember
-    user.session_key = key
-    user.current_session = record
-    login_user(user, remember=False, fresh=True)
-    return record
-
-
-def end(record: UserSession, reason: SessionEndReason, now: datetime | None = None) -> bool:
-    """End one session (in the caller's transaction). False if it had ended already."""
-    if record.ended_at is not None:
-        return False
-    record.ended_at = now or utcnow()
-    record.end_reason = reason
-    return True
-
-
-def end_all(user: User, reason: SessionEndReason, keep: UserSession | None = None) -> int:
-    """End every live session of `user` (but `keep`); returns how many."""
-    now = utcnow()
-    stmt = sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-    if keep is not None:
-        stmt = stmt.where(UserSession.id != keep.id)
-    return db.session.execute(stmt.values(ended_at=now, end_reason=reason),
-                              execution_options={"synchronize_session": "fetch"}).rowcount
 
 
 def live_sessions(user_id: int) -> list[UserSession]:

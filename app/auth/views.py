@@ -13,12 +13,11 @@ from app.auth.forms import LoginForm, PasswordChangeForm, PasswordLinkForm, Toke
 from app.auth.models import ApiToken, User, UserSession
 from app.auth.operations import CredentialsRefused, SignInThrottled
 from app.auth.queries import tokens_of
+from app.core import operations as ops
 from app.core.crud import load, post_from_page, require, save
 from app.core.forms import ConfirmForm
 from app.core.models import utcnow
-from app.core.routing import int_arg
-from app.core.views import safe_next
-from app.extensions import db
+from app.core.routing import int_arg, safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -44,13 +43,13 @@ def login():
             operations.sign_in(form.username.data, form.password.data, form.remember.data,
                                request.headers.get("User-Agent", ""))
         except SignInThrottled as err:
-            db.session.commit()
+            ops.commit()
             return throttled(err.until, "auth/login.html", form=form)
         except CredentialsRefused as err:
-            db.session.commit()
+            ops.commit()
             getattr(form, err.field).errors.append(err.message)
         else:
-            db.session.commit()
+            ops.commit()
             return redirect(safe_next(request.args.get("next"), url_for("overview.index")))
     return render_template("auth/login.html", form=form)
 
@@ -59,7 +58,7 @@ def login():
 def logout():
     if ConfirmForm().validate_on_submit() and current_user.is_authenticated:
         operations.sign_out(current_user._get_current_object())
-        db.session.commit()
+        ops.commit()
         flash(_("Du är utloggad."), "success")
     return redirect(url_for("auth.login"))
 
@@ -69,11 +68,10 @@ def password_link(secret: str):
     """Choose a password through a one-time link (a new account, or after a reset)."""
     link = operations.find_password_link(secret) if len(secret) < 100 else None
     if link is None:
-        from app.auth import security_log
         from app.auth.models import SecurityEventKind
 
-        security_log.record(SecurityEventKind.PASSWORD_LINK_REFUSED)
-        db.session.commit()
+        operations.record_event(SecurityEventKind.PASSWORD_LINK_REFUSED)
+        ops.commit()
         return render_template("auth/password_link.html", link=None), 404
     form = PasswordLinkForm()
     form.account = link.user.username
@@ -101,10 +99,10 @@ def save_confirmed(form, write, message, template: str, **context):
         if save(form, write, message)[0]:
             return True, None
     except SignInThrottled as err:
-        db.session.commit()
+        ops.commit()
         return False, throttled(err.until, template, form=form, **context)
     except CredentialsRefused as err:
-        db.session.commit()
+        ops.commit()
         getattr(form, err.field).errors.append(err.message)
     return False, render_template(template, form=form, **context)
 

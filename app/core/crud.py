@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import DataError, IntegrityError
 
+from app.core import operations as ops
 from app.core.audit import describe
 from app.core.operations import BusinessRuleError, StaleRecordError
 from app.core.permissions import NotAllowed, can
@@ -31,7 +32,7 @@ def save(form, write, success_message) -> tuple[bool, list | None]:
     """
     try:
         write()
-        db.session.commit()
+        ops.commit()
     except NotAllowed:
         # The view allowed the record it loaded, but the operation would change another one that
         # the user may not: nothing is saved.
@@ -112,7 +113,6 @@ def not_found_unless(condition) -> None:
 
 def toggle_archive(record) -> None:
     """Archive or restore (the button's `do` value) after the CSRF check; caller checked rights."""
-    from app.core import operations as ops
     from app.core.forms import ConfirmForm
 
     form = ConfirmForm()

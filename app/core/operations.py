@@ -102,18 +102,47 @@ def set_links(record, user, choices: dict) -> dict:
     return changes
 
 
+def commit() -> None:
+    """The one place changes are committed: once per request (app.core.crud.save and the views that
+    keep a refused attempt), once per command-line action, once per seed run."""
+    db.session.commit()
+
+
 def add_child(parent, child, user, field: str, label=None):
-    """A child row (a user's API token, …) added: flushed together with an "added" entry in its
-    parent's history, `field` naming the collection and `label` what was added."""
-    add_children(parent, [child], user, field, label if label is not None else str(child))
+    """A child row (an attendance, a dispatch, a user's API token …) added: flushed together with an
+    "added" entry in its parent's history, `field` naming the collection and `label` what was added
+    (a function of the flushed child, or a value; the child's str by default)."""
+    db.session.add(child)
+    db.session.flush()
+    if callable(label):
+        label = label(child)
+    add_children(parent, [], user, field, label if label is not None else str(child))
     return child
+
+
+def change_child(parent, child, user, field: str, values: dict, describe) -> bool:
+    """A child row changed (an attendance's status, a dispatch sent): the new values, and an entry in
+    its parent's history reading `describe(child)` before and after. False when nothing changed."""
+    before = describe(child)
+    changed = False
+    for key, value in values.items():
+        if getattr(child, key) != value:
+            setattr(child, key, value)
+            changed = True
+    if not changed:
+        return False
+    db.session.flush()
+    log_change(parent, ChangeAction.UPDATE, user,
+               {field: {"old": serialize(before), "new": serialize(describe(child))}})
+    return True
 
 
 def add_children(parent, children: list, user, field: str, new, label=None) -> list:
     """Child rows added together (a version's ranking): one "added" entry in the parent's history,
     its value `new` (JSON) read as `label`."""
-    db.session.add_all(children)
-    db.session.flush()
+    if children:
+        db.session.add_all(children)
+        db.session.flush()
     entry = {"old": None, "new": serialize(new)}
     if label is not None:
         entry["new_label"] = serialize(label)

@@ -21,8 +21,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import Role
 from app.core.operations import BusinessRuleError
+from app.core.roles import Role
 
 READ_ACTIONS = {"view"}
 # Areas (a model's `__permission_area__`) each role maintains, beyond reading.
@@ -43,11 +43,8 @@ def governed_group_ids(user, on: date | None = None) -> frozenset[int]:
     cached = getattr(user, "_governed_group_ids", None)
     if cached is not None and on is None:
         return cached
-    from app.people.models import Membership  # people imports auth; import here to avoid a cycle
-
-    ids = frozenset()
-    if getattr(user, "person_id", None):
-        ids = Membership.governing_group_ids(user.person_id, on or date.today())
+    lookup = getattr(user, "governed_group_ids", None)  # the account model answers (app.auth.models)
+    ids = lookup(on or date.today()) if lookup is not None else frozenset()
     if on is None:
         user._governed_group_ids = ids
     return ids

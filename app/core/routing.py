@@ -1,5 +1,7 @@
 """URL pieces shared by all areas."""
 
+from urllib.parse import urlsplit
+
 from werkzeug.routing import IntegerConverter
 
 # Largest id any of our databases stores in an INTEGER column.
@@ -20,3 +22,14 @@ def int_arg(name: str, args=None) -> int | None:
     from app.core.args import Args
 
     return Args(args).id(name)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths are followed after sign-in or a language switch."""
+    if not target or any(not c.isprintable() or c == "\\" for c in target):
+        # A newline would split the Location header; a backslash is a slash to some browsers.
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target

@@ -1,21 +1,10 @@
 """Start page, language switch and health check."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
+from app.core.routing import safe_next
+
 bp = Blueprint("core", __name__)
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site relative paths are followed after sign-in or a language switch."""
-    if not target or any(not c.isprintable() or c == "\\" for c in target):
-        # A newline would split the Location header; a backslash is a slash to some browsers.
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
 
 
 @bp.route("/language/<code>", methods=["POST"])

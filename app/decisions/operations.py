@@ -30,10 +30,13 @@ def _check(values: dict, decision_id: int | None = None) -> None:
         if values.get("by_delegation"):
             raise BusinessRuleError(_l("Ett delegationsbeslut fattas inte på ett möte."), "by_delegation")
     if values.get("state") == DecisionState.TAKEN and not values.get("decided_on"):
-        # Decisions registered from documents that give no date may stay undated; new ones may not.
+        # Decisions registered from documents that give no date may stay undated (the source says where
+        # they come from); others need their date.
         existing = db.session.get(Decision, decision_id) if decision_id else None
-        if existing is None or existing.decided_on is not None or existing.state != DecisionState.TAKEN:
-            raise BusinessRuleError(_l("Ett fattat beslut behöver ett beslutsdatum."), "decided_on")
+        kept_undated = (existing is not None and existing.decided_on is None and existing.state == DecisionState.TAKEN)
+        if not kept_undated and not (values.get("source") or "").strip():
+            raise BusinessRuleError(_l("Ett fattat beslut behöver ett beslutsdatum, eller en källa om källan "
+                                       "inte anger något datum."), "decided_on")
     number = values.get("registry_number")
     if number:
         if not values.get("issuing_organisation_id"):
@@ -114,16 +117,11 @@ def unlink(link: DecisionLink, user) -> None:
 def add_dispatch(decision: Decision, recipient: str, email: str, user) -> DecisionDispatch:
     dispatch = DecisionDispatch(decision_id=decision.id, recipient=recipient.strip(), email=email.strip(),
                                 created_by_id=getattr(user, "id", None))
-    db.session.add(dispatch)
-    db.session.flush()
-    _log_dispatch(decision, user, f"{dispatch.recipient} {dispatch.email}".strip())
-    return dispatch
+    return ops.add_child(decision, dispatch, user, "dispatch", _dispatch_label)
 
 
-def _log_dispatch(decision: Decision, user, text: str) -> None:
-    from app.core.audit import ChangeAction, log_change
-
-    log_change(decision, ChangeAction.UPDATE, user, {"dispatch": {"old": None, "new": text}})
+def _dispatch_label(dispatch: DecisionDispatch) -> str:
+    return f"{dispatch.recipient} {dispatch.email}".strip() + f": {dispatch.status.label}"
 
 
 def mail_configured() -> bool:
@@ -155,16 +153,17 @@ def send_dispatches(decision: Decision, body: str, user) -> tuple[int, int]:
         try:
             send_email(dispatch.email, str(decision), body)
         except (OSError, smtplib.SMTPException) as err:
-            dispatch.status, dispatch.error = DispatchStatus.FAILED, str(err)[:500]
+            ops.change_child(decision, dispatch, user, "dispatch",
+                             {"status": DispatchStatus.FAILED, "error": str(err)[:500]}, _dispatch_label)
             failed += 1
         else:
-            dispatch.status, dispatch.sent_at, dispatch.error = DispatchStatus.SENT, utcnow(), ""
-            _log_dispatch(decision, user, f"{dispatch.recipient}: {DispatchStatus.SENT.label} ({dispatch.email})")
+            ops.change_child(decision, dispatch, user, "dispatch",
+                             {"status": DispatchStatus.SENT, "sent_at": utcnow(), "error": ""}, _dispatch_label)
             sent += 1
     return sent, failed
 
 
 def mark_dispatched(dispatch: DecisionDispatch, user) -> None:
     """The secretariat sent it by hand."""
-    dispatch.status, dispatch.sent_at, dispatch.error = DispatchStatus.SENT, utcnow(), ""
-    _log_dispatch(dispatch.decision, user, f"{dispatch.recipient}: {DispatchStatus.SENT.label}")
+    ops.change_child(dispatch.decision, dispatch, user, "dispatch",
+                     {"status": DispatchStatus.SENT, "sent_at": utcnow(), "error": ""}, _dispatch_label)

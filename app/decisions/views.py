@@ -174,15 +174,20 @@ def add_dispatch(record_id: int):
 def send(record_id: int):
     decision = load(Decision, record_id)
     require("dispatch", decision)
-    if not ConfirmForm().validate_on_submit() or not operations.mail_configured():
+    form = ConfirmForm()
+    if not form.validate_on_submit() or not operations.mail_configured():
         flash(_("E-post är inte konfigurerad. Skicka beslutet för hand och markera mottagarna som skickade."),
               "error")
         return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
     body = render_template("decisions/dispatch_email.txt", d=decision)
-    sent, failed = operations.send_dispatches(decision, body, current_user)
-    db.session.commit()
-    flash(_("%(sent)s skickade, %(failed)s misslyckades.", sent=sent, failed=failed),
-          "error" if failed else "success")
+    outcome = {}
+
+    def write():
+        outcome["sent"], outcome["failed"] = operations.send_dispatches(decision, body, current_user)
+
+    if save(form, write, None)[0]:
+        flash(_("%(sent)s skickade, %(failed)s misslyckades.", sent=outcome["sent"], failed=outcome["failed"]),
+              "error" if outcome["failed"] else "success")
     return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
 
 
@@ -190,8 +195,8 @@ def send(record_id: int):
 def mark_sent(record_id: int):
     dispatch = load(DecisionDispatch, record_id)
     require("dispatch", dispatch.decision)
-    if ConfirmForm().validate_on_submit() and dispatch.status != DispatchStatus.SENT:
-        operations.mark_dispatched(dispatch, current_user)
-        db.session.commit()
-        flash(_("Markerat som skickat."), "success")
-    return redirect(url_for(".show", record_id=dispatch.decision_id) + "#dispatch")
+    back = url_for(".show", record_id=dispatch.decision_id) + "#dispatch"
+    if dispatch.status == DispatchStatus.SENT:
+        return redirect(back)
+    return post_from_page(ConfirmForm(), lambda: operations.mark_dispatched(dispatch, current_user),
+                          _("Markerat som skickat."), back)

@@ -35,6 +35,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "source": _l("Källa"),
         "attendance": _l("Närvaro"),
         "conflicts": _l("Jäv"),
+        "minutes_revisions": _l("Justerad version"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

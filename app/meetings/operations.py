@@ -9,6 +9,8 @@ from app.core.permissions import check_group_choice
 from app.extensions import db
 from app.groups.models import Group
 from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting, MinutesRevision
+from app.organisations.models import Organisation
+from app.people.models import Person
 
 
 def _check(values: dict) -> None:
@@ -66,20 +68,15 @@ def _revision(meeting, text, approved_by, approved_on, reason, user) -> MinutesR
         MinutesRevision.meeting_id == meeting.id)) or 0) + 1
     revision = MinutesRevision(meeting_id=meeting.id, number=number, text=text, approved_by=approved_by.strip(),
                                approved_on=approved_on, reason=reason.strip(), user_id=getattr(user, "id", None))
-    db.session.add(revision)
-    return revision
+    return ops.add_child(meeting, revision, user, "minutes_revisions",
+                         lambda r: f"{r.number}: {r.approved_on.isoformat()} {r.approved_by}"
+                         + (f" ({r.reason})" if r.reason else ""))
 
 
 def _refuse_if_locked(meeting: Meeting) -> None:
     """Approved minutes are locked, and with them what the meeting page says happened."""
     if meeting.minutes_locked:
         raise BusinessRuleError(_l("Protokollet är justerat och låst. Gör en rättelse i stället."))
-
-
-def _log(meeting: Meeting, user, field: str, new: str) -> None:
-    from app.core.audit import ChangeAction, log_change
-
-    log_change(meeting, ChangeAction.UPDATE, user, {field: {"old": None, "new": new}})
 
 
 def add_agenda_item(meeting: Meeting, values: dict, user) -> AgendaItem:
@@ -104,16 +101,23 @@ def set_attendance(meeting: Meeting, values: dict, user) -> Attendance:
         raise BusinessRuleError(_l("En person kan inte ersätta sig själv."), "substitute_for_id")
     row = db.session.scalar(sa.select(Attendance).where(Attendance.meeting_id == meeting.id,
                                                         Attendance.person_id == values["person_id"]))
+    changes = {"representing_id": values.get("representing_id"),
+               "status": values.get("status") or AttendanceStatus.PRESENT,
+               "substitute_for_id": values.get("substitute_for_id")}
     if row is None:
-        row = Attendance(meeting_id=meeting.id, person_id=values["person_id"])
-        db.session.add(row)
-    row.representing_id = values.get("representing_id")
-    row.status = values.get("status") or AttendanceStatus.PRESENT
-    row.substitute_for_id = values.get("substitute_for_id")
-    db.session.flush()
-    _log(meeting, user, "attendance", f"{row.person.name}: {row.status.label}"
-         + (f" ({row.substitute_for.name})" if row.substitute_for else ""))
+        return ops.add_child(meeting, Attendance(meeting_id=meeting.id, person_id=values["person_id"], **changes),
+                             user, "attendance", _attendance_label)
+    ops.change_child(meeting, row, user, "attendance", changes, _attendance_label)
     return row
+
+
+def _attendance_label(row: Attendance) -> str:
+    db.session.flush()
+    person = db.session.get(Person, row.person_id)
+    substitute_for = db.session.get(Person, row.substitute_for_id) if row.substitute_for_id else None
+    representing = db.session.get(Organisation, row.representing_id) if row.representing_id else None
+    return (f"{person.name}: {row.status.label}" + (f" ({substitute_for.name})" if substitute_for else "")
+            + (f", {representing}" if representing else ""))
 
 
 def declare_conflict(meeting: Meeting, item_id: int, person_id: int, note: str, user) -> AgendaConflict:
@@ -126,7 +130,5 @@ def declare_conflict(meeting: Meeting, item_id: int, person_id: int, note: str, 
     if exists:
         raise BusinessRuleError(_l("Jävet är redan anmält för det ärendet."), "person_id")
     conflict = AgendaConflict(agenda_item_id=item_id, person_id=person_id, note=note.strip())
-    db.session.add(conflict)
-    db.session.flush()
-    _log(meeting, user, "conflicts", f"§{item.position} {item.title}: {conflict.person.name}")
-    return conflict
+    return ops.add_child(meeting, conflict, user, "conflicts",
+                         lambda c: f"§{item.position} {item.title}: {db.session.get(Person, c.person_id).name}")
