@@ -258,3 +258,23 @@ def test_every_account_route_is_in_a_table(app):
     routes = {re.sub(r"<[^>]+>", "<>", r.rule) for r in app.url_map.iter_rules()
               if r.endpoint.split(".")[0] in ("auth", "users")}
     assert routes - covered == set()
+
+
+def test_an_assessed_declaration_is_changed_only_by_the_secretariat(world, login_as):
+    from app.people import operations as people_ops
+    from app.people.models import Person
+
+    declaration = db.session.get(ConflictDeclaration, world["d"])
+    people_ops.update_declaration(declaration, {"assessed_by": "Kansliet", "assessed_on": date(2024, 2, 1),
+                                                "outcome": "no_conflict"}, None)
+    db.session.commit()
+    chair = login_as(Role.READER, person=db.session.get(Person, world["chair"]))
+    url = f"/people/declarations/{world['d']}/edit"
+    data = {"declared_on": "2024-01-01", "interests": "Styrelseuppdrag i ett bolag", "version": str(declaration.version)}
+    page = chair.post(url, data).get_data(as_text=True)
+    assert "Deklarationen är redan bedömd" in page
+    assert db.session.get(ConflictDeclaration, world["d"]).interests == ""
+    keeper = login_as(Role.SECRETARIAT)
+    assert keeper.post(url, dict(data, assessed_by="Kansliet", assessed_on="2024-02-01", outcome="no_conflict",
+                                 assessment_note="")).status_code == 302
+    assert db.session.get(ConflictDeclaration, world["d"]).interests == "Styrelseuppdrag i ett bolag"

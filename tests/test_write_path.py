@@ -119,3 +119,29 @@ def test_the_seed_writes_through_the_same_operations(app):
     logged = db.session.scalar(sa.select(sa.func.count()).select_from(ChangeLog).where(
         ChangeLog.entity_type == "meetings", ChangeLog.changes.cast(sa.String).like('%"attendance"%')))
     assert attendances > 0 and logged == attendances
+
+
+def test_records_that_belong_to_others_are_lines_in_their_history(w):
+    """An agenda item, a phase or a decision link has no page of its own: its parents' history says
+    when it came, changed and went."""
+    from app.core import operations as ops
+
+    m = g.meeting(w.recipient, starts_on=date(2026, 3, 1))
+    item = g.agenda_item(m, title="Budget")
+    assert latest(m) == {"agenda": {"old": None, "new": "§1 Budget"}}
+    meeting_ops.update_agenda_item(item, {"title": "Budget 2027", "position": 1}, None)
+    db.session.commit()
+    assert latest(m) == {"agenda": {"old": "§1 Budget", "new": "§1 Budget 2027"}}
+    ops.archive(item, None)
+    db.session.commit()
+    assert latest(m) == {"agenda": {"old": "§1 Budget 2027", "new": None}}
+
+    a = g.assignment(w.principal, w.recipient)
+    g.phase(a, title="Kartläggning")
+    assert latest(a) == {"phases": {"old": None, "new": "Kartläggning"}}
+    d = g.decision(w.principal, title="Beslut om ändring")
+    link = decision_ops.link_assignment(d, a.id, decision_ops.LinkEffect.CHANGES, None)
+    db.session.commit()
+    label = str(link)
+    assert latest(d) == {"links": {"old": None, "new": label}}
+    assert latest(a) == {"decision_links": {"old": None, "new": label}}

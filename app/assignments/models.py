@@ -91,6 +91,8 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "reporters": _l("Rapportörer"),
         "transitions": _l("Statusbyte"),
         "report_requests": _l("Begärd statusrapport"),
+        "phases": _l("Fas"),
+        "decision_links": _l("Koppling till beslut"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +162,7 @@ class AssignmentPhase(AuditedMixin, db.Model):
     """A phase or milestone (insatsområde) with its own due date; a checkpoint asks for a decision."""
 
     __tablename__ = "assignment_phases"
+    __log_parents__ = {"assignment": "phases"}
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"edit"})
     __field_labels__ = {

@@ -173,6 +173,7 @@ class Activity(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
         "status": _l("Status"),
         "assignment_id": _l("Genomförs som uppdrag"),
         "plan_note": _l("Om planen"),
+        "updates": _l("Lägesrapport"),
         "source": _l("Källa"),
     }
 
@@ -236,6 +237,7 @@ class ActivityUpdate(AuditedMixin, db.Model):
     """A dated progress update with a traffic light, like an assignment's status report."""
 
     __tablename__ = "activity_updates"
+    __log_parents__ = {"activity": "updates"}
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "activity_id": _l("Aktivitet"), "reported_on": _l("Datum"),
                         "traffic_light": _l("Bedömning"), "progress": _l("Framsteg")}
@@ -267,6 +269,8 @@ class Kpi(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
         "derivation": _l("Räknas fram ur registret"),
         "note": _l("Anmärkning"),
         "source": _l("Källa"),
+        "targets": _l("Mål"),
+        "measurements": _l("Mätvärde"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -292,6 +296,7 @@ class Kpi(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
 
 class KpiTarget(AuditedMixin, db.Model):
     __tablename__ = "kpi_targets"
+    __log_parents__ = {"kpi": "targets"}
     __table_args__ = (sa.UniqueConstraint("kpi_id", "months", name="uq_kpi_targets_kpi_months"),)
     __permission_area__ = AREA
     __field_labels__ = {"kpi_id": _l("Indikator"), "months": _l("Månader efter baslinjen"), "kind": _l("Typ av mål"),
@@ -322,6 +327,7 @@ class KpiMeasurement(AuditedMixin, db.Model):
     """A typed measurement; `created_by` is who entered it. Derived KPIs have none: they are counted."""
 
     __tablename__ = "kpi_measurements"
+    __log_parents__ = {"kpi": "measurements"}
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "kpi_id": _l("Indikator"), "measured_on": _l("Mätdatum"),
                         "value": _l("Värde"), "target_id": _l("Milstolpe"),

@@ -41,6 +41,16 @@ def _user_id(user) -> int | None:
     return getattr(user, "id", None)
 
 
+def _log_on_parents(record, user, old, new) -> None:
+    """A record that belongs to others (an agenda item to its meeting, a decision link to its
+    decision and assignment) is also an added, changed or removed line in their history:
+    `__log_parents__` maps the relationship to each parent to the field it reads as there."""
+    for relation, field in getattr(record, "__log_parents__", {}).items():
+        parent = getattr(record, relation)
+        if parent is not None:
+            log_change(parent, ChangeAction.UPDATE, user, {field: {"old": serialize(old), "new": serialize(new)}})
+
+
 def create(record, user, **values):
     user_id = _user_id(user)
     for key, value in values.items():
@@ -52,6 +62,7 @@ def create(record, user, **values):
     changes = {field: {"old": None, "new": new} | ({"new_label": label} if label else {})
                for field, (new, label) in after.items() if new not in (None, "")}
     log_change(record, ChangeAction.CREATE, user, changes)
+    _log_on_parents(record, user, None, str(record))
     return record
 
 
@@ -65,6 +76,7 @@ def update(record, user, values: dict, expected_version: int | None = None) -> d
     """Apply `values`; refuse if the record moved past `expected_version`. Returns the diff."""
     check_version(record, expected_version)
     user_id = _user_id(user)
+    label_before = str(record) if getattr(record, "__log_parents__", None) else None
     # One UPDATE per save, so the version moves by one: no flush until the diff is known.
     with db.session.no_autoflush:
         before = snapshot(record)
@@ -76,6 +88,8 @@ def update(record, user, values: dict, expected_version: int | None = None) -> d
         record.updated_by_id = user_id
     db.session.flush()
     log_change(record, ChangeAction.UPDATE, user, changes)
+    if label_before is not None and str(record) != label_before:
+        _log_on_parents(record, user, label_before, str(record))
     return changes
 
 
@@ -165,6 +179,7 @@ def archive(record, user) -> None:
     record.archived_by_id = record.updated_by_id = user_id
     db.session.flush()
     log_change(record, ChangeAction.ARCHIVE, user, {})
+    _log_on_parents(record, user, str(record), None)
 
 
 def restore(record, user) -> None:
@@ -176,3 +191,4 @@ def restore(record, user) -> None:
     record.updated_by_id = user_id
     db.session.flush()
     log_change(record, ChangeAction.RESTORE, user, {})
+    _log_on_parents(record, user, None, str(record))

@@ -68,6 +68,7 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "execution_note": _l("Kommentar om genomförandet"),
         "source": _l("Källa"),
         "dispatch": _l("Expediering"),
+        "links": _l("Koppling till uppdrag"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +118,7 @@ class DecisionLink(AuditedMixin, db.Model):
     """What a decision does to an assignment: gives, changes, accepts or closes it."""
 
     __tablename__ = "decision_links"
+    __log_parents__ = {"decision": "links", "assignment": "decision_links"}
     __table_args__ = (sa.UniqueConstraint("decision_id", "assignment_id", "effect", name="uq_decision_links"),)
     __permission_area__ = "governance"
     __field_labels__ = {"assignment_id": _l("Uppdrag"), "effect": _l("Verkan")}

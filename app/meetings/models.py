@@ -36,6 +36,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "attendance": _l("Närvaro"),
         "conflicts": _l("Jäv"),
         "minutes_revisions": _l("Justerad version"),
+        "agenda": _l("Dagordningspunkt"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +77,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
 
 class AgendaItem(AuditedMixin, db.Model):
     __tablename__ = "agenda_items"
+    __log_parents__ = {"meeting": "agenda"}
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"edit", "archive"})
     __field_labels__ = {

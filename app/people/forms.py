@@ -51,6 +51,8 @@ class DeclarationForm(RecordForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
+        if "outcome" not in self:  # the form of one who may not assess has no assessment
+            return ok
         # An assessment is who, when and what, or nothing yet.
         parts = {"assessed_by": self.assessed_by.data, "assessed_on": self.assessed_on.data,
                  "outcome": self.outcome.data}

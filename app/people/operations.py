@@ -67,6 +67,14 @@ def create_declaration(membership: Membership, values: dict, user) -> ConflictDe
 
 
 def update_declaration(declaration: ConflictDeclaration, values: dict, user, expected_version=None) -> dict:
+    from app.core.permissions import can
+
     ops.check_version(declaration, expected_version)
     _check_assessment(declaration, values, user)
+    # An assessment answers what was declared: once assessed, only the assessor may change the declaration.
+    declared_changed = any(f in values and values[f] != getattr(declaration, f) for f in ("declared_on", "interests"))
+    if (declaration.outcome is not None and declared_changed and user is not None
+            and not can(user, "assess", declaration)):
+        raise BusinessRuleError(_l("Deklarationen är redan bedömd. Kontakta kansliet om något har ändrats, så görs en "
+                                   "ny bedömning."), "interests")
     return ops.update(declaration, user, values)

@@ -5,11 +5,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.core.args import Args
 from app.core.crud import archive_page, create_page, edit_page, history, load, require
 from app.core.pagination import paginate
+from app.core.permissions import can
 from app.core.routing import int_arg
 from app.extensions import db
 from app.groups.models import Group, GroupType
@@ -17,6 +19,7 @@ from app.organisations.models import Organisation
 from app.people import operations
 from app.people.forms import DeclarationForm, MembershipForm, PersonForm
 from app.people.models import ConflictDeclaration, Membership, Person
+from app.people.operations import ASSESSMENT_FIELDS
 
 bp = Blueprint("people", __name__, url_prefix="/people", template_folder="templates")
 
@@ -135,11 +138,23 @@ def archive_membership(record_id: int):
 
 # --- Conflict-of-interest declarations -----------------------------------------------------
 
+def _declaration_form(declaration=None, **kwargs) -> DeclarationForm:
+    """For those who may not assess (a chair) the form has no assessment: the record's stays as it is.
+    A post that tries to set one anyway keeps the fields, so that the operation refuses it aloud."""
+    form = DeclarationForm(obj=declaration, **kwargs)
+    tries_to_assess = request.method == "POST" and any(request.form.get(f) for f in ASSESSMENT_FIELDS)
+    if not tries_to_assess and not can(current_user, "assess", declaration or ConflictDeclaration):
+        for name in ASSESSMENT_FIELDS:
+            delattr(form, name)
+    return form
+
+
 @bp.route("/memberships/<int:record_id>/declarations/new", methods=["GET", "POST"])
 def create_declaration_view(record_id: int):
     membership = load(Membership, record_id)
     require("edit", membership)
-    return create_page(DeclarationForm(), lambda values, user: operations.create_declaration(membership, values, user),
+    return create_page(_declaration_form(),
+                       lambda values, user: operations.create_declaration(membership, values, user),
                        "people/declaration_form.html", lambda d: url_for(".show_membership", record_id=membership.id),
                        _("Jävsdeklarationen har sparats."), membership=membership, declaration=None)
 
@@ -156,7 +171,7 @@ def show_declaration(record_id: int):
 def edit_declaration(record_id: int):
     declaration = load(ConflictDeclaration, record_id)
     require("edit", declaration)
-    return edit_page(declaration, DeclarationForm(obj=declaration), operations.update_declaration,
+    return edit_page(declaration, _declaration_form(declaration), operations.update_declaration,
                      "people/declaration_form.html", url_for(".show_membership", record_id=declaration.membership_id),
                      membership=declaration.membership, declaration=declaration, history=history(declaration))
 

@@ -28,6 +28,7 @@ class PriorityList(AuditedMixin, db.Model):
         "valid_from": _l("Från"),
         "valid_to": _l("Till"),
         "decision_id": _l("Fastställd genom beslut"),
+        "items": _l("Prioritering"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +52,7 @@ class PriorityList(AuditedMixin, db.Model):
 
 class PriorityItem(AuditedMixin, db.Model):
     __tablename__ = "priority_items"
+    __log_parents__ = {"priority_list": "items"}
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"edit", "archive"})
     __field_labels__ = {

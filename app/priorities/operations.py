@@ -5,31 +5,39 @@ from flask_babel import lazy_gettext as _l
 
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
-from app.core.permissions import authorize, check_group_choice
+from app.core.permissions import authorize, can, check_group_choice
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group
 from app.priorities.models import PriorityItem, PriorityList
 
 
-def _check(values: dict) -> None:
+def _check(values: dict, user, priority_list: PriorityList | None = None) -> None:
     if db.session.get(Group, values.get("group_id") or -1) is None:
         raise BusinessRuleError(_l("Välj en grupp."), "group_id")
     decision_id = values.get("decision_id")
-    if decision_id and db.session.get(Decision, decision_id) is None:
+    if not decision_id:
+        return
+    decision = db.session.get(Decision, decision_id)
+    if decision is None:
         raise BusinessRuleError(_l("Välj ett beslut."), "decision_id")
+    # A chair may name only their own groups' decisions as adopting the list; one already named (by the
+    # secretariat) may stay.
+    unchanged = priority_list is not None and priority_list.decision_id == decision_id
+    if user is not None and not unchanged and not can(user, "edit", decision):
+        raise BusinessRuleError(_l("Välj ett beslut som din grupp har fattat."), "decision_id")
 
 
 def create_list(values: dict, user) -> PriorityList:
     check_group_choice(user, PriorityList, values.get("group_id"), "group_id")
-    _check(values)
+    _check(values, user)
     return ops.create(PriorityList(), user, **values)
 
 
 def update_list(priority_list: PriorityList, values: dict, user, expected_version=None) -> dict:
     ops.check_version(priority_list, expected_version)
     check_group_choice(user, PriorityList, values.get("group_id"), "group_id")
-    _check(values)
+    _check(values, user, priority_list)
     return ops.update(priority_list, user, values)
 
 
