@@ -270,7 +270,8 @@ def test_an_assessed_declaration_is_changed_only_by_the_secretariat(world, login
     db.session.commit()
     chair = login_as(Role.READER, person=db.session.get(Person, world["chair"]))
     url = f"/people/declarations/{world['d']}/edit"
-    data = {"declared_on": "2024-01-01", "interests": "Styrelseuppdrag i ett bolag", "version": str(declaration.version)}
+    data = {"declared_on": "2024-01-01", "interests": "Styrelseuppdrag i ett bolag",
+            "version": str(declaration.version)}
     page = chair.post(url, data).get_data(as_text=True)
     assert "Deklarationen är redan bedömd" in page
     assert db.session.get(ConflictDeclaration, world["d"]).interests == ""
