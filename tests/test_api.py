@@ -217,3 +217,15 @@ def test_errors_under_the_api_are_json_with_a_description(client, token, shared_
         app_db.engine.dispose()
     assert response.status_code == 500 and response.is_json
     assert response.json["error"] == "Internal Server Error" and "Nothing was changed" in response.json["description"]
+
+
+def test_the_error_answers_match_the_documented_schema(client, token):
+    import jsonschema
+
+    spec = client.get("/api/v1/openapi.json").json
+    error_schema = spec["components"]["schemas"]["Error"]
+    responses = spec["paths"]["/assignments"]["get"]["responses"]
+    assert {"400", "401", "403", "429", "500"} <= set(responses)
+    for url, headers in (("/api/v1/assignments?status=bogus", bearer(token)), ("/api/v1/assignments", {}),
+                         ("/api/v1/assignments/99999", bearer(token))):
+        jsonschema.validate(client.get(url, headers=headers).json, error_schema)

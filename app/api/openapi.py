@@ -17,7 +17,7 @@ def _param(name: str, schema: dict, description: str) -> dict:
 
 INT = {"type": "integer", "minimum": 1}
 DATE = {"type": "string", "format": "date"}
-PAGING = [_param("archived", {"type": "string", "enum": ["1"]}, "Include archived records."),
+PAGING = [_param("archived", {"type": "string", "enum": ["0", "1"]}, "Include archived records (1)."),
           _param("page", INT, "Page number, from 1."),
           _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Items per page (default 50).")]
 REF = {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
@@ -198,7 +198,7 @@ COLLECTIONS = [
     ("/activities", "Activity", "Activities in the work packages", [
         *WORK_PACKAGE_FILTERS,
         _param("status", _enum(ActivityStatus), "Effective status (the assignment's when carried out as one)."),
-        _param("late", {"type": "string", "enum": ["1"]}, "Only late activities.")]),
+        _param("late", {"type": "string", "enum": ["0", "1"]}, "Only late activities (1).")]),
     ("/kpis", "Kpi", "KPIs with their targets and status at each checkpoint as of today", [
         *WORK_PACKAGE_FILTERS,
         _param("derived", {"type": "string", "enum": ["0", "1"]}, "Only derived (1) or only entered (0) KPIs.")]),
@@ -206,9 +206,24 @@ COLLECTIONS = [
 # Single records that carry more than the list shows.
 DETAIL_SCHEMAS = {"/activities": "ActivityDetail", "/kpis": "KpiDetail"}
 
+ERROR = {"type": "object", "required": ["error", "description"], "properties": {
+    "error": {"type": "string", "description": "The HTTP status in words."},
+    "description": {"type": "string", "description": "What was wrong."},
+    "parameter": {"type": "string", "description": "The query argument that could not be understood (400)."},
+    "request_id": {"type": "string", "description": "To quote to support (500); also the X-Request-Id header."}}}
+
+
+def _error(description: str) -> dict:
+    schema = {"$ref": "#/components/schemas/Error"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 ERRORS = {
-    "401": {"description": "Not signed in and no valid bearer token."},
-    "403": {"description": "The account may not read this (e.g. deactivated)."},
+    "401": _error("Not signed in and no valid bearer token."),
+    "403": _error("The account may not read this."),
+    "429": _error("Too many requests for this token (API_RATE_LIMIT), or too many refused ones from this address; "
+                  "the Retry-After header says when to try again."),
+    "500": _error("The server could not answer; nothing was changed."),
 }
 
 
@@ -223,25 +238,28 @@ def build_openapi(app) -> dict:
                            "properties": {"items": {"type": "array", "items": ref}, "page": {"type": "integer"},
                                           "per_page": {"type": "integer"}, "total": {"type": "integer"},
                                           "pages": {"type": "integer"}}}}}},
-                          "400": {"description": "A malformed parameter (e.g. a date or a status)."}, **ERRORS}}}
+                          "400": _error("A query argument that cannot be understood (an unknown status, a malformed "
+                                        "id, date or page): refused, never ignored; `parameter` names it."),
+                          **ERRORS}}}
         detail = DETAIL_SCHEMAS.get(path, schema)
         paths[path + "/{id}"] = {"get": {
             "summary": f"One {schema}", "parameters": [
                 {"name": "id", "in": "path", "required": True, "schema": INT}],
             "responses": {"200": {"description": detail, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{detail}"}}}},
-                          "404": {"description": "No such record."}, **ERRORS}}}
+                          "404": _error("No such record."), **ERRORS}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Styrregister API", "version": "1",
                  "description": "Read-only access to the governance register, for reporting tools such as "
                                 "Power BI and Qlik. Authenticate with the web session or with a personal token "
-                                "(`flask users token USERNAME`) sent as `Authorization: Bearer <token>`."},
+                                "(created under *Mitt konto*, or `flask users token USERNAME`) sent as "
+                                "`Authorization: Bearer <token>`."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, "Error": ERROR},
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer"},
                 "sessionCookie": {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME",
