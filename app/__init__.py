@@ -125,7 +125,9 @@ def _register_hooks(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             if request.path.startswith("/api/"):
-                return {"error": "authentication required"}, 401, {"WWW-Authenticate": "Bearer"}
+                return ({"error": "authentication required",
+                         "description": "Sign in, or send a valid token as Authorization: Bearer <token>."},
+                        401, {"WWW-Authenticate": "Bearer"})
             if session.pop("_user_id", None):
                 # The cookie named a session that has ended (signed out elsewhere, timed out, ended by an admin).
                 flash(_("Du har loggats ut. Logga in igen för att fortsätta."), "info")
