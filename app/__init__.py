@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.config import Config, database_url, environment_overrides
 from app.core import logs, security
+from app.core.args import BadArgument
 from app.extensions import babel, db, limiter, login_manager, migrate
 
 # Endpoints reachable without signing in.
@@ -118,8 +119,11 @@ def _register_hooks(app: Flask) -> None:
     @app.before_request
     def require_login():
         g.lang = select_locale()
-        if _has_nul(request.args) or _has_nul(request.form):
-            # No text field takes NUL, and PostgreSQL refuses it: say so instead of failing.
+        # No text field takes NUL, and PostgreSQL refuses it: say so instead of failing.
+        for name, value in request.args.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                raise BadArgument(name, "must not contain NUL characters")
+        if _has_nul(request.form):
             abort(400)
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None

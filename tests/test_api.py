@@ -210,11 +210,9 @@ def test_errors_under_the_api_are_json_with_a_description(client, token, shared_
     def fails():
         raise RuntimeError("a bug")
 
+    response = app.test_client().get("/api/v1/fails", headers=bearer(token))  # in an app context of its own
     with app.app_context():
-        response = app.test_client().get("/api/v1/fails", headers=bearer(token))
-        from app.extensions import db as app_db
-
-        app_db.engine.dispose()
+        db.engine.dispose()
     assert response.status_code == 500 and response.is_json
     assert response.json["error"] == "Internal Server Error" and "Nothing was changed" in response.json["description"]
 

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import Forbidden
 
 from app.core import operations as ops
 from app.core.audit import describe
@@ -19,8 +20,16 @@ def load(model, record_id: int):
     return record
 
 
+class ArchivedRecord(Forbidden):
+    """Refused because the record is archived (it must be restored before it changes)."""
+
+
 def require(action: str, record=None) -> None:
     if not can(current_user, action, record):
+        if getattr(record, "is_archived", False) is True and action != "archive" and can(current_user, "archive",
+                                                                                           record):
+            # Say why, to someone who could restore it: the page they came from may be an old one.
+            raise ArchivedRecord()
         abort(403)
 
 

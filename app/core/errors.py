@@ -14,9 +14,10 @@ def register(app) -> None:
 
     @app.errorhandler(403)
     def forbidden(error):
+        archived = type(error).__name__ == "ArchivedRecord"
         if wants_json():
             return {"error": "forbidden", "description": "Your account may not do this."}, 403
-        return render_template("errors/403.html"), 403
+        return render_template("errors/403.html", archived=archived), 403
 
     @app.errorhandler(404)
     def not_found(error):

@@ -91,6 +91,9 @@ def can(user, action: str, record=None) -> bool:
         return False
     if action in READ_ACTIONS:
         return True
+    # An archived record is read and restored, not changed, nor given new children: restore it first.
+    if getattr(record, "is_archived", False) is True and action != "archive":
+        return False
     if user.role == Role.ADMIN:
         return True
     if action == "manage_users" or record is None:
@@ -109,8 +112,6 @@ def can(user, action: str, record=None) -> bool:
         # A chair may create records of this kind for their own groups (checked again on save).
         return action == "create" and "create" in group_actions and bool(governed_group_ids(user))
     if action not in group_actions:
-        return False
-    if getattr(record, "is_archived", False) and action != "archive":
         return False
     if hasattr(record, "groups_for_action"):
         group_ids = record.groups_for_action(action)
