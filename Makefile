@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: install run serve test lint translations translations-update db seed clean
+.PHONY: install run serve worker test lint translations translations-update db seed clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,22 @@ db: install instance/config.py
 seed: db
 	$(BIN)/flask seed --demo
 
+# The worker (outbox, scheduled reminders) runs beside the app and stops with it.
 run: seed
+	$(BIN)/huey_consumer app.worker.huey --workers 2 --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Production: gunicorn with gunicorn.conf.py on the configured database (DATABASE_URL, or SQLite in
 # instance/), migrated first; no demo data. BIND and WEB_CONCURRENCY override address and workers.
+# The worker runs beside it (a service manager may run `make worker` on its own instead).
 serve: db
+	$(BIN)/huey_consumer app.worker.huey --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
+
+worker: db
+	$(BIN)/huey_consumer app.worker.huey --workers 2
 
 test: install
 	$(BIN)/pytest -q

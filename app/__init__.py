@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     _register_blueprints(app)
     _register_hooks(app)
     _register_cli(app)
+    _register_worker(app)
     return app
 
 
@@ -73,6 +74,7 @@ def _import_models() -> None:
     from app.auth import models as _auth  # noqa: F401
     from app.competence import models as _competence  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
+    from app.core import outbox as _outbox  # noqa: F401
     from app.decisions import models as _decisions  # noqa: F401
     from app.groups import models as _groups  # noqa: F401
     from app.meetings import models as _meetings  # noqa: F401
@@ -92,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.groups.views import bp as groups_bp
     from app.meetings.views import bp as meetings_bp
     from app.organisations.views import bp as orgs_bp
+    from app.outbox.views import bp as outbox_bp
     from app.overview.views import bp as overview_bp
     from app.people.views import bp as people_bp
     from app.priorities.views import bp as priorities_bp
@@ -99,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.users.views import bp as users_bp
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
-               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp):
+               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp, outbox_bp):
         app.register_blueprint(bp)
 
 
@@ -141,6 +144,14 @@ def _register_hooks(app: Flask) -> None:
 
 def _has_nul(values) -> bool:
     return any("\x00" in v for v in values.values()) if values else False
+
+
+def _register_worker(app: Flask) -> None:
+    # The areas' scheduled jobs register themselves when imported; then the worker takes them all.
+    from app.assignments import jobs as _assignment_jobs  # noqa: F401
+    from app.core import worker
+
+    worker.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

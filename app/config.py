@@ -47,6 +47,9 @@ class Config:
     API_TOKEN_MAX_DAYS = 366
     BASE_URL = "http://127.0.0.1:5000"  # for links printed by the command line
     LOG_FORMAT = "text"  # or "json": one JSON object a line, with the request id
+    # The worker's queue: SQLite under instance/ by default; redis://host:6379/0 for several app servers.
+    HUEY_URL = ""
+    OUTBOX_MAX_ATTEMPTS = 8  # after that a message is "failed" until someone resends it
 
 
 # Settings the environment may give, with their type; the environment wins over instance/config.py.
@@ -57,6 +60,7 @@ ENVIRONMENT_SETTINGS = {
     "SIGNIN_MAX_FAILURES_PER_ACCOUNT": int, "SIGNIN_MAX_FAILURES_PER_ADDRESS": int, "API_RATE_LIMIT": str,
     "API_REFUSED_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str, "SECURITY_LOG_FILE": str, "BASE_URL": str, "HSTS_SECONDS": int, "LOG_FORMAT": str,
+    "HUEY_URL": str, "OUTBOX_MAX_ATTEMPTS": int,
 }
 
 

@@ -55,7 +55,14 @@ def security_log_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def shared_app(database_url, security_log_file):
+def huey_url(tmp_path_factory) -> str:
+    """The worker's queue for the run: nothing consumes it unless a test starts a worker; tests deliver
+    the outbox by calling the worker's own functions."""
+    return f"sqlite:///{tmp_path_factory.mktemp('queue') / 'huey.db'}"
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url, security_log_file, huey_url):
     # One app for the run: building it (routes, compiled templates) costs more than most tests.
     app = create_app({
         "TESTING": True,
@@ -63,6 +70,7 @@ def shared_app(database_url, security_log_file):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": True,
         "SECURITY_LOG_FILE": str(security_log_file),
+        "HUEY_URL": huey_url,
     })
     app.test_client_class = IsolatedClient
     yield app
@@ -203,8 +211,8 @@ class SMTPTestServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _SMTPHandler)
+    def __init__(self, port: int = 0):
+        super().__init__(("127.0.0.1", port), _SMTPHandler)
         self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
         self.port = self.server_address[1]
 
@@ -244,17 +252,32 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 self.reply("502 Command not implemented")
 
 
+class RunningSMTPServer:
+    """An SMTP test server that can be stopped and started again on the same port."""
+
+    def __init__(self, port: int = 0):
+        self.server = SMTPTestServer(port)
+        self.port = self.server.port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def messages(self):
+        return self.server.messages
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
 @pytest.fixture
 def smtp_server():
-    server = SMTPTestServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = RunningSMTPServer()
     try:
         yield server
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        server.stop()
 
 
 # --- The app served by gunicorn, as in production -------------------------------------------------

@@ -41,6 +41,7 @@ from app.competence.models import (
 from app.competence.operations import adopt_priority_list
 from app.competence.targets import TargetKind
 from app.core import operations as ops
+from app.core import outbox
 from app.decisions.models import Decision, LinkEffect
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
@@ -190,6 +191,10 @@ row("/users/<int:record_id>/password-link", "POST", "/users/{nils}/password-link
 row("/users/<int:record_id>/sessions/end", "POST", "/users/{per}/sessions/end", who(*ADMIN), {})
 row("/users/<int:record_id>/unlock", "POST", "/users/{eva}/unlock", who(*ADMIN), {})
 row("/users/security-log", "GET", "/users/security-log", who(*ADMIN))
+
+# The outbox: names and addresses, the secretariat's to see and resend.
+row("/outbox/", "GET", "/outbox/", who(*KEEPERS))
+row("/outbox/<int:record_id>/resend", "POST", "/outbox/{mail}/resend", who(*KEEPERS), {})
 
 # Reading pages: everyone signed in.
 for _rule, _url, _status in [
@@ -763,6 +768,8 @@ def _world() -> dict[str, int]:
     accounts = {name: make_user(name, Role.READER) for name in ("eva", "olle", "per", "nils")}
     eva_token, _secret = auth_ops.issue_token(accounts["eva"], None, "Power BI")
     link = auth_ops.issue_password_link(accounts["nils"], None)
+    failed_mail = outbox.queue("registrator@example.se", "Beslut", "Text", purpose="test")
+    failed_mail.status = outbox.OutboxStatus.FAILED
     db.session.commit()
     ids = dict(
         X=x_group.id, Y=y_group.id, R=w.recipient.id, S=w.steering.id, hr=w.hr.id, region=region,
@@ -792,7 +799,7 @@ def _world() -> dict[str, int]:
         wp=package.id, act=activities[0].id, act_arch=activities[1].id, kpi=kpis[0].id, kpi_derived=kpis[1].id,
         kpi_arch=kpis[2].id, meas=measurement.id, uc=use_cases[0].id, uc_arch=use_cases[1].id, ucv=version.id,
         eva=accounts["eva"].id, olle=accounts["olle"].id, per=accounts["per"].id, nils=accounts["nils"].id,
-        eva_token=eva_token.id, link=link,
+        eva_token=eva_token.id, link=link, mail=failed_mail.id,
     )
     return ids
 

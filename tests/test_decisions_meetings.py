@@ -10,6 +10,9 @@ import sqlalchemy as sa
 
 from app.assignments.models import Assignment
 from app.auth.models import Role
+from app.core import outbox
+from app.core.models import utcnow
+from app.core.outbox import OutboxStatus
 from app.decisions.models import (
     Decision,
     DecisionDispatch,
@@ -487,7 +490,10 @@ def test_with_mail_configured_the_decision_is_emailed(app, login_as, monkeypatch
     assert "Skicka beslutet med e-post" in page
 
     response = keeper.post(f"{url}/dispatch/send", {}, form_url=url, follow_redirects=True)
-    assert "2 skickade, 0 misslyckades." in g.flashes(response.get_data(as_text=True), "success")
+    page = response.get_data(as_text=True)
+    assert "2 e-postmeddelanden ligger i utkorgen och skickas strax." in g.flashes(page, "success")
+    assert page.count("I utkorgen") == 2 and smtp_server.messages == []  # sent after the request, by the worker
+    assert outbox.deliver_due() == {OutboxStatus.SENT: 2}
     received = sorted((rcpts[0], msg) for _, rcpts, msg in smtp_server.messages)
     assert [r for r, _ in received] == ["diarium@regionvastmanland.se", "registrator@regionuppsala.se"]
     for _, message in received:
@@ -501,6 +507,7 @@ def test_with_mail_configured_the_decision_is_emailed(app, login_as, monkeypatch
 
     # Sending again sends nothing twice.
     keeper.post(f"{url}/dispatch/send", {}, form_url=url)
+    outbox.deliver_due()
     assert len(smtp_server.messages) == 2
 
 
@@ -513,14 +520,17 @@ def test_a_failed_send_is_shown_and_can_be_retried(app, login_as, monkeypatch):
     w = g.world()
     d = g.decision(w.principal)
     g.dispatch(d, "Region Uppsala", "registrator@regionuppsala.se")
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 2)
     keeper = login_as(Role.SECRETARIAT)
-    response = keeper.post(f"/decisions/{d.id}/dispatch/send", {}, form_url=f"/decisions/{d.id}",
-                           follow_redirects=True)
-    page = response.get_data(as_text=True)
-    assert "0 skickade, 1 misslyckades." in g.flashes(page, "error")
+    keeper.post(f"/decisions/{d.id}/dispatch/send", {}, form_url=f"/decisions/{d.id}")
+    assert outbox.deliver_due() == {OutboxStatus.RETRYING: 1}  # the first attempt fails: tried again later
+    page = keeper.get(f"/decisions/{d.id}").get_data(as_text=True)
+    assert "I utkorgen" in page
+    assert outbox.deliver_due(utcnow() + timedelta(minutes=5)) == {OutboxStatus.FAILED: 1}  # the last attempt
+    page = keeper.get(f"/decisions/{d.id}").get_data(as_text=True)
     dispatch = db.session.scalars(sa.select(DecisionDispatch)).one()
-    assert dispatch.status == DispatchStatus.FAILED and dispatch.error and dispatch.sent_at is None
-    assert "Misslyckades" in page and "Markera som skickat" in page
+    assert dispatch.status == DispatchStatus.FAILED and "ConnectionRefusedError" in dispatch.error
+    assert dispatch.sent_at is None and "Misslyckades" in page and "Markera som skickat" in page
 
 
 # --- Meetings ---------------------------------------------------------------------------------------

@@ -102,12 +102,14 @@ from app.competence.models import (
 )
 from app.competence.targets import TargetKind
 from app.core import operations as ops
+from app.core import outbox
 from app.core.forms import (
     ConfirmForm,
     EnumSelectField,
     ReferenceSelectField,
     SwedishDecimalField,
 )
+from app.core.outbox import OutboxStatus
 from app.core.roles import Role
 from app.core.routing import MAX_ID
 from app.decisions.forms import DecisionForm, DispatchForm, LinkForm
@@ -1097,6 +1099,21 @@ def next_field(w):
                                bad_text(300)))}
 
 
+def message_requeued(w, outcome):
+    message = fresh(outbox.OutboxMessage, outcome.record_id)
+    assert message is not None and message.status == OutboxStatus.QUEUED, str(outcome)
+
+
+def failed_mail(w, data):
+    """A message the worker gave up on, for each example (a resent one is queued, not failed, after)."""
+    message = outbox.queue("registrator@example.se", "Beslut", "Text", purpose="property test")
+    message.status, message.last_error = OutboxStatus.FAILED, "ConnectionRefusedError"
+    db.session.commit()
+    if data.draw(st.booleans(), label="missing message"):
+        return {"url": f"/outbox/{MAX_ID}/resend", "record_id": None, "expected": "missing"}
+    return {"url": f"/outbox/{message.id}/resend", "record_id": message.id}
+
+
 BUTTONS = [
     archive_case("archive organisation", Organisation, "/organisations/{}/archive", "org_edit"),
     archive_case("archive group", Group, "/groups/{}/archive", "group_edit"),
@@ -1140,7 +1157,11 @@ BUTTONS = [
     Case("unlock account", ConfirmForm, lambda w: [(f"/users/{u}/unlock", u, "ok") for u in w.user_targets]
          + [(f"/users/{MAX_ID}/unlock", None, "missing")], actors=("admin",), kind="small", check=something_changed,
          examples=5),
+    Case("resend mail", ConfirmForm, lambda w: [("/outbox/0/resend", None, "ok"),
+                                                (f"/outbox/{MAX_ID}/resend", None, "missing")],
+         prepare=failed_mail, kind="small", check=message_requeued, examples=6),
 ]
+
 
 
 @pytest.mark.parametrize("case", BUTTONS, ids=lambda c: c.name)

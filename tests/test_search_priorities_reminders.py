@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.assignments.models import ReportRequest
+from app.assignments.jobs import remind_of_reports
 from app.auth.models import Role
 from app.core import operations as ops
+from app.core import outbox
 from app.core.audit import history_for
 from app.decisions.models import Decision
 from app.extensions import db
@@ -97,8 +98,10 @@ def test_reminders_list_due_reports_and_email_them_when_smtp_is_configured(app, 
     f.membership(rag, chair, MemberRole.CHAIR)
     soon = f.assignment(group, rag, "Snart dags")
     later = f.assignment(group, rag, "Långt kvar")
-    db.session.add_all([ReportRequest(assignment_id=soon.id, due_on=TODAY + timedelta(days=3)),
-                        ReportRequest(assignment_id=later.id, due_on=TODAY + timedelta(days=60))])
+    from app.assignments import operations as assignment_ops
+
+    assignment_ops.request_report(soon, TODAY + timedelta(days=3), None)
+    assignment_ops.request_report(later, TODAY + timedelta(days=60), None)
     db.session.commit()
 
     listing = runner.invoke(args=["reminders", "send"])
@@ -108,20 +111,36 @@ def test_reminders_list_due_reports_and_email_them_when_smtp_is_configured(app, 
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
     try:
         sent = runner.invoke(args=["reminders", "send"])
-    finally:
-        app.config.pop("MAIL_SERVER")
-        app.config.pop("MAIL_PORT")
-    assert "reminders e-mailed" in sent.output
-    assert [(to, m["Subject"]) for _frm, to, m in smtp_server.messages] == [
-        (["rut@example.org"], "Påminnelse om statusrapport: Snart dags")]
-    # Reminded once a week at most.
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
-    try:
+        assert "reminders queued in the outbox" in sent.output and smtp_server.messages == []
+        outbox.deliver_due()  # the worker, after the command's commit
+        assert [(to, m["Subject"]) for _frm, to, m in smtp_server.messages] == [
+            (["rut@example.org"], "Påminnelse om statusrapport: Snart dags")]
+        # Reminded once a week at most, whether by hand or by the worker's morning job.
         again = runner.invoke(args=["reminders", "send"])
+        remind_of_reports()
+        outbox.deliver_due()
     finally:
         app.config.pop("MAIL_SERVER")
         app.config.pop("MAIL_PORT")
     assert "0 report(s) due" in again.output and len(smtp_server.messages) == 1
+
+
+def test_the_worker_reminds_every_morning(app, smtp_server, monkeypatch):
+    from app.assignments import operations as assignment_ops
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    group, rag = f.group("RSG Påminn", GroupType.RSG), f.group("RAG Påminn", GroupType.RAG)
+    f.membership(rag, f.person("Rut Rapport", email="rut@example.org"), MemberRole.CHAIR)
+    assignment_ops.request_report(f.assignment(group, rag, "Snart dags"), TODAY + timedelta(days=1), None)
+    db.session.commit()
+    from app.core.worker import SCHEDULED
+
+    [(when, _name, job)] = [s for s in SCHEDULED if s[1] == "report reminders"]
+    assert when == {"hour": "7", "minute": "0"} and job is remind_of_reports
+    job()
+    outbox.deliver_due()
+    assert [m["Subject"] for _frm, _to, m in smtp_server.messages] == ["Påminnelse om statusrapport: Snart dags"]
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -152,13 +171,18 @@ def test_a_failing_mail_server_does_not_stop_the_reminders(app, runner):
     chair = f.person("Fia Fel", email="fia@example.org")
     f.membership(rag, chair, MemberRole.CHAIR)
     a = f.assignment(group, rag, "Uppdrag med post")
-    db.session.add(ReportRequest(assignment_id=a.id, due_on=TODAY))
+    from app.assignments import operations as assignment_ops
+
+    assignment_ops.request_report(a, TODAY, None)
     db.session.commit()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens there
     try:
         result = runner.invoke(args=["reminders", "send"])
+        assert outbox.deliver_due() == {outbox.OutboxStatus.RETRYING: 1}
     finally:
         app.config.pop("MAIL_SERVER")
         app.config.pop("MAIL_PORT")
-    assert result.exit_code == 0 and "failed" in result.output
-    assert db.session.scalars(sa.select(ReportRequest)).one().reminded_at is None
+    # The command did its part; the message waits in the outbox with the reason, to be tried again.
+    assert result.exit_code == 0 and "1 report(s) due; reminders queued" in result.output
+    message = db.session.scalars(sa.select(outbox.OutboxMessage)).one()
+    assert message.recipient == "fia@example.org" and "ConnectionRefusedError" in message.last_error

@@ -106,6 +106,9 @@ def test_gunicorn_trusts_no_forwarded_header_by_itself(gunicorn):
 def test_make_serve_runs_gunicorn_with_the_committed_configuration():
     plan = subprocess.run(["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "flask db upgrade" in plan and "gunicorn -c gunicorn.conf.py 'app:create_app()'" in plan
+    assert "huey_consumer app.worker.huey" in plan  # the worker beside it
+    run = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "huey_consumer app.worker.huey" in run and "flask run" in run
     config = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), config)
     assert config["forwarded_allow_ips"] == "" and config["secure_scheme_headers"] == {}

@@ -16,6 +16,7 @@ from app.assignments.models import (
     StatusReport,
 )
 from app.core import operations as ops
+from app.core import outbox
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
 from app.core.permissions import authorize, check_group_choice
@@ -197,6 +198,31 @@ def _request_label(request: ReportRequest) -> str:
     marks = (" ✓" if request.answered_by_id else "") + (" ✉" if request.reminded_at and not request.answered_by_id
                                                          else "")
     return request.due_on.isoformat() + marks
+
+
+REMINDER_PURPOSE = "report_reminder"
+
+
+def queue_reminders(days: int, today: date, user=None) -> list[tuple[ReportRequest, list[str]]]:
+    """Reminders of status reports due within `days` (or overdue) to the recipient's chair, secretary
+    and delegates: into the outbox when mail is configured (and the request marked reminded), else
+    only listed. Returns each request with the addresses it is (or would be) sent to."""
+    from app.assignments.queries import due_requests, reporters_of
+
+    listed = []
+    for request in due_requests(days, today):
+        assignment = request.assignment
+        addresses = [p.email for p in reporters_of(assignment, today) if p.email]
+        listed.append((request, addresses))
+        if not addresses or not outbox.mail_configured():
+            continue
+        body = (f"Påminnelse: en statusrapport för uppdraget ”{assignment.title}” ska lämnas senast "
+                f"{request.due_on.isoformat()}.\n")
+        for address in addresses:
+            outbox.queue(address, f"Påminnelse om statusrapport: {assignment.title}", body, user,
+                         purpose=REMINDER_PURPOSE, purpose_id=request.id, about=assignment)
+        mark_reminded(request, user)
+    return listed
 
 
 def mark_reminded(request: ReportRequest, user) -> None:

@@ -161,3 +161,31 @@ def steered_group_ids(group_id: int, on: date | None = None) -> set[int]:
                 found.add(child)
                 todo.append(child)
     return found
+
+
+def due_requests(days: int, today: date) -> list:
+    """Unanswered report requests due within `days` (or overdue) and not reminded in the last week."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import selectinload
+
+    from app.assignments.models import ReportRequest
+    from app.core.models import utcnow
+
+    week_ago = utcnow() - timedelta(days=7)
+    return list(db.session.scalars(sa.select(ReportRequest).join(ReportRequest.assignment).where(
+        Assignment.active(), Assignment.status.in_((*OPEN_STATUSES, AssignmentStatus.DELIVERED)),
+        ReportRequest.answered_by_id.is_(None), ReportRequest.due_on <= today + timedelta(days=days),
+        sa.or_(ReportRequest.reminded_at.is_(None), ReportRequest.reminded_at < week_ago))
+        .options(selectinload(ReportRequest.assignment).selectinload(Assignment.recipient_group))))
+
+
+def reporters_of(assignment: Assignment, today: date) -> list:
+    """The recipient group's chair and secretary, and anyone the chair delegated reporting to."""
+    from app.core.permissions import GOVERNING_MEMBER_ROLES
+    from app.people.models import MemberRole, Membership, Person
+
+    chairs = db.session.scalars(sa.select(Person).join(Membership, Membership.person_id == Person.id).where(
+        Membership.group_id == assignment.recipient_group_id, Membership.current_criterion(today),
+        Membership.role.in_([MemberRole(r) for r in GOVERNING_MEMBER_ROLES]), Person.active())).all()
+    return list({p.id: p for p in [*chairs, *assignment.reporters]}.values())

@@ -1,16 +1,14 @@
 """Writes for decisions: registry numbers, links to assignments, execution and dispatch."""
 
-import smtplib
-from email.message import EmailMessage
-
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.assignments.models import Assignment
 from app.core import operations as ops
+from app.core import outbox
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
+from app.core.outbox import OutboxMessage, OutboxStatus
 from app.core.permissions import authorize, check_group_choice
 from app.decisions.models import Decision, DecisionDispatch, DecisionLink, DecisionState, DispatchStatus, LinkEffect
 from app.extensions import db
@@ -124,43 +122,43 @@ def _dispatch_label(dispatch: DecisionDispatch) -> str:
     return f"{dispatch.recipient} {dispatch.email}".strip() + f": {dispatch.status.label}"
 
 
-def mail_configured() -> bool:
-    return bool(current_app.config.get("MAIL_SERVER"))
+def queued_dispatch_ids(decision: Decision) -> set[int]:
+    """Dispatches whose e-mail waits in the outbox (queued, or to be retried)."""
+    return set(db.session.scalars(sa.select(OutboxMessage.purpose_id).where(
+        OutboxMessage.purpose == DISPATCH_PURPOSE, OutboxMessage.about_id == decision.id,
+        OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.RETRYING)))))
 
 
-def send_email(to: str, subject: str, body: str) -> None:
-    """Send one message through the configured SMTP server (MAIL_SERVER, MAIL_PORT, …)."""
-    config = current_app.config
-    message = EmailMessage()
-    message["From"] = config.get("MAIL_FROM", "styrregister@localhost")
-    message["To"] = to
-    message["Subject"] = " ".join(subject.split())  # a title with line breaks must not break the header
-    message.set_content(body)
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=20) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-        smtp.send_message(message)
-
-
-def send_dispatches(decision: Decision, body: str, user) -> tuple[int, int]:
-    """E-mail the decision to every recipient with an address still to be sent. (sent, failed)"""
-    sent = failed = 0
+def send_dispatches(decision: Decision, body: str, user) -> int:
+    """Put the decision's e-mail to every recipient with an address, not sent and not already waiting,
+    in the outbox (in this transaction); the worker sends them. Returns how many were queued."""
+    waiting = queued_dispatch_ids(decision)
+    queued = 0
     for dispatch in decision.dispatches:
-        if dispatch.status == DispatchStatus.SENT or not dispatch.email:
+        if dispatch.status == DispatchStatus.SENT or not dispatch.email or dispatch.id in waiting:
             continue
-        try:
-            send_email(dispatch.email, str(decision), body)
-        except (OSError, smtplib.SMTPException) as err:
-            ops.change_child(decision, dispatch, user, "dispatch",
-                             {"status": DispatchStatus.FAILED, "error": str(err)[:500]}, _dispatch_label)
-            failed += 1
-        else:
-            ops.change_child(decision, dispatch, user, "dispatch",
-                             {"status": DispatchStatus.SENT, "sent_at": utcnow(), "error": ""}, _dispatch_label)
-            sent += 1
-    return sent, failed
+        outbox.queue(dispatch.email, str(decision), body, user, purpose=DISPATCH_PURPOSE, purpose_id=dispatch.id,
+                     about=decision)
+        queued += 1
+    return queued
+
+
+def _dispatch_sent(message: OutboxMessage) -> None:
+    dispatch = db.session.get(DecisionDispatch, message.purpose_id)
+    if dispatch is not None and dispatch.status != DispatchStatus.SENT:
+        ops.change_child(dispatch.decision, dispatch, None, "dispatch",
+                         {"status": DispatchStatus.SENT, "sent_at": message.sent_at, "error": ""}, _dispatch_label)
+
+
+def _dispatch_failed(message: OutboxMessage) -> None:
+    dispatch = db.session.get(DecisionDispatch, message.purpose_id)
+    if dispatch is not None and dispatch.status != DispatchStatus.SENT:
+        ops.change_child(dispatch.decision, dispatch, None, "dispatch",
+                         {"status": DispatchStatus.FAILED, "error": message.last_error[:500]}, _dispatch_label)
+
+
+DISPATCH_PURPOSE = "decision_dispatch"
+outbox.on_outcome(DISPATCH_PURPOSE, sent=_dispatch_sent, failed=_dispatch_failed)
 
 
 def mark_dispatched(dispatch: DecisionDispatch, user) -> None:

@@ -5,11 +5,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
 from app.assignments.queries import steered_group_ids
+from app.core import outbox
 from app.core.args import Args
 from app.core.crud import (
     archive_page,
@@ -107,7 +109,8 @@ def show(record_id: int):
     return render_template("decisions/show.html", d=decision, priority_lists=priority_lists,
                            links=[lk for lk in decision.links if not lk.is_archived],
                            link_form=link_form, dispatch_form=DispatchForm(formdata=None),
-                           mail_configured=operations.mail_configured(), today=date.today(),
+                           mail_configured=outbox.mail_configured(), today=date.today(),
+                           queued_dispatches=operations.queued_dispatch_ids(decision),
                            history=history(decision))
 
 
@@ -175,7 +178,7 @@ def send(record_id: int):
     decision = load(Decision, record_id)
     require("dispatch", decision)
     form = ConfirmForm()
-    if not form.validate_on_submit() or not operations.mail_configured():
+    if not form.validate_on_submit() or not outbox.mail_configured():
         flash(_("E-post är inte konfigurerad. Skicka beslutet för hand och markera mottagarna som skickade."),
               "error")
         return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
@@ -183,11 +186,11 @@ def send(record_id: int):
     outcome = {}
 
     def write():
-        outcome["sent"], outcome["failed"] = operations.send_dispatches(decision, body, current_user)
+        outcome["queued"] = operations.send_dispatches(decision, body, current_user)
 
     if save(form, write, None)[0]:
-        flash(_("%(sent)s skickade, %(failed)s misslyckades.", sent=outcome["sent"], failed=outcome["failed"]),
-              "error" if outcome["failed"] else "success")
+        flash(ngettext("%(num)s e-postmeddelande ligger i utkorgen och skickas strax.",
+                       "%(num)s e-postmeddelanden ligger i utkorgen och skickas strax.", outcome["queued"]), "success")
     return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
 
 
