@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    # A request may carry one file of MAX_UPLOAD_MB and its form; the store refuses a larger file itself.
+    app.config.setdefault("MAX_CONTENT_LENGTH", (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024)
     security.check_secret_key(app)
     from app.auth import security_log
     from app.auth.sessions import check_session_settings
@@ -76,6 +78,7 @@ def _import_models() -> None:
     from app.core import audit as _audit  # noqa: F401
     from app.core import outbox as _outbox  # noqa: F401
     from app.decisions import models as _decisions  # noqa: F401
+    from app.documents import models as _documents  # noqa: F401
     from app.groups import models as _groups  # noqa: F401
     from app.meetings import models as _meetings  # noqa: F401
     from app.organisations import models as _orgs  # noqa: F401
@@ -90,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.competence.views import bp as competence_bp
     from app.core.views import bp as core_bp
     from app.decisions.views import bp as decisions_bp
+    from app.documents.views import bp as documents_bp
     from app.followup.views import bp as followup_bp
     from app.groups.views import bp as groups_bp
     from app.meetings.views import bp as meetings_bp
@@ -102,7 +106,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.users.views import bp as users_bp
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
-               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp, outbox_bp):
+               meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp, outbox_bp,
+               documents_bp):
         app.register_blueprint(bp)
 
 
@@ -140,6 +145,12 @@ def _register_hooks(app: Flask) -> None:
                 flash(_("Du har loggats ut. Logga in igen för att fortsätta."), "info")
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
+
+    @app.teardown_request
+    def close_uploads(_error=None):
+        # An upload larger than a few hundred kB is spooled to a temporary file: close it now, not when
+        # the garbage collector finds it (a refused file is never read to its end).
+        request.close()
 
 
 def _has_nul(values) -> bool:

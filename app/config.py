@@ -49,6 +49,9 @@ class Config:
     LOG_FORMAT = "text"  # or "json": one JSON object a line, with the request id
     # The worker's queue: SQLite under instance/ by default; redis://host:6379/0 for several app servers.
     HUEY_URL = ""
+    # Documents: where files are stored (None: instance/files) and how large one may be.
+    FILES_DIR = None
+    MAX_UPLOAD_MB = 50
     OUTBOX_MAX_ATTEMPTS = 8  # after that a message is "failed" until someone resends it
 
 
@@ -60,7 +63,7 @@ ENVIRONMENT_SETTINGS = {
     "SIGNIN_MAX_FAILURES_PER_ACCOUNT": int, "SIGNIN_MAX_FAILURES_PER_ADDRESS": int, "API_RATE_LIMIT": str,
     "API_REFUSED_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str, "SECURITY_LOG_FILE": str, "BASE_URL": str, "HSTS_SECONDS": int, "LOG_FORMAT": str,
-    "HUEY_URL": str, "OUTBOX_MAX_ATTEMPTS": int,
+    "HUEY_URL": str, "OUTBOX_MAX_ATTEMPTS": int, "FILES_DIR": str, "MAX_UPLOAD_MB": int,
 }
 
 

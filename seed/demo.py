@@ -4,6 +4,7 @@ Every person here is invented (surnames like "Exempelsson" make that plain) and 
 Accounts exist only in databases where --demo was run; README lists them.
 """
 
+import io
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -13,9 +14,12 @@ from app.assignments.models import Assignment, AssignmentStatus, TrafficLight
 from app.auth import operations as auth_ops
 from app.auth.models import Role, User
 from app.decisions import operations as decision_ops
-from app.decisions.models import ExecutionStatus
+from app.decisions.models import Decision, ExecutionStatus
+from app.documents import operations as document_ops
+from app.documents.models import Document, DocumentKind
 from app.extensions import db
 from app.meetings import operations as meeting_ops
+from app.meetings.models import Meeting
 from app.people import operations as people_ops
 from app.people.models import ConflictDeclaration, ConflictOutcome, MemberRole, Membership, Person
 
@@ -97,6 +101,7 @@ def load_demo(seeder) -> None:
 
     people = load_people_and_accounts(seeder)
     load_governance_demo(seeder)
+    load_documents_demo(seeder)
     load_competence_demo(seeder, people)
 
 
@@ -197,3 +202,48 @@ def load_governance_demo(seeder) -> None:
         decided_on=_days(-40), executor="NSG:s sekreterare", execute_by=_days(-10),
         execution_status=ExecutionStatus.NOT_STARTED), None)
     seeder._count("demo governance records")
+
+
+# (owner kind, seed key of the record, title, kind, file name, lines of the PDF)
+DEMO_DOCUMENTS = [
+    ("meeting", "meeting:msv-samverkansnamnden-2023-12", "(demo) Kallelse", DocumentKind.KALLELSE,
+     "kallelse-samverkansnamnden-2023-12.pdf",
+     ["Samverkansnämnden kallas till möte i december 2023.", "Dagordning enligt bilaga.",
+      "Fiktivt demodokument."]),
+    ("meeting", "meeting:msv-samverkansnamnden-2023-12", "(demo) Protokoll", DocumentKind.PROTOKOLL,
+     "protokoll-samverkansnamnden-2023-12.pdf",
+     ["§ 1 Mötet öppnas.", "§ 2 Dagordningen fastställs.", "§ 3 Information om kunskapsstyrning.",
+      "Justeras: (demo)", "Fiktivt demodokument."]),
+    ("decision", "decision:ssr-beslut-genomlysning-tillganglighet", "(demo) Beslutsunderlag", DocumentKind.UNDERLAG,
+     "beslutsunderlag-genomlysning.pdf",
+     ["Underlag till beslut om genomlysning av tillgänglighetsdata.", "Fyra insatsområden med avstämning.",
+      "Fiktivt demodokument."]),
+    ("meeting", "demo:sosr-rsg-data-och-analys", "(demo) Kallelse och dagordning", DocumentKind.KALLELSE,
+     "kallelse-rsg-data-och-analys.pdf",
+     ["RSG Data och analys kallas till digitalt möte.", "1. Principer för delning av analyser",
+      "2. Övriga frågor", "Fiktivt demodokument."]),
+    ("assignment", "demo:principer", "(demo) Principer för delning av analyser – utkast", DocumentKind.LEVERANS,
+     "principer-delning-av-analyser-utkast.pdf",
+     ["Utkast till principer, levererat till RSG Data och analys.", "1. Analyser delas som standard.",
+      "2. Källa och datum anges alltid.", "Fiktivt demodokument."]),
+]
+DOCUMENT_OWNERS = {"meeting": Meeting, "decision": Decision, "assignment": Assignment}
+
+
+def load_documents_demo(seeder) -> None:
+    """Small real PDFs on meetings, a decision and a delivered assignment, made by the seed itself and
+    stored through the documents' own operations (as an upload would be)."""
+    from werkzeug.datastructures import FileStorage
+
+    from seed.pdf import text_pdf
+
+    for owner_kind, seed_key, title, kind, filename, lines in DEMO_DOCUMENTS:
+        model = DOCUMENT_OWNERS[owner_kind]
+        owner = db.session.scalar(sa.select(model).where(model.seed_key == seed_key))
+        column = getattr(Document, f"{owner_kind}_id")
+        if owner is None or db.session.scalar(sa.select(Document.id).where(column == owner.id,
+                                                                            Document.title == title)):
+            continue
+        upload = FileStorage(io.BytesIO(text_pdf(title.removeprefix("(demo) "), lines)), filename)
+        document_ops.add_document(owner_kind, owner, {"title": title, "kind": kind}, upload, None)
+        seeder._count("demo documents")

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
@@ -55,6 +56,12 @@ def security_log_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def files_dir(tmp_path_factory):
+    """Where the suite's documents are stored (content-addressed, so tests never collide)."""
+    return tmp_path_factory.mktemp("files")
+
+
+@pytest.fixture(scope="session")
 def huey_url(tmp_path_factory) -> str:
     """The worker's queue for the run: nothing consumes it unless a test starts a worker; tests deliver
     the outbox by calling the worker's own functions."""
@@ -62,7 +69,7 @@ def huey_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def shared_app(database_url, security_log_file, huey_url):
+def shared_app(database_url, security_log_file, huey_url, files_dir):
     # One app for the run: building it (routes, compiled templates) costs more than most tests.
     app = create_app({
         "TESTING": True,
@@ -71,6 +78,7 @@ def shared_app(database_url, security_log_file, huey_url):
         "WTF_CSRF_ENABLED": True,
         "SECURITY_LOG_FILE": str(security_log_file),
         "HUEY_URL": huey_url,
+        "FILES_DIR": str(files_dir),
     })
     app.test_client_class = IsolatedClient
     yield app
@@ -288,16 +296,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Served(NamedTuple):
+    base: str
+    access_log: Path
+    pid: int  # gunicorn's master process
+    files_dir: Path
+
+    def worker_pids(self) -> list[int]:
+        return [int(p) for p in Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()]
+
+
 @pytest.fixture
 def gunicorn(app, database_url, tmp_path, request):
     """The app under gunicorn with the committed gunicorn.conf.py, on the test database; yields its
     base URL and its access log. `request.param`: (workers, max requests per worker; 0 = no limit).
     By default two workers, each replaced by a fresh process after a few requests: a count kept in a
-    worker's memory would start again in every new process."""
+    worker's memory would start again in every new process. Documents are stored in its own files
+    directory."""
     workers, max_requests = getattr(request, "param", (2, 4))
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="g" + os.urandom(32).hex(),
-               SECURITY_LOG_FILE=str(tmp_path / "security.log"))
+               SECURITY_LOG_FILE=str(tmp_path / "security.log"), FILES_DIR=str(tmp_path / "files"),
+               HUEY_URL=f"sqlite:///{tmp_path / 'huey.db'}")
     env.pop("FLASK_DEBUG", None)
     root = Path(__file__).parents[1]
     errors = tmp_path / "gunicorn.log"
@@ -318,6 +338,6 @@ def gunicorn(app, database_url, tmp_path, request):
                 process.kill()
                 raise RuntimeError(errors.read_text()[-3000:]) from None
             time.sleep(0.2)
-    yield base, tmp_path / "access.log"
+    yield Served(base, tmp_path / "access.log", process.pid, tmp_path / "files")
     process.terminate()
     process.wait(timeout=20)

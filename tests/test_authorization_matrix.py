@@ -11,6 +11,7 @@ or page comes back with an error message, nothing written), "401" (the API), or 
 A route added without a row here fails `test_every_route_has_a_row`.
 """
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.datastructures import FileStorage
 
 from app.assignments import operations as assignment_ops
 from app.assignments.models import Assignment, AssignmentPhase
@@ -43,6 +45,7 @@ from app.competence.targets import TargetKind
 from app.core import operations as ops
 from app.core import outbox
 from app.decisions.models import Decision, LinkEffect
+from app.documents import operations as document_ops
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
 from app.meetings import operations as meeting_ops
@@ -51,6 +54,7 @@ from app.organisations.models import Organisation
 from app.people.models import ConflictDeclaration, MemberRole, Membership, Person
 from app.priorities import operations as priority_ops
 from app.priorities.models import PriorityItem, PriorityList
+from seed.pdf import text_pdf
 from tests import factories as f
 from tests import gov_factories as g
 from tests.conftest import CSRF_RE, PASSWORD, Browser, make_user
@@ -59,6 +63,7 @@ TODAY = date.today()
 LAST_MONTH = TODAY - timedelta(days=30)
 NEXT_MONTH = TODAY + timedelta(days=30)
 NEW_PASSWORD = "Ett-helt-nytt-losenord-42"
+PDF = text_pdf("Underlag", ["Till mötet"])
 
 # --- Who is asking ---------------------------------------------------------------------------------
 
@@ -195,6 +200,44 @@ row("/users/security-log", "GET", "/users/security-log", who(*ADMIN))
 # The outbox: names and addresses, the secretariat's to see and resend.
 row("/outbox/", "GET", "/outbox/", who(*KEEPERS))
 row("/outbox/<int:record_id>/resend", "POST", "/outbox/{mail}/resend", who(*KEEPERS), {})
+
+# Documents: who may add one is who may change its record (an assignment's by principal and recipient,
+# a report's appendix by whoever reports); everyone signed in reads and downloads.
+def upload(name="underlag.pdf", content=None, **fields) -> Callable[[dict], dict]:
+    return lambda ids: {"title": "Underlag", "kind": "underlag", **fields,
+                        "file": (io.BytesIO(content if content is not None else PDF), name)}
+
+
+NEW_DOCUMENT = "/documents/new/<key>/<int:owner_id>"
+row(NEW_DOCUMENT, "GET", "/documents/new/meeting/{m}", who(*GOVERNORS))
+row(NEW_DOCUMENT, "GET", "/documents/new/meeting/{m_y}", who(*KEEPERS), note="Y's meeting")
+row(NEW_DOCUMENT, "GET", "/documents/new/assignment/{a}", who(*GOVERNORS, "reporter"))
+row(NEW_DOCUMENT, "GET", "/documents/new/status_report/{report}", who(*REPORTERS))
+row(NEW_DOCUMENT, "GET", "/documents/new/users/{eva}", who(others="404"), note="not a kind of record")
+row(NEW_DOCUMENT, "POST", "/documents/new/meeting/{m}", who(*GOVERNORS), upload())
+row(NEW_DOCUMENT, "POST", "/documents/new/agenda_item/{item}", who(*GOVERNORS), upload())
+row(NEW_DOCUMENT, "POST", "/documents/new/meeting/{m_y}", who(*KEEPERS), upload(), note="Y's meeting")
+row(NEW_DOCUMENT, "POST", "/documents/new/decision/{d_y}", who(*KEEPERS), upload(), note="Y's decision")
+row(NEW_DOCUMENT, "POST", "/documents/new/assignment/{a}", who(*GOVERNORS, "reporter"), upload(kind="leverans"))
+row(NEW_DOCUMENT, "POST", "/documents/new/status_report/{report}", who(*REPORTERS), upload())
+row(NEW_DOCUMENT, "POST", "/documents/new/group/{Y}", who(*KEEPERS), upload(), note="Y's papers")
+row(NEW_DOCUMENT, "POST", "/documents/new/meeting/{m_arch_doc}", who(), upload(), note="an archived meeting")
+row(NEW_DOCUMENT, "POST", "/documents/new/meeting/{m}", who(refused=GOVERNORS),
+    upload("protokoll.pdf", b"MZ" + bytes(300)), field="file", message="program", note="a program named .pdf")
+row("/documents/<int:record_id>", "GET", "/documents/{doc}", EVERYONE)
+row("/documents/<int:record_id>", "GET", "/documents/{doc_y}", EVERYONE, note="Y's document")
+row("/documents/<int:record_id>/versions", "POST", "/documents/{doc}/versions", who(*GOVERNORS),
+    upload("ny-version.pdf"))
+row("/documents/<int:record_id>/versions", "POST", "/documents/{doc_y}/versions", who(*KEEPERS), upload(),
+    note="Y's document")
+row("/documents/<int:record_id>/versions", "POST", "/documents/{doc_arch}/versions", who(), upload(),
+    note="an archived meeting's document")
+row("/documents/versions/<int:record_id>/download", "GET", "/documents/versions/{doc_v}/download", EVERYONE)
+row("/documents/versions/<int:record_id>/download", "GET", "/documents/versions/{doc_y_v}/download", EVERYONE,
+    note="Y's document")
+row("/documents/<int:record_id>/archive", "POST", "/documents/{doc_x2}/archive", who(*GOVERNORS), ARCHIVE)
+row("/documents/<int:record_id>/archive", "POST", "/documents/{doc_y}/archive", who(*KEEPERS), ARCHIVE,
+    note="Y's document")
 
 # Reading pages: everyone signed in.
 for _rule, _url, _status in [
@@ -765,6 +808,14 @@ def _world() -> dict[str, int]:
                                                       "decision_id": None}, None)
     db.session.commit()
 
+    m_arch_doc = g.meeting(x_group, LAST_MONTH, "Arkiverat möte med dokument")
+    docs = {key: document_ops.add_document(kind, owner, {"title": f"Dokument {key}", "kind": "underlag"},
+                                           FileStorage(io.BytesIO(PDF), f"{key}.pdf"), None)
+            for key, kind, owner in (("doc", "meeting", m), ("doc_x2", "group", x_group), ("doc_y", "meeting", m_y),
+                                     ("doc_arch", "meeting", m_arch_doc))}
+    ops.archive(m_arch_doc, None)
+    db.session.commit()
+
     accounts = {name: make_user(name, Role.READER) for name in ("eva", "olle", "per", "nils")}
     eva_token, _secret = auth_ops.issue_token(accounts["eva"], None, "Power BI")
     link = auth_ops.issue_password_link(accounts["nils"], None)
@@ -799,7 +850,8 @@ def _world() -> dict[str, int]:
         wp=package.id, act=activities[0].id, act_arch=activities[1].id, kpi=kpis[0].id, kpi_derived=kpis[1].id,
         kpi_arch=kpis[2].id, meas=measurement.id, uc=use_cases[0].id, uc_arch=use_cases[1].id, ucv=version.id,
         eva=accounts["eva"].id, olle=accounts["olle"].id, per=accounts["per"].id, nils=accounts["nils"].id,
-        eva_token=eva_token.id, link=link, mail=failed_mail.id,
+        eva_token=eva_token.id, link=link, mail=failed_mail.id, m_arch_doc=m_arch_doc.id,
+        **{key: d.id for key, d in docs.items()}, doc_v=docs["doc"].latest.id, doc_y_v=docs["doc_y"].latest.id,
     )
     return ids
 
@@ -893,7 +945,8 @@ def ask(browser: Browser, method: str, case: Case, ids: dict) -> str | None:
     before = browser.state if method == "POST" and case.check_db else None
     response = browser.client.open(url, method=method, data=data)
     status, location = response.status_code, response.headers.get("Location", "")
-    page = response.get_data(as_text=True)
+    page = response.get_data().decode(errors="replace")  # a download is not text
+    response.close()
     to_login = urlsplit(location).path == "/login"
     landing = ""
     if method == "POST" and status == 302 and not to_login:

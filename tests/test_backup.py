@@ -1,8 +1,12 @@
 """`flask backup create` and `flask backup restore`: a restored backup holds every row of every table
-as it was, a backup taken while writers run is a consistent snapshot, and what cannot be restored
-safely is refused. On SQLite, and on PostgreSQL with pg_dump when the suite runs there."""
+as it was and every document's file, a backup taken while writers run is a consistent snapshot, and
+what cannot be restored safely is refused. On SQLite, and on PostgreSQL with pg_dump when the suite
+runs there."""
 
+import hashlib
+import io
 import os
+import tarfile
 import threading
 import time
 import uuid
@@ -10,13 +14,22 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
 from app import create_app
+from app.auth.models import Role
+from app.core import backup
 from app.core import operations as ops
 from app.core.audit import ChangeLog
+from app.core.storage import file_store
+from app.documents import operations as document_ops
+from app.documents.models import DocumentVersion
 from app.extensions import db
 from app.groups.models import Group, GroupType, Level
 from seed.loader import run_seed
+from seed.pdf import text_pdf
+from tests import gov_factories as g
+from tests.conftest import Browser, make_user
 
 
 @pytest.fixture
@@ -33,7 +46,7 @@ def target(shared_app, tmp_path, security_log_file):
             conn.execute(sa.text(f"CREATE DATABASE {name}"))
         target_url = sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": target_url,
-                      "SECURITY_LOG_FILE": str(security_log_file)})
+                      "SECURITY_LOG_FILE": str(security_log_file), "FILES_DIR": str(tmp_path / "restored-files")})
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -155,3 +168,69 @@ def test_a_backup_without_a_path_goes_to_the_instance_folder(app, runner):
         assert path.parent == Path(app.instance_path) / "backups" and path.stat().st_size > 0
     finally:
         path.unlink()
+
+
+def _documents(count: int = 3) -> dict[int, bytes]:
+    """Documents with a version each on a meeting; their version ids and bytes."""
+    w = g.world()
+    m = g.meeting(w.principal)
+    made = {}
+    for n in range(count):
+        content = text_pdf(f"Underlag {n}", [f"Rad {n}"])
+        document = document_ops.add_document("meeting", m, {"title": f"Underlag {n}", "kind": "underlag"},
+                                             FileStorage(io.BytesIO(content), f"underlag-{n}.pdf"), None)
+        db.session.commit()
+        made[document.latest.id] = content
+    return made
+
+
+def test_a_restored_backup_brings_the_files_back(app, runner, target, tmp_path):
+    made = _documents()
+    make_user("kansli", Role.SECRETARIAT)
+    path = tmp_path / "with-files.tar"
+    assert runner.invoke(args=["backup", "create", str(path)]).exit_code == 0
+    with tarfile.open(path) as tar:
+        names = tar.getnames()
+    in_backup = {n.rsplit("/", 1)[1] for n in names if n.startswith("files/")}
+    assert "manifest.json" in names and in_backup == {sha256 for sha256, _path in file_store().all_files()}
+    assert {hashlib.sha256(content).hexdigest() for content in made.values()} <= in_backup
+
+    result = invoke(target, "restore", str(path), "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"with {len(in_backup)} files" in result.output
+    with target.app_context():
+        browser = Browser(target.test_client())
+        assert browser.login("kansli").status_code == 302
+        for version_id, content in made.items():
+            with browser.get(f"/documents/versions/{version_id}/download") as response:
+                assert response.status_code == 200 and response.data == content
+        assert {v.sha256 for v in db.session.scalars(sa.select(DocumentVersion))} <= {
+            p.name for p in (tmp_path / "restored-files").rglob("*") if p.is_file() and p.parent.name != "incoming"}
+
+
+def test_a_damaged_file_in_a_backup_is_refused(app, runner, target, tmp_path):
+    _documents(1)
+    path = tmp_path / "good.tar"
+    assert runner.invoke(args=["backup", "create", str(path)]).exit_code == 0
+    damaged = tmp_path / "damaged.tar"
+    with tarfile.open(path) as source, tarfile.open(damaged, "w") as out:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name.startswith("files/"):
+                data = data.replace(b"Underlag", b"Underlaq")
+            out.addfile(member, io.BytesIO(data))
+    result = invoke(target, "restore", str(damaged), "--yes")
+    assert result.exit_code != 0 and "does not hold what its name says" in result.output
+    with target.app_context():
+        assert sa.inspect(db.engine).get_table_names() == []  # the database was not restored either
+
+
+def test_a_backup_of_the_database_alone_still_restores(app, target, tmp_path):
+    """Backups made before files were kept: a bare SQLite file or pg_dump archive."""
+    g.world()
+    path = tmp_path / "database-only"
+    backup._dump_database(db.engine.url.get_backend_name(), db.engine.url, path)
+    original = rows_of_every_table(db.engine)
+    assert invoke(target, "restore", str(path), "--yes").exit_code == 0
+    with target.app_context():
+        assert rows_of_every_table(db.engine) == original

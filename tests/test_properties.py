@@ -19,8 +19,11 @@ Each test draws from a seed of its own, so a run is repeatable; each failure mes
 to replay.
 """
 
+import hashlib
 import html
+import io
 import re
+import secrets
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,9 +35,11 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     DateField,
+    FileField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -122,6 +127,9 @@ from app.decisions.models import (
     ExecutionStatus,
     LinkEffect,
 )
+from app.documents import operations as document_ops
+from app.documents.forms import DocumentForm, VersionForm
+from app.documents.models import Document, DocumentVersion
 from app.extensions import db
 from app.groups.forms import GroupForm, HostingForm, RelationForm
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
@@ -144,6 +152,7 @@ from app.priorities import operations as priority_ops
 from app.priorities.forms import PriorityItemForm, PriorityListForm
 from app.priorities.models import PriorityItem, PriorityList
 from app.users.forms import UserForm
+from seed.pdf import text_pdf
 from tests import factories as f
 from tests import gov_factories as gf
 from tests.conftest import PASSWORD, Browser, _empty_schema, make_user
@@ -232,6 +241,12 @@ def build_world() -> SimpleNamespace:
     db.session.commit()
     old_m = gf.meeting(g.unrelated, title="Arkiverat möte")
     gf.archive(old_m)
+    doc_meeting_old = gf.meeting(g.unrelated, title="Arkiverat möte med dokument")
+    documents = {key: _commit(document_ops.add_document(
+        "meeting", owner, {"title": f"Dokument {key}", "kind": "underlag"},
+        FileStorage(io.BytesIO(text_pdf(key, [])), f"{key}.pdf"), None))
+        for key, owner in (("doc", m), ("doc_edit", m), ("doc_old", doc_meeting_old))}
+    gf.archive(doc_meeting_old)
     pl = _commit(priority_ops.create_list({"group_id": g.principal.id, "title": "Prioriteringar 2025"}, None))
     items = [_commit(priority_ops.add_item(pl, {"title": t}, None)) for t in ("Första", "Andra", "Tredje")]
     old_item = _commit(priority_ops.add_item(pl, {"title": "Borttagen"}, None))
@@ -312,6 +327,7 @@ def build_world() -> SimpleNamespace:
         old_act=old_act.id, kpis={k: v.id for k, v in kpis.items()}, target=target.id, milestone=milestone.id,
         measurement=measurement.id, area=area.id, cases=[c.id for c in cases], old_case=old_case.id,
         version=version.id, stance=stance.id, linked_user=linked.id, plain_user=plain.id,
+        doc_meeting_old=doc_meeting_old.id, **{key: d.id for key, d in documents.items()},
     )
     for key, value in ids.items():
         setattr(w, key, value)
@@ -559,6 +575,12 @@ def field_strategies(w, form_cls, refs: dict) -> dict[str, tuple]:
             low, high = (ranges[0].min, ranges[0].max) if ranges else (1, 99)
             good = weighted(st.integers(low, high).map(str), st.just(""), 20)
             bad = bad_integer(low, high)
+        elif issubclass(cls, FileField):
+            good = st.sampled_from(GOOD_FILES)
+            bad = st.one_of(st.sampled_from(BAD_FILES), st.sampled_from(ODD_TEXT),
+                            st.builds(Upload, st.sampled_from(["a.pdf", "", "..", "x" * 300, "../../etc/passwd",
+                                                                "😀.png", "a\x00b.pdf", "con.txt"]),
+                                      st.sampled_from([f.content for f in GOOD_FILES])))
         elif issubclass(cls, BooleanField):
             good = st.sampled_from(["y", OMIT])
             bad = st.sampled_from(["", "false", "0", "no", "off", "True", "😀", ["y", "y"]])
@@ -580,7 +602,47 @@ def encode(values: dict) -> bytes:
     return urlencode(pairs).encode("ascii")
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file in a form: posted as multipart/form-data, as a browser sends a file field."""
+    filename: str
+    content: bytes
+
+    def __repr__(self):
+        return f"Upload({self.filename!r}, {len(self.content)} bytes)"
+
+
+GOOD_FILES = [Upload("kallelse.pdf", text_pdf("Kallelse", ["Möte"])),
+              Upload("lista.csv", "Region;Antal\nÖrebro;3\n".encode()),
+              Upload("anteckning.txt", "Åtgärder\n".encode("cp1252"))]
+BAD_FILES = [Upload("program.pdf", b"MZ\x90\x00" + bytes(300)), Upload("tom.pdf", b""),
+             Upload("okand.png", bytes(range(1, 256)) * 4), Upload("skript.txt", b"#!/bin/sh\nrm -rf /\n"),
+             Upload("bild.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")]
+
+
+def encode_multipart(values: dict) -> tuple[str, bytes]:
+    """A multipart body as a browser would send it; text goes as its bytes, even when not UTF-8."""
+    boundary = f"----egenskap{secrets.token_hex(8)}"
+    parts = []
+    for name, value in values.items():
+        for one in value if isinstance(value, list) else [value]:
+            if one is OMIT:
+                continue
+            if isinstance(one, Upload):
+                head = (f'Content-Disposition: form-data; name="{name}"; filename="{one.filename}"\r\n'
+                        "Content-Type: application/octet-stream")
+                body = one.content
+            else:
+                head, body = f'Content-Disposition: form-data; name="{name}"', (
+                    one if isinstance(one, bytes) else str(one).encode())
+            parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode("utf-8", "surrogatepass") + body + b"\r\n")
+    return boundary, b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
 def post(client, url: str, values: dict, **kw):
+    if any(isinstance(v, Upload) for v in values.values()):
+        boundary, body = encode_multipart(values)
+        return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}", **kw)
     return client.post(url, data=encode(values), content_type="application/x-www-form-urlencoded", **kw)
 
 
@@ -896,6 +958,14 @@ def kpi_measurement_targets(w):
             (f"/competence/kpis/{MAX_ID}/measurements", None, "missing")]
 
 
+def stored_as_sent(outcome) -> None:
+    """The newest version holds the bytes that were sent, under the name they were sent with."""
+    version = newest(DocumentVersion)
+    upload = outcome.values["file"]
+    assert version.sha256 == hashlib.sha256(upload.content).hexdigest(), str(outcome)
+    assert version.size == len(upload.content), str(outcome)
+
+
 KANSLI = ("admin", "secretariat")
 CENTRE = ("admin", "competence_centre")
 
@@ -1037,6 +1107,17 @@ FORMS = [
          refs={"organisation_id": "region"}, refused_status=(422,)),
     Case("region maturity", MaturityForm, fixed("/competence/regions/maturity"), actors=CENTRE,
          creates=MaturityAssessment, refs={"organisation_id": "region"}, refused_status=(422,)),
+    # Documents: a file of a kind we take, or one refused beside the field; nothing stored when refused
+    Case("document new", DocumentForm, lambda w: [
+        (f"/documents/new/meeting/{w.m}", w.m, "ok"), (f"/documents/new/assignment/{w.a}", w.a, "ok"),
+        (f"/documents/new/meeting/{w.doc_meeting_old}", None, "forbidden"),
+        (f"/documents/new/meeting/{MAX_ID}", None, "missing"), ("/documents/new/people/1", None, "missing")],
+        creates=Document, key=("title", "title", stripped), refused_status=(422,), check=lambda w, o: stored_as_sent(o),
+        examples=20),
+    Case("document version", VersionForm, lambda w: [
+        (f"/documents/{w.doc}/versions", w.doc, "ok"), (f"/documents/{w.doc_old}/versions", None, "forbidden"),
+        (f"/documents/{MAX_ID}/versions", None, "missing")],
+        creates=DocumentVersion, refused_status=(422,), check=lambda w, o: stored_as_sent(o), examples=15),
     # Accounts, by an admin
     Case("user new", UserForm, fixed("/users/new"), actors=("admin",), creates=User,
          key=("username", "username", lambda v: v.strip().lower()), refs={"person_id": "free_person"},
@@ -1125,6 +1206,7 @@ BUTTONS = [
     archive_case("archive assignment", Assignment, "/assignments/{}/archive", "child"),
     archive_case("archive decision", Decision, "/decisions/{}/archive", "d_edit"),
     archive_case("archive meeting", Meeting, "/meetings/{}/archive", "old_m"),
+    archive_case("archive document", Document, "/documents/{}/archive", "doc_edit"),
     archive_case("archive decision link", DecisionLink, "/decisions/links/{}/archive", "link"),
     archive_case("archive priority item", PriorityItem, "/priorities/items/{}/archive", lambda w: w.items[2],
                  restorable=False),

@@ -168,3 +168,27 @@ def test_demo_dashboards_show_something_true(runner, login_as):
     page = login_as(Role.SECRETARIAT).get("/followup/").get_data(as_text=True)
     for a in overdue + missing:
         assert a.title in page
+
+
+def test_demo_documents_are_real_pdfs_on_their_records(runner, login_as):
+    """The demo seed puts small PDFs on meetings, a decision and a delivered assignment; each downloads
+    as a PDF a reader opens, with the text the seed wrote."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.documents.models import Document, DocumentKind
+
+    runner.invoke(args=["seed", "--demo"])
+    documents = list(db.session.scalars(sa.select(Document)))
+    assert {d.kind for d in documents} >= {DocumentKind.KALLELSE, DocumentKind.PROTOKOLL, DocumentKind.LEVERANS}
+    assert {type(d.owner).__name__ for d in documents} == {"Meeting", "Decision", "Assignment"}
+    keeper = login_as(Role.SECRETARIAT)
+    for document in documents:
+        with keeper.get(f"/documents/versions/{document.latest.id}/download") as response:
+            assert response.status_code == 200 and response.mimetype == "application/pdf"
+            text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+        assert document.title.removeprefix("(demo) ") in text and "Fiktivt demodokument." in text
+    delivered = next(d for d in documents if d.kind == DocumentKind.LEVERANS)
+    page = keeper.get(f"/assignments/{delivered.assignment_id}").get_data(as_text=True)
+    assert delivered.title in page

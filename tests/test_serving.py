@@ -95,7 +95,7 @@ def test_the_error_page_shows_the_request_id_and_the_log_has_it_as_json(failing_
 def test_gunicorn_trusts_no_forwarded_header_by_itself(gunicorn):
     """With TRUSTED_PROXIES = 0 an X-Forwarded-Proto from 127.0.0.1 must not make the app think it is
     on https (gunicorn's own default would)."""
-    base, _log = gunicorn
+    base, _log, *_ = gunicorn
     request = urllib.request.Request(base + "/login", headers={"X-Forwarded-Proto": "https"})
     with urllib.request.urlopen(request, timeout=10) as response:
         assert "Strict-Transport-Security" not in response.headers

@@ -175,7 +175,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def test_two_gunicorn_workers_share_the_count(gunicorn):
-    base, access_log = gunicorn
+    base, access_log, *_ = gunicorn
     make_user("eva")
     statuses = [_post_login(base, "eva", "fel-lösenord-123") for _ in range(10)]
     assert statuses == [200] * 10
@@ -196,7 +196,7 @@ def test_two_gunicorn_workers_share_the_count(gunicorn):
 @pytest.mark.parametrize("gunicorn", [(4, 0)], indirect=True)
 def test_attempts_at_the_same_moment_do_not_get_past_the_limit(gunicorn):
     """Forty wrong passwords sent together to four workers: at most ten are ever checked."""
-    base, _access_log = gunicorn
+    base, _access_log, *_ = gunicorn
     make_user("eva")
     posts = [_login_form(base, "eva", "fel-lösenord-123") for _ in range(40)]
     barrier = threading.Barrier(len(posts))

@@ -160,6 +160,10 @@ def history_for(record, since_version: int | None = None) -> list[ChangeLog]:
     return list(db.session.scalars(stmt.order_by(ChangeLog.created_at.desc(), ChangeLog.id.desc())))
 
 
+# Lines any record's history may hold: children that can belong to a record of any area.
+SHARED_FIELD_LABELS = {"documents": _l("Dokument")}
+
+
 def describe(record_cls, entry: ChangeLog) -> list[tuple[object, object, object]]:
     """(field label, old, new) lines a person can read, in the model's field order."""
     labels = record_cls.__field_labels__
@@ -170,7 +174,7 @@ def describe(record_cls, entry: ChangeLog) -> list[tuple[object, object, object]
         change = entry.changes[field]
         col_type = columns[field].type if field in columns else None
         lines.append((
-            labels.get(field, field),
+            labels.get(field) or SHARED_FIELD_LABELS.get(field, field),
             _display(change.get("old_label", change["old"]), col_type),
             _display(change.get("new_label", change["new"]), col_type),
         ))

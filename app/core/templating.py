@@ -46,6 +46,15 @@ def register(app) -> None:
 
         return db.Model.registry._class_registry[name]
 
+    @app.template_filter("filesize")
+    def _filesize(size):
+        if size is None:
+            return "–"
+        for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("kB", 1024)):
+            if size >= factor:
+                return f"{format_decimal(round(size / factor, 1))} {unit}"
+        return f"{size} B"
+
     @app.template_filter("decimal")
     def _decimal(value):
         return format_decimal(value) if value is not None else "–"
