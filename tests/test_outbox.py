@@ -150,3 +150,17 @@ def test_the_worker_sends_what_a_request_committed(app, mail, worker, login_as):
     assert messages()[0].status == OutboxStatus.SENT
     assert db.session.scalars(sa.select(DecisionDispatch)).one().status == DispatchStatus.SENT
     assert process.poll() is None
+
+
+def test_attachments_are_kept_with_the_message_and_sent_with_it(app, mail):
+    outbox.queue("ledamot@example.se", "Kallelse", "Välkommen.", attachments=[
+        outbox.Attachment("mote.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+        outbox.Attachment("kallelse.pdf", "application/pdf", b"%PDF-1.7 test")])
+    db.session.commit()
+    assert outbox.deliver_due() == {OutboxStatus.SENT: 1}
+    [(_sender, _to, received)] = mail.messages
+    parts = {part.get_filename(): part for part in received.iter_attachments()}
+    assert parts["mote.ics"].get_content_type() == "text/calendar"
+    assert parts["mote.ics"].get_param("method") == "REQUEST"
+    assert parts["mote.ics"].get_content().startswith("BEGIN:VCALENDAR")
+    assert parts["kallelse.pdf"].get_content() == b"%PDF-1.7 test"

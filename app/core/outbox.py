@@ -12,9 +12,10 @@ imports no area.
 """
 
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -60,9 +61,32 @@ class OutboxMessage(db.Model):
     about_id: Mapped[int | None]
 
     created_by = relationship("User", foreign_keys=[created_by_id])
+    attachments: Mapped[list["OutboxAttachment"]] = relationship(
+        back_populates="message", order_by="OutboxAttachment.id", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with a message (an invitation's .ics, a decision extract's PDF). Kept with the message,
+    made when it is queued, so that a retry sends exactly what the change produced."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+
+class Attachment(NamedTuple):
+    filename: str
+    content_type: str  # "text/calendar; method=REQUEST", "application/pdf"
+    content: bytes
 
 
 # purpose -> (on sent, on given up): each gets the message; the area does its own writes.
@@ -78,12 +102,14 @@ def mail_configured() -> bool:
 
 
 def queue(recipient: str, subject: str, body: str, user=None, purpose: str = "", purpose_id: int | None = None,
-          about=None) -> OutboxMessage:
+          about=None, attachments: Iterable[Attachment] = ()) -> OutboxMessage:
     """Write a message to the outbox in the caller's transaction; it is sent after commit."""
     message = OutboxMessage(
         recipient=recipient.strip(), subject=" ".join(subject.split())[:300], body=body, purpose=purpose,
         purpose_id=purpose_id, created_by_id=getattr(user, "id", None), created_at=utcnow(), next_attempt_at=utcnow(),
-        about_type=getattr(about, "__tablename__", ""), about_id=getattr(about, "id", None))
+        about_type=getattr(about, "__tablename__", ""), about_id=getattr(about, "id", None),
+        attachments=[OutboxAttachment(filename=a.filename, content_type=a.content_type, content=a.content)
+                     for a in attachments])
     db.session.add(message)
     db.session.flush()
     return message
@@ -101,6 +127,11 @@ def _smtp_send(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email.set_content(message.body)
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        subtype, *params = [part.strip() for part in subtype.split(";")]
+        email.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename,
+                             params=dict(p.split("=", 1) for p in params if "=" in p))
     with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=20) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
