@@ -16,7 +16,7 @@ from app.decisions.models import Decision, DecisionDispatch, DecisionKind, Decis
 from app.extensions import db
 from app.groups.models import Group, GroupType, Level, RelationKind
 from app.meetings import operations as meeting_ops
-from app.meetings.models import AgendaItem, Meeting
+from app.meetings.models import AgendaItem, ApproverRole, Meeting
 from app.people.models import MemberRole, Person
 from tests import factories as f
 
@@ -79,6 +79,16 @@ def dispatch(d: Decision, recipient="Region Testlän", email="") -> DecisionDisp
 
 def meeting(group: Group, starts_on=NEXT_MONTH, title="", **values) -> Meeting:
     m = meeting_ops.create_meeting(dict(group_id=group.id, starts_on=starts_on, title=title, **values), None)
+    db.session.commit()
+    return m
+
+
+def approved_minutes(m: Meeting, *people: Person, on=None) -> Meeting:
+    """Minutes approved by each of `people` (the first as chair), recorded by the secretariat on their behalf."""
+    for n, p in enumerate(people):
+        meeting_ops.add_approver(m, p.id, ApproverRole.CHAIR if n == 0 else ApproverRole.ADJUSTER, None)
+    for approval in list(m.approvals):
+        meeting_ops.record_approval(approval, on or m.starts_on, None)
     db.session.commit()
     return m
 

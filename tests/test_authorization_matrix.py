@@ -49,7 +49,7 @@ from app.documents import operations as document_ops
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
 from app.meetings import operations as meeting_ops
-from app.meetings.models import AgendaItem, Meeting
+from app.meetings.models import AgendaItem, ApproverRole, Meeting
 from app.organisations.models import Organisation
 from app.people.models import ConflictDeclaration, MemberRole, Membership, Person
 from app.priorities import operations as priority_ops
@@ -586,11 +586,36 @@ row("/meetings/<int:record_id>/minutes", "POST", "/meetings/{m}/minutes", who(*G
     form({"minutes": "§1 Mötet öppnas. §2 Uppdraget."}, version=(Meeting, "m")))
 row("/meetings/<int:record_id>/minutes", "POST", "/meetings/{m_y}/minutes", who(*KEEPERS),
     form({"minutes": "§1 Mötet öppnas. §2 Diabetes."}, version=(Meeting, "m_y")), note="Y's meeting")
+ITEM_MINUTES = {"minutes": "Föredragande redogjorde för uppdraget.", "decision_kind": "decision",
+                "decision_title": "", "decision_text": "Gruppen beslutar att godkänna rapporten.",
+                "registry_number": "", "issuing_organisation_id": "", "executor": "", "execute_by": ""}
+row("/meetings/agenda/<int:record_id>/minutes", "GET", "/meetings/agenda/{item}/minutes", who(*GOVERNORS))
+row("/meetings/agenda/<int:record_id>/minutes", "GET", "/meetings/agenda/{item_y}/minutes", who(*KEEPERS),
+    note="an item of Y's meeting")
+row("/meetings/agenda/<int:record_id>/minutes", "POST", "/meetings/agenda/{item}/minutes", who(*GOVERNORS),
+    form(ITEM_MINUTES, version=(AgendaItem, "item")))
+row("/meetings/agenda/<int:record_id>/minutes", "POST", "/meetings/agenda/{item_y}/minutes", who(*KEEPERS),
+    form(ITEM_MINUTES, version=(AgendaItem, "item_y")), note="an item of Y's meeting")
+row("/meetings/<int:record_id>/approvers", "POST", "/meetings/{m}/approvers", who(*GOVERNORS),
+    form({"person_id": "{member_p}", "role": "adjuster"}))
+row("/meetings/<int:record_id>/approvers", "POST", "/meetings/{m_y2}/approvers", who(*KEEPERS),
+    form({"person_id": "{member_p}", "role": "adjuster"}), note="Y's meeting")
+row("/meetings/approvers/<int:record_id>/remove", "POST", "/meetings/approvers/{ap_rm}/remove", who(*GOVERNORS),
+    form({}))
+row("/meetings/approvers/<int:record_id>/remove", "POST", "/meetings/approvers/{ap_y_rm}/remove", who(*KEEPERS),
+    form({}), note="an adjuster of Y's meeting")
+# Approving is done in one's own name, by the people named: not by role, not even the admin.
+row("/meetings/<int:record_id>/minutes/approve", "POST", "/meetings/{m2}/minutes/approve", who("chair"),
+    form({}, version=(Meeting, "m2")), note="the chair of X, named as the meeting's chair")
+row("/meetings/<int:record_id>/minutes/approve", "POST", "/meetings/{m_y2}/minutes/approve", who("chair"),
+    form({}, version=(Meeting, "m_y2")), note="a named adjuster of Y's meeting")
+row("/meetings/<int:record_id>/minutes/approve", "POST", "/meetings/{m}/minutes/approve", who(),
+    form({}, version=(Meeting, "m")), note="nobody named")
+row("/meetings/approvers/<int:record_id>/record", "POST", "/meetings/approvers/{ap2}/record", who(*KEEPERS),
+    form({"approved_on": TODAY.isoformat()}), note="the secretariat records an approval on an adjuster's behalf")
+row("/meetings/approvers/<int:record_id>/record", "POST", "/meetings/approvers/{ap_y}/record", who(*KEEPERS),
+    form({"approved_on": TODAY.isoformat()}), note="Y's meeting: its last approval, which locks the minutes")
 APPROVAL = {"approved_by": "Petra Beställare", "approved_on": TODAY.isoformat()}
-row("/meetings/<int:record_id>/minutes/approve", "POST", "/meetings/{m2}/minutes/approve", who(*GOVERNORS),
-    form(APPROVAL, version=(Meeting, "m2")))
-row("/meetings/<int:record_id>/minutes/approve", "POST", "/meetings/{m_y}/minutes/approve", who(*KEEPERS),
-    form(APPROVAL, version=(Meeting, "m_y")), note="Y's meeting")
 CORRECTION = dict(APPROVAL, minutes="§1 Mötet öppnas (rättat).", reason="Fel datum")
 row("/meetings/<int:record_id>/minutes/correct", "GET", "/meetings/{locked}/minutes/correct", who(*GOVERNORS))
 row("/meetings/<int:record_id>/minutes/correct", "GET", "/meetings/{m_y}/minutes/correct", who(*KEEPERS),
@@ -782,7 +807,7 @@ def _world() -> dict[str, int]:
     db.session.commit()
     m = g.meeting(x_group, LAST_MONTH, "RPO Hjärta, möte 3", minutes="§1 Mötet öppnas.")
     locked = g.meeting(x_group, LAST_MONTH - timedelta(days=60), "RPO Hjärta, möte 1", minutes="§1 Öppnas.")
-    meeting_ops.approve_minutes(locked, "Petra Beställare", LAST_MONTH, None)
+    g.approved_minutes(locked, w.principal_chair, on=LAST_MONTH)
     db.session.commit()
     m_y = g.meeting(y_group, LAST_MONTH, "RAG Diabetes, möte 2", minutes="§1 Mötet öppnas.")
     d = g.decision(x_group, meeting_id=m.id)
@@ -853,6 +878,17 @@ def _world() -> dict[str, int]:
         eva_token=eva_token.id, link=link, mail=failed_mail.id, m_arch_doc=m_arch_doc.id,
         **{key: d.id for key, d in docs.items()}, doc_v=docs["doc"].latest.id, doc_y_v=docs["doc_y"].latest.id,
     )
+    # Who approves which minutes: the chair of X chairs m2 and is a named adjuster of a meeting of Y.
+    m2, m_y = db.session.get(Meeting, ids["m2"]), db.session.get(Meeting, ids["m_y"])
+    m_y2 = g.meeting(y_group, LAST_MONTH - timedelta(days=5), "RAG Diabetes, möte 1", minutes="§1 Öppnas.")
+    meeting_ops.add_approver(m2, ids["chair_p"], ApproverRole.CHAIR, None)
+    ids["ap2"] = meeting_ops.add_approver(m2, ids["extra"], ApproverRole.ADJUSTER, None).id
+    ids["ap_rm"] = meeting_ops.add_approver(m2, f.person("Rut Justerare").id, ApproverRole.ADJUSTER, None).id
+    ids["ap_y"] = meeting_ops.add_approver(m_y, ids["extra"], ApproverRole.CHAIR, None).id
+    meeting_ops.add_approver(m_y2, ids["chair_p"], ApproverRole.ADJUSTER, None)
+    ids["ap_y_rm"] = meeting_ops.add_approver(m_y2, f.person("Rune Justerare").id, ApproverRole.ADJUSTER, None).id
+    ids["m_y2"] = m_y2.id
+    db.session.commit()
     return ids
 
 

@@ -16,6 +16,7 @@ from app.core.outbox import OutboxStatus
 from app.decisions.models import (
     Decision,
     DecisionDispatch,
+    DecisionKind,
     DecisionLink,
     DecisionState,
     DispatchStatus,
@@ -23,7 +24,17 @@ from app.decisions.models import (
     LinkEffect,
 )
 from app.extensions import db
-from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting, MinutesRevision
+from app.meetings import operations as meeting_ops
+from app.meetings.models import (
+    AgendaConflict,
+    AgendaItem,
+    ApproverRole,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MinutesApproval,
+    MinutesRevision,
+)
 from tests import gov_factories as g
 from tests.gov_factories import KEEPERS, LAST_MONTH, NEXT_MONTH, TODAY, YESTERDAY
 
@@ -137,16 +148,17 @@ def scene(app):
     a = g.assignment(w.principal, w.recipient)
     m = g.meeting(w.principal, LAST_MONTH, "RPO Hjärta, möte 3", minutes="§1 Mötet öppnas.")
     locked = g.meeting(w.principal, LAST_MONTH - timedelta(days=30), "RPO Hjärta, möte 2", minutes="§1 Öppnas.")
-    from app.meetings import operations as meeting_ops
-
-    meeting_ops.approve_minutes(locked, "Petra Beställare", LAST_MONTH, None)
-    db.session.commit()
+    g.approved_minutes(locked, w.principal_chair, on=LAST_MONTH)
     item = g.agenda_item(m, assignment_id=a.id)
     d = g.decision(w.principal, meeting_id=m.id)
     link = g.link(d, a)
     x = g.dispatch(d, "Region Uppsala", "")
+    meeting_ops.add_approver(m, w.principal_chair.id, ApproverRole.CHAIR, None)
+    adjuster = meeting_ops.add_approver(m, w.member.id, ApproverRole.ADJUSTER, None)
+    db.session.commit()
     return w, {"a": a.id, "m": m.id, "locked": locked.id, "item": item.id, "d": d.id, "link": link.id, "x": x.id,
-               "principal": w.principal.id, "member": w.member.id, "region": w.region.id}
+               "principal": w.principal.id, "member": w.member.id, "region": w.region.id, "adjuster": adjuster.id,
+               "steering_chair": w.steering_chair.id}
 
 
 def _v(model, key):
@@ -200,9 +212,19 @@ ROUTES = [
     ("GET", "/meetings/{m}/minutes", None, PRINCIPAL, None),
     ("POST", "/meetings/{m}/minutes", lambda ids: {"minutes": "§1 Mötet öppnas. §2 Uppdraget.",
                                                    "version": _v(Meeting, "m")(ids)}, PRINCIPAL, None),
-    ("POST", "/meetings/{m}/minutes/approve", lambda ids: {"approved_by": "Petra Beställare",
-                                                           "approved_on": TODAY.isoformat(),
-                                                           "version": _v(Meeting, "m")(ids)}, PRINCIPAL, None),
+    ("GET", "/meetings/agenda/{item}/minutes", None, PRINCIPAL, None),
+    ("POST", "/meetings/agenda/{item}/minutes", lambda ids: {
+        "minutes": "Ordföranden redogjorde för uppdraget.", "decision_kind": "decision", "decision_title": "",
+        "decision_text": "Gruppen beslutar att godkänna lägesrapporten.", "registry_number": "",
+        "issuing_organisation_id": "", "executor": "", "execute_by": "", "version": _v(AgendaItem, "item")(ids)},
+     PRINCIPAL, None),
+    ("POST", "/meetings/{m}/approvers", lambda ids: {"person_id": ids["steering_chair"], "role": "adjuster"},
+     PRINCIPAL, None),
+    ("POST", "/meetings/approvers/{adjuster}/remove", lambda ids: {}, PRINCIPAL, None),
+    # Only the named adjusters approve, each in their own name; the secretariat records on their behalf.
+    ("POST", "/meetings/{m}/minutes/approve", lambda ids: {"version": _v(Meeting, "m")(ids)},
+     {"principal_chair"}, None),
+    ("POST", "/meetings/approvers/{adjuster}/record", lambda ids: {"approved_on": TODAY.isoformat()}, KEEPERS, None),
     ("GET", "/meetings/{locked}/minutes/correct", None, PRINCIPAL, None),
     ("POST", "/meetings/{locked}/minutes/correct", lambda ids: {
         "minutes": "§1 Mötet öppnas (rättat).", "reason": "Fel datum", "approved_by": "Petra Beställare",
@@ -248,12 +270,14 @@ def test_outsiders_see_no_buttons(scene, login_as):
         browser = g.sign_in(login_as, w, actor)
         meeting = g.text(browser.get(f"/meetings/{ids['m']}").get_data(as_text=True))
         decision = g.text(browser.get(f"/decisions/{ids['d']}").get_data(as_text=True))
-        for label in ("Redigera", "Lägg till ärende", "Registrera närvaro", "Anmäl jäv", "Justera och lås"):
+        for label in ("Redigera", "Lägg till ärende", "Registrera närvaro", "Anmäl jäv", "Justera protokollet",
+                      "Utse justerare", "Skriv protokoll", "Registrera justering"):
             assert label not in meeting, (actor, label)
         for label in ("Redigera", "Koppla uppdrag", "Lägg till mottagare", "Markera som skickat"):
             assert label not in decision, (actor, label)
     chair = g.sign_in(login_as, w, "principal_chair")
-    assert "Justera och lås protokollet" in chair.get(f"/meetings/{ids['m']}").get_data(as_text=True)
+    page = chair.get(f"/meetings/{ids['m']}").get_data(as_text=True)
+    assert "Justera protokollet" in page and "Utse justerare" in page and "Registrera justering" not in page
     assert "Markera som skickat" in chair.get(f"/decisions/{ids['d']}").get_data(as_text=True)
 
 
@@ -626,70 +650,164 @@ def test_a_declared_conflict_shows_on_the_meeting_page(app, login_as):
     assert g.count(AgendaConflict) == 1
 
 
-def test_approved_minutes_are_locked_and_a_correction_is_a_new_revision(app, login_as):
+def _version_of(page: str) -> str:
+    return re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+
+
+def test_minutes_are_written_per_item_and_the_decision_taken_there_is_registered(app, login_as):
     w = g.world()
-    m = g.meeting(w.principal, LAST_MONTH)
+    m = g.meeting(w.principal, LAST_MONTH, "RPO Hjärta, möte 4")
+    first = g.agenda_item(m, "Mötet öppnas")
+    second = g.agenda_item(m, "Uppdrag om hjärtsviktsrutin")
+    meeting_ops.declare_conflict(m, second.id, w.member.id, "", None)
+    db.session.commit()
     keeper = login_as(Role.SECRETARIAT)
+    url = f"/meetings/agenda/{second.id}/minutes"
+    form = keeper.get(url).get_data(as_text=True)
+    assert "Mona Medlem anmälde jäv" in g.text(form)  # the conflict is shown where the § is written
+    values = {"minutes": "Föredragande redogjorde för förslaget.", "decision_kind": "decision", "decision_title": "",
+              "decision_text": "RPO Hjärta ger RAG Hjärtsvikt i uppdrag att ta fram en rutin.",
+              "registry_number": "RS 2026-00001", "issuing_organisation_id": str(w.region.id),
+              "executor": "RAG Hjärtsvikt", "execute_by": NEXT_MONTH.isoformat(), "version": _version_of(form)}
+    assert keeper.post(url, values).status_code == 302
+    item = db.session.get(AgendaItem, second.id)
+    decision = item.decision
+    assert item.minutes == "Föredragande redogjorde för förslaget."
+    assert (decision.title, decision.text, decision.meeting_id, decision.group_id, decision.decided_on,
+            decision.state, decision.registry_number, decision.executor) == (
+        "Uppdrag om hjärtsviktsrutin", values["decision_text"], m.id, w.principal.id, LAST_MONTH,
+        DecisionState.TAKEN, "RS 2026-00001", "RAG Hjärtsvikt")
+    # Saved again, the same decision is updated, not a second one made.
+    form = keeper.get(url).get_data(as_text=True)
+    assert "RS 2026-00001" in form
+    assert keeper.post(url, dict(values, decision_text="Ändrad lydelse.", version=_version_of(form))).status_code == 302
+    assert g.count(Decision) == 1 and db.session.get(Decision, decision.id).text == "Ändrad lydelse."
+    # A registry number already used is refused beside the field, with what was typed kept.
+    other = g.decision(w.principal, "Annat beslut", registry_number="RS 2026-00002",
+                       issuing_organisation_id=w.region.id)
+    form = keeper.get(f"/meetings/agenda/{first.id}/minutes").get_data(as_text=True)
+    page = keeper.post(f"/meetings/agenda/{first.id}/minutes", dict(
+        values, decision_text="Mötet förklaras öppnat.", registry_number="RS 2026-00002",
+        version=_version_of(form))).get_data(as_text=True)
+    assert "används redan" in g.field_error(page, "registry_number") and "Mötet förklaras öppnat." in page
+    assert db.session.get(AgendaItem, first.id).decision_id is None and other.id
+    page = g.text(keeper.get(f"/meetings/{m.id}").get_data(as_text=True))
+    assert "§2 Uppdrag om hjärtsviktsrutin" in page and "Föredragande redogjorde för förslaget." in page
+
+
+def test_each_adjuster_approves_and_the_last_approval_locks_the_minutes(app, login_as):
+    w = g.world()
+    m = g.meeting(w.principal, LAST_MONTH, "RPO Hjärta, möte 5", start_time="09:00")
+    item = g.agenda_item(m, "Uppdrag om hjärtsviktsrutin")
+    meeting_ops.write_item_minutes(item, {"minutes": "Diskussion.", "decision_kind": DecisionKind.DECISION,
+                                          "decision_text": "Gruppen beslutar att ge uppdraget."}, None)
+    meeting_ops.add_approver(m, w.principal_chair.id, ApproverRole.CHAIR, None)
+    meeting_ops.add_approver(m, w.member.id, ApproverRole.ADJUSTER, None)
+    db.session.commit()
     url = f"/meetings/{m.id}"
-    form = keeper.get(f"{url}/minutes").get_data(as_text=True)
-    version = re.search(r'name="version"[^>]*value="(\d+)"', form).group(1)
-    assert keeper.post(f"{url}/minutes", {"minutes": "§1 Mötet öppnas.\n§2 Beslut om uppdrag.",
-                                          "version": version}).status_code == 302
+    chair = g.sign_in(login_as, w, "principal_chair")
+    page = chair.get(url).get_data(as_text=True)
+    assert "Justera protokollet" in page
+    response = chair.post(f"{url}/minutes/approve", {"version": _version_of(page)}, form_url=url, follow_redirects=True)
+    assert "Du har justerat protokollet." in g.flashes(response.get_data(as_text=True), "success")
+    approvals = {a.person_id: a for a in db.session.scalars(sa.select(MinutesApproval))}
+    assert approvals[w.principal_chair.id].approved_on == TODAY and not approvals[w.principal_chair.id].on_behalf
+    assert approvals[w.principal_chair.id].approved_at is not None
+    assert not db.session.get(Meeting, m.id).minutes_locked  # the adjuster has not approved yet
+    # A second click is refused; someone not named cannot approve at all.
+    again = chair.post(f"{url}/minutes/approve", {"version": str(db.session.get(Meeting, m.id).version)},
+                       form_url=url)
+    assert again.status_code == 403
+    assert g.sign_in(login_as, w, "recipient_chair").post(f"{url}/minutes/approve", {"version": "1"},
+                                                         form_url=url).status_code == 403
 
-    # Minutes cannot be approved before the meeting took place.
-    def current() -> str:
-        return str(db.session.get(Meeting, m.id).version)
-
-    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare", "version": current(),
-                                                      "approved_on": (LAST_MONTH - timedelta(days=1)).isoformat()},
+    # The adjuster has no account: the secretariat records the approval on their behalf – not in the future.
+    keeper = login_as(Role.SECRETARIAT)
+    adjuster = approvals[w.member.id]
+    response = keeper.post(f"/meetings/approvers/{adjuster.id}/record", {"approved_on": (TODAY + timedelta(days=1))
+                                                                         .isoformat()}, form_url=url,
+                           follow_redirects=True)
+    assert "framtiden" in " ".join(g.flashes(response.get_data(as_text=True), "error"))
+    response = keeper.post(f"/meetings/approvers/{adjuster.id}/record", {"approved_on": YESTERDAY.isoformat()},
                            form_url=url, follow_redirects=True)
-    assert any("kan inte justeras före mötet" in msg for msg in g.flashes(response.get_data(as_text=True), "error"))
-    assert db.session.get(Meeting, m.id).minutes_approved_on is None
+    page = g.text(response.get_data(as_text=True))
+    meeting = db.session.get(Meeting, m.id)
+    assert meeting.minutes_locked and meeting.minutes_approved_on == TODAY
+    assert meeting.minutes_approved_by == "Petra Beställare, Mona Medlem"
+    assert "(registrerat av sekretariatet)" in page and "Protokollet är låst" in page
+    [revision] = meeting.revisions
+    assert "§1 Uppdrag om hjärtsviktsrutin" in revision.text and "Gruppen beslutar att ge uppdraget." in revision.text
 
-    response = keeper.post(f"{url}/minutes/approve", {"approved_by": "Petra Beställare", "version": current(),
-                                                      "approved_on": YESTERDAY.isoformat()},
-                           form_url=url, follow_redirects=True)
-    page = response.get_data(as_text=True)
-    assert "Protokollet är justerat och låst." in g.flashes(page, "success")
-    assert "Protokollet är låst." in page and "Justera och lås protokollet" not in page
-    assert db.session.get(Meeting, m.id).minutes_locked
-
-    # The minutes form now leads to a correction, and a direct save changes nothing.
-    response = keeper.get(f"{url}/minutes")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"{url}/minutes/correct")
-    response = keeper.post(f"{url}/minutes", {"minutes": "Förfalskat", "version": version}, form_url=url)
+    # Locked: the date, agenda, attendance, conflicts and the decision's wording; not its execution.
+    decision = meeting.decisions[0]
+    form = keeper.get(f"{url}/edit").get_data(as_text=True)
+    edit = {"group_id": str(w.principal.id), "starts_on": LAST_MONTH.isoformat(), "title": "Nytt namn",
+            "start_time": "09:00", "ends_on": "", "place": "Västerås", "source": "", "version": _version_of(form)}
+    page = keeper.post(f"{url}/edit", dict(edit, starts_on=YESTERDAY.isoformat())).get_data(as_text=True)
+    assert "kan inte ändras" in g.field_error(page, "starts_on")
+    assert keeper.post(f"{url}/edit", edit).status_code == 302  # the title and place may still be mended
+    assert db.session.get(Meeting, m.id).starts_on == LAST_MONTH
+    assert keeper.get(f"/meetings/agenda/{item.id}/edit").status_code == 403
+    assert keeper.get(f"/meetings/agenda/{item.id}/minutes").status_code == 403
+    before = g.database_state()
+    keeper.post(f"{url}/attendance", {"person_id": str(w.member.id), "representing_id": "", "status": "present",
+                                      "substitute_for_id": ""}, form_url=url)
+    keeper.post(f"{url}/conflicts", {"agenda_item_id": str(item.id), "person_id": str(w.principal_chair.id),
+                                     "note": ""}, form_url=url)
+    keeper.post(f"{url}/agenda/new", {"title": "Tillägg", "position": "", "description": "", "assignment_id": "",
+                                      "status_report_id": "", "decision_id": ""})
+    assert g.database_state() == before
+    decision_form = keeper.get(f"/decisions/{decision.id}/edit").get_data(as_text=True)
+    wording = {"title": decision.title, "group_id": str(w.principal.id), "meeting_id": str(m.id), "state": "taken",
+               "kind": "decision", "decided_on": LAST_MONTH.isoformat(), "registry_number": "",
+               "issuing_organisation_id": "", "text": "Förfalskad lydelse", "executor": "", "execute_by": "",
+               "execution_status": "not_started", "execution_note": "", "source": "",
+               "version": _version_of(decision_form)}
+    page = keeper.post(f"/decisions/{decision.id}/edit", wording).get_data(as_text=True)
+    assert "lydelse kan inte ändras" in g.field_error(page, "text")
+    response = keeper.post(f"/decisions/{decision.id}/edit", dict(
+        wording, text=decision.text, execution_status="done", execution_note="Uppdraget är givet."))
     assert response.status_code == 302
-    assert db.session.get(Meeting, m.id).minutes == "§1 Mötet öppnas.\n§2 Beslut om uppdrag."
-    again = keeper.post(f"{url}/minutes/approve", {"approved_by": "Någon", "approved_on": TODAY.isoformat(),
-                                                   "version": current()},
-                        form_url=url, follow_redirects=True)
-    assert any("redan justerat" in msg for msg in g.flashes(again.get_data(as_text=True), "error"))
+    assert db.session.get(Decision, decision.id).execution_status == ExecutionStatus.DONE
+    assert keeper.post(f"/decisions/{decision.id}/archive", {"do": "archive"}, form_url="/").status_code == 403
 
-    # A correction needs a reason, and then becomes revision 2; revision 1 stays as it was.
-    correction = {"minutes": "§1 Mötet öppnas.\n§2 Beslut om uppdraget till RAG Hjärtsvikt.", "reason": "",
-                  "approved_by": "Petra Beställare", "approved_on": TODAY.isoformat()}
-    page = keeper.post(f"{url}/minutes/correct", dict(correction, version=current())).get_data(as_text=True)
-    assert g.field_error(page, "reason") == "Fältet måste fyllas i."
-    assert g.count(MinutesRevision) == 1
-    response = keeper.post(f"{url}/minutes/correct", dict(correction, reason="Mottagaren saknades i §2.",
-                                                          version=current()))
-    assert response.status_code == 302
+    # A correction is a new numbered revision, approved on a day not in the future.
+    correction = {"minutes": "Rättelse: mötet hölls i Västerås.", "reason": "Fel ort",
+                  "approved_by": "Petra Beställare",
+                  "approved_on": (TODAY + timedelta(days=3)).isoformat(),
+                  "version": str(db.session.get(Meeting, m.id).version)}
+    page = keeper.post(f"{url}/minutes/correct", correction).get_data(as_text=True)
+    assert "framtiden" in g.field_error(page, "approved_on")
+    assert keeper.post(f"{url}/minutes/correct", dict(correction, approved_on=TODAY.isoformat())).status_code == 302
     revisions = db.session.scalars(sa.select(MinutesRevision).order_by(MinutesRevision.number)).all()
-    assert [(r.number, r.text, r.reason) for r in revisions] == [
-        (1, "§1 Mötet öppnas.\n§2 Beslut om uppdrag.", ""),
-        (2, "§1 Mötet öppnas.\n§2 Beslut om uppdraget till RAG Hjärtsvikt.", "Mottagaren saknades i §2.")]
-    assert revisions[1].user_id == keeper.user.id
-    page = g.text(keeper.get(url).get_data(as_text=True))
-    assert "Version 1" in page and "Version 2" in page and "Mottagaren saknades i §2." in page
-    assert db.session.get(Meeting, m.id).minutes_locked
+    assert [(r.number, r.reason) for r in revisions] == [(1, ""), (2, "Fel ort")]
+    assert "Rättelse: mötet hölls i Västerås." in revisions[1].text
 
 
-def test_minutes_cannot_be_approved_when_empty(app, login_as):
+def test_minutes_cannot_be_approved_before_the_meeting_nor_when_empty(app, login_as):
     w = g.world()
     m = g.meeting(w.principal, LAST_MONTH)
+    approval = meeting_ops.add_approver(m, w.member.id, ApproverRole.ADJUSTER, None)
+    db.session.commit()
     keeper = login_as(Role.SECRETARIAT)
-    response = keeper.post(f"/meetings/{m.id}/minutes/approve", {"approved_by": "Petra", "version": str(m.version),
-                                                                 "approved_on": TODAY.isoformat()},
-                           form_url=f"/meetings/{m.id}", follow_redirects=True)
+    url = f"/meetings/approvers/{approval.id}/record"
+    response = keeper.post(url, {"approved_on": TODAY.isoformat()}, form_url=f"/meetings/{m.id}",
+                           follow_redirects=True)
     assert "Det finns inget protokoll att justera." in g.flashes(response.get_data(as_text=True), "error")
+    meeting_ops.save_minutes(db.session.get(Meeting, m.id), {"minutes": "§1 Mötet öppnas."}, None)
+    db.session.commit()
+    response = keeper.post(url, {"approved_on": (LAST_MONTH - timedelta(days=1)).isoformat()},
+                           form_url=f"/meetings/{m.id}", follow_redirects=True)
+    assert any("före mötet" in msg for msg in g.flashes(response.get_data(as_text=True), "error"))
     assert g.count(MinutesRevision) == 0 and not db.session.get(Meeting, m.id).minutes_locked
+    # The same person cannot be named twice; an adjuster who has not approved may be taken away.
+    response = keeper.post(f"/meetings/{m.id}/approvers", {"person_id": str(w.member.id), "role": "adjuster"},
+                           form_url=f"/meetings/{m.id}", follow_redirects=True)
+    assert any("justerar redan" in msg for msg in g.flashes(response.get_data(as_text=True), "error"))
+    keeper.post(f"/meetings/approvers/{approval.id}/remove", {}, form_url=f"/meetings/{m.id}")
+    assert db.session.get(Meeting, m.id).approvals == [] and g.count(MinutesApproval) == 1  # kept, marked
+    assert keeper.post(f"/meetings/approvers/{approval.id}/record", {"approved_on": TODAY.isoformat()},
+                       form_url=f"/meetings/{m.id}").status_code == 404
+    keeper.post(f"/meetings/{m.id}/approvers", {"person_id": str(w.member.id), "role": "adjuster"},
+                form_url=f"/meetings/{m.id}")
+    assert [a.id for a in db.session.get(Meeting, m.id).approvals] == [approval.id]  # named again: the same row

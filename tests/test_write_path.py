@@ -55,8 +55,7 @@ def test_conflicts_and_approved_versions_are_children_of_the_meeting(w):
     db.session.commit()
     assert latest(m) == {"conflicts": {"old": None, "new": f"§{item.position} Budget: Mona Medlem"}}
     meeting_ops.save_minutes(m, {"minutes": "§1 Budget."}, None)
-    meeting_ops.approve_minutes(db.session.get(type(m), m.id), "Rolf Mottagare", date(2026, 3, 2), None)
-    db.session.commit()
+    g.approved_minutes(db.session.get(type(m), m.id), w.recipient_chair, on=date(2026, 3, 2))
     assert latest(m) == {"minutes_revisions": {"old": None, "new": "1: 2026-03-02 Rolf Mottagare"}}
 
 

@@ -14,7 +14,10 @@ Rights come from three places:
   which group governs a record (`governing_group_id`) and which actions that delegation covers
   (`__group_actions__`); a model whose actions belong to different groups (an assignment: the
   principal edits it, the recipient reports on it) says so in `groups_for_action(action)`,
-  and may name people a chair delegated an action to in `delegated_person_ids(action)`.
+  and may name people a chair delegated an action to in `delegated_person_ids(action)`;
+- names: an action done in one's own name (an adjuster approving minutes, `__named_actions__`) is
+  open only to the people the record names, whatever their role;
+- locks: a record frozen by another (an agenda item in approved minutes) refuses its `locked_actions`.
 """
 
 from datetime import date
@@ -94,11 +97,18 @@ def can(user, action: str, record=None) -> bool:
     # An archived record is read and restored, not changed, nor given new children: restore it first.
     if getattr(record, "is_archived", False) is True and action != "archive":
         return False
+    # A record frozen by another (an agenda item, a decision, in approved minutes) keeps only some actions.
+    if not isinstance(record, type) and action in (getattr(record, "locked_actions", None) or ()):
+        return False
+    model = record if isinstance(record, type) else type(record)
+    if action in getattr(model, "__named_actions__", ()):
+        # Done in one's own name (an adjuster approving minutes): only by the people the record names.
+        return not isinstance(record, type) and bool(user.person_id) and user.person_id in (
+            record.delegated_person_ids(action))
     if user.role == Role.ADMIN:
         return True
     if action == "manage_users" or record is None:
         return False
-    model = record if isinstance(record, type) else type(record)
     owner_attr = getattr(model, "__owner_attr__", None)
     if owner_attr is not None:
         # A user's own sign-in sessions and API tokens: theirs to end and revoke, nobody else's.

@@ -102,6 +102,11 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         return self.group_id
 
     @property
+    def locked_actions(self) -> frozenset[str]:
+        """Taken at a meeting whose minutes are approved: it stays in them (its wording is checked on save)."""
+        return frozenset({"archive"}) if self.meeting is not None and self.meeting.minutes_locked else frozenset()
+
+    @property
     def awaits_execution(self) -> bool:
         return self.state == DecisionState.TAKEN and self.execution_status in (
             ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)

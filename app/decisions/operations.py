@@ -54,9 +54,20 @@ def create_decision(values: dict, user) -> Decision:
     return ops.create(Decision(), user, **values)
 
 
+# What approved minutes lock of a decision taken at the meeting: its wording and where it was taken.
+# Its execution follow-up and dispatch go on.
+WORDING_FIELDS = ("title", "text", "kind", "state", "group_id", "meeting_id", "decided_on", "by_delegation",
+                  "registry_number", "issuing_organisation_id")
+
+
 def update_decision(decision: Decision, values: dict, user, expected_version=None) -> dict:
     ops.check_version(decision, expected_version)
     check_group_choice(user, Decision, values.get("group_id"), "group_id")
+    if decision.meeting is not None and decision.meeting.minutes_locked:
+        for name in WORDING_FIELDS:
+            if name in values and values[name] != getattr(decision, name):
+                raise BusinessRuleError(_l("Protokollet där beslutet fattades är justerat: beslutets lydelse kan "
+                                           "inte ändras. Gör en rättelse av protokollet."), name)
     _check(values, decision.id)
     return ops.update(decision, user, values)
 

@@ -16,7 +16,8 @@ from app.core.forms import (
     optional,
     required,
 )
-from app.meetings.models import AttendanceStatus
+from app.decisions.models import DecisionKind
+from app.meetings.models import ApproverRole, AttendanceStatus
 
 
 class MeetingForm(RecordForm):
@@ -62,8 +63,29 @@ class MinutesForm(RecordForm):
     minutes = TextAreaField(_l("Protokoll"), validators=[optional(), max_length(100000)])
 
 
+class ItemMinutesForm(RecordForm):
+    """One § of the minutes, and the decision taken at it."""
+
+    minutes = TextAreaField(_l("Protokollstext"), validators=[optional(), max_length(50000)])
+    decision_kind = EnumSelectField(_l("Typ av beslut"), DecisionKind)
+    decision_title = StringField(_l("Beslutets rubrik"), validators=[optional(), max_length(300)])
+    decision_text = TextAreaField(_l("Beslut (exakt lydelse)"), validators=[optional(), max_length(50000)])
+    registry_number = StringField(_l("Diarienummer"), validators=[optional(), max_length(60)])
+    issuing_organisation_id = ReferenceSelectField(_l("Diarieförande organisation"), blank=_l("– ingen –"))
+    executor = StringField(_l("Ansvarig för genomförande"), validators=[optional(), max_length(300)])
+    execute_by = SwedishDateField(_l("Genomförs senast"), validators=[optional()])
+
+
+class ApproverForm(Form):
+    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
+    role = EnumSelectField(_l("Justerar som"), ApproverRole)
+
+
 class ApproveMinutesForm(RecordForm):
-    approved_by = StringField(_l("Justerat av"), validators=[required(), max_length(300)])
+    """The adjuster's own click: no date to type, it is today."""
+
+
+class RecordApprovalForm(Form):
     approved_on = SwedishDateField(_l("Justerat datum"), validators=[required()])
 
 

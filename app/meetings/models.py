@@ -15,11 +15,19 @@ class AttendanceStatus(LabeledEnum):
     SUBSTITUTE = "substitute", _l("Ersättare tjänstgör")
 
 
+class ApproverRole(LabeledEnum):
+    CHAIR = "chair", _l("Ordförande")
+    ADJUSTER = "adjuster", _l("Justerare")
+
+
 class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
     __permission_area__ = "governance"
+    # "approve" (minutes, as one of their adjusters) is given by name, not by a group role; recording an
+    # approval on an adjuster's behalf ("record_approval") is the secretariat's alone.
     __group_actions__ = frozenset({"create", "edit"})
+    __named_actions__ = frozenset({"approve"})
     __search_fields__ = ("title", "place", "minutes")
     __field_labels__ = {
         "group_id": _l("Grupp"),
@@ -37,6 +45,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "conflicts": _l("Jäv"),
         "minutes_revisions": _l("Justerad version"),
         "agenda": _l("Dagordningspunkt"),
+        "approvals": _l("Justering"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +66,20 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     attendance = relationship("Attendance", back_populates="meeting", order_by="Attendance.id")
     decisions = relationship("Decision", back_populates="meeting", order_by="Decision.id")
     revisions = relationship("MinutesRevision", back_populates="meeting", order_by="MinutesRevision.number")
+    approval_rows: Mapped[list["MinutesApproval"]] = relationship(  # the chair first, then the adjusters
+        back_populates="meeting", order_by=lambda: (sa.case((MinutesApproval.role == ApproverRole.CHAIR, 0), else_=1),
+                                                    MinutesApproval.id))
+
+    @property
+    def approvals(self) -> list["MinutesApproval"]:
+        """Those who approve the minutes (one named by mistake and taken away stays, marked, in the rows)."""
+        return [a for a in self.approval_rows if a.removed_at is None]
+
+    def delegated_person_ids(self, action: str) -> set[int]:
+        """The minutes' adjusters approve them, each with their own click, whatever their group roles."""
+        if action != "approve" or self.minutes_locked:
+            return set()
+        return {a.person_id for a in self.approvals if a.approved_on is None}
 
     @property
     def governing_group_id(self) -> int:
@@ -87,6 +110,7 @@ class AgendaItem(AuditedMixin, db.Model):
         "assignment_id": _l("Uppdrag"),
         "status_report_id": _l("Statusrapport"),
         "decision_id": _l("Beslut"),
+        "minutes": _l("Protokollstext"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +121,7 @@ class AgendaItem(AuditedMixin, db.Model):
     assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id"))
     status_report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("status_reports.id"))
     decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
+    minutes: Mapped[str] = mapped_column(sa.Text, default="")  # what the minutes say under this §
 
     meeting = relationship("Meeting", back_populates="agenda")
     assignment = relationship("Assignment")
@@ -107,6 +132,10 @@ class AgendaItem(AuditedMixin, db.Model):
     @property
     def governing_group_id(self) -> int:
         return self.meeting.group_id
+
+    @property
+    def locked_actions(self) -> frozenset[str]:
+        return frozenset({"edit", "archive"}) if self.meeting.minutes_locked else frozenset()
 
     def __str__(self) -> str:
         return f"§{self.position} {self.title}"
@@ -163,3 +192,31 @@ class MinutesRevision(db.Model):
 
     meeting = relationship("Meeting", back_populates="revisions")
     user = relationship("User")
+
+
+class MinutesApproval(db.Model):
+    """One of those who approve (justerar) the minutes: the chair or a named adjuster. Each approves with
+    their own click; for historical minutes whose adjusters have no account the secretariat records the
+    approval on their behalf, and it says so. The minutes lock when the last has approved."""
+
+    __tablename__ = "minutes_approvals"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "person_id", name="uq_minutes_approvals"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
+    role: Mapped[ApproverRole] = mapped_column(enum_column(ApproverRole, "approver_role"),
+                                               default=ApproverRole.ADJUSTER)
+    approved_on: Mapped[date | None]
+    approved_at: Mapped[datetime | None]  # when the click (or the record on their behalf) was made
+    on_behalf: Mapped[bool] = mapped_column(default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None]  # taken away before approving; named again, the row comes back
+
+    meeting: Mapped[Meeting] = relationship(back_populates="approval_rows")
+    person = relationship("Person")
+    recorded_by = relationship("User")
+
+    @property
+    def governing_group_id(self) -> int:
+        return self.meeting.group_id

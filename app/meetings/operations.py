@@ -1,14 +1,29 @@
-"""Writes for meetings: agenda, attendance, conflicts of interest and minutes approval."""
+"""Writes for meetings: agenda, attendance, conflicts of interest, minutes per § with the decisions taken,
+and approval by the chair and each adjuster, after which the minutes lock."""
+
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core import operations as ops
+from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
-from app.core.permissions import check_group_choice
+from app.core.permissions import authorize, check_group_choice
+from app.decisions import operations as decision_ops
+from app.decisions.models import Decision, DecisionKind, DecisionState
 from app.extensions import db
 from app.groups.models import Group
-from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting, MinutesRevision
+from app.meetings.models import (
+    AgendaConflict,
+    AgendaItem,
+    ApproverRole,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MinutesApproval,
+    MinutesRevision,
+)
 from app.organisations.models import Organisation
 from app.people.models import Person
 
@@ -30,26 +45,165 @@ def update_meeting(meeting: Meeting, values: dict, user, expected_version=None) 
     ops.check_version(meeting, expected_version)
     check_group_choice(user, Meeting, values.get("group_id"), "group_id")
     _check(values)
+    update_meeting_when_locked(meeting, dict(values, start_time=(values.get("start_time") or "").strip()))
     return ops.update(meeting, user, dict(values, start_time=(values.get("start_time") or "").strip()))
 
 
 def save_minutes(meeting: Meeting, values: dict, user, expected_version=None) -> dict:
-    if meeting.minutes_locked:
-        raise BusinessRuleError(_l("Protokollet är justerat och låst. Gör en rättelse i stället."), "minutes")
+    """The minutes' free text (opening, notes besides the §§); the §§ are written per agenda item."""
+    _refuse_if_locked(meeting, "minutes")
     return ops.update(meeting, user, {"minutes": values["minutes"]}, expected_version)
 
 
-def approve_minutes(meeting: Meeting, approved_by: str, approved_on, user,
-                    expected_version: int | None = None) -> MinutesRevision:
-    ops.check_version(meeting, expected_version)  # approve only the text one has seen
+def update_meeting_when_locked(meeting: Meeting, values: dict) -> None:
+    """Approved minutes lock when and where the meeting was held; its title and notes may still be mended."""
     if meeting.minutes_locked:
-        raise BusinessRuleError(_l("Protokollet är redan justerat."))
-    if not meeting.minutes.strip():
+        for name in LOCKED_MEETING_FIELDS:
+            if name in values and values[name] != getattr(meeting, name):
+                raise BusinessRuleError(_l("Protokollet är justerat: mötets grupp och datum kan inte ändras."), name)
+
+
+LOCKED_MEETING_FIELDS = ("group_id", "starts_on", "start_time", "ends_on")
+
+
+def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=None) -> Decision | None:
+    """The minutes of one § and, when a decision is worded, the decision taken at it: a decision record
+    of the meeting's group dated the meeting's day, created from the item (or the item's proposed
+    decision, now taken)."""
+    meeting = item.meeting
+    _refuse_if_locked(meeting, "minutes")
+    ops.check_version(item, expected_version)
+    decision_values = {key: values.get(key) for key in DECISION_FIELDS}
+    decision = item.decision
+    if (values.get("decision_text") or "").strip():
+        wording = {"title": (values.get("decision_title") or "").strip() or item.title,
+                   "text": values["decision_text"].strip(),
+                   "kind": values.get("decision_kind") or DecisionKind.DECISION,
+                   "group_id": meeting.group_id, "meeting_id": meeting.id, "decided_on": meeting.starts_on,
+                   "state": DecisionState.TAKEN, "by_delegation": False,
+                   "registry_number": (decision_values["registry_number"] or "").strip() or None,
+                   "issuing_organisation_id": decision_values["issuing_organisation_id"],
+                   "executor": (decision_values["executor"] or "").strip(), "execute_by": decision_values["execute_by"]}
+        if decision is None:
+            decision = decision_ops.create_decision(wording, user)
+        else:
+            authorize(user, "edit", decision)
+            decision_ops.update_decision(decision, wording, user)
+    elif decision is not None and decision.meeting_id == meeting.id and decision.state == DecisionState.TAKEN:
+        raise BusinessRuleError(_l("Beslutet är redan registrerat; ändra eller arkivera det på beslutets sida."),
+                                "decision_text")
+    ops.update(item, user, {"minutes": (values.get("minutes") or "").strip(),
+                            "decision_id": decision.id if decision is not None else None})
+    return decision
+
+
+DECISION_FIELDS = ("registry_number", "issuing_organisation_id", "executor", "execute_by")
+
+
+def add_approver(meeting: Meeting, person_id: int | None, role: ApproverRole, user) -> MinutesApproval:
+    _refuse_if_locked(meeting, "person_id")
+    person = db.session.get(Person, person_id or -1)
+    if person is None:
+        raise BusinessRuleError(_l("Välj en person."), "person_id")
+    if any(a.person_id == person.id for a in meeting.approvals):
+        raise BusinessRuleError(_l("%(name)s justerar redan protokollet.", name=person.name), "person_id")
+    if role == ApproverRole.CHAIR and any(a.role == ApproverRole.CHAIR for a in meeting.approvals):
+        raise BusinessRuleError(_l("Mötet har redan en ordförande som justerar."), "role")
+    removed = next((a for a in meeting.approval_rows if a.person_id == person.id), None)
+    if removed is not None:  # named again after being taken away
+        ops.change_child(meeting, removed, user, "approvals", {"removed_at": None, "role": role}, _approval_label)
+        return removed
+    # Made through the relationship, so that the meeting's list of approvers knows it at once.
+    return ops.add_child(meeting, MinutesApproval(meeting=meeting, person_id=person.id, role=role), user,
+                         "approvals", _approval_label)
+
+
+def remove_approver(approval: MinutesApproval, user) -> None:
+    """An adjuster named by mistake is taken away before approving; the row stays, marked."""
+    meeting = approval.meeting
+    _refuse_if_locked(meeting)
+    if approval.removed_at is not None:
+        return
+    if approval.approved_on is not None:
+        raise BusinessRuleError(_l("%(name)s har redan justerat.", name=approval.person.name))
+    approval.removed_at = utcnow()
+    ops.child_removed(meeting, user, "approvals", _approval_label(approval))
+
+
+def approve(meeting: Meeting, user, expected_version: int | None = None) -> MinutesApproval:
+    """An adjuster (or the chair) approves the minutes with their own click, today."""
+    ops.check_version(meeting, expected_version)  # approve only the minutes one has seen
+    person_id = getattr(user, "person_id", None)
+    approval = next((a for a in meeting.approvals if person_id and a.person_id == person_id), None)
+    if approval is None:
+        raise BusinessRuleError(_l("Du är inte utsedd att justera det här protokollet."))
+    return _approve(approval, date.today(), user, on_behalf=False)
+
+
+def record_approval(approval: MinutesApproval, approved_on: date, user) -> MinutesApproval:
+    """The secretariat records an approval made outside the app (historical minutes, an adjuster without
+    an account), on the day it was made; marked as recorded on their behalf."""
+    return _approve(approval, approved_on, user, on_behalf=True)
+
+
+def _approve(approval: MinutesApproval, approved_on: date, user, on_behalf: bool) -> MinutesApproval:
+    meeting = approval.meeting
+    _refuse_if_locked(meeting)
+    if approval.approved_on is not None:
+        raise BusinessRuleError(_l("%(name)s har redan justerat.", name=approval.person.name))
+    if not has_minutes(meeting):
         raise BusinessRuleError(_l("Det finns inget protokoll att justera."))
+    if approved_on > date.today():
+        raise BusinessRuleError(_l("Ett justeringsdatum kan inte ligga i framtiden."), "approved_on")
     if approved_on < meeting.starts_on:
         raise BusinessRuleError(_l("Protokollet kan inte justeras före mötet."), "approved_on")
-    ops.update(meeting, user, {"minutes_approved_by": approved_by.strip(), "minutes_approved_on": approved_on})
-    return _revision(meeting, meeting.minutes, approved_by, approved_on, "", user)
+    ops.change_child(meeting, approval, user, "approvals",
+                     {"approved_on": approved_on, "approved_at": utcnow(), "on_behalf": on_behalf,
+                      "recorded_by_id": getattr(user, "id", None)}, _approval_label)
+    if meeting.approvals and all(a.approved_on is not None for a in meeting.approvals):
+        _lock(meeting, user)
+    return approval
+
+
+def has_minutes(meeting: Meeting) -> bool:
+    return bool(meeting.minutes.strip()) or any(i.minutes.strip() or i.decision_id
+                                                for i in meeting.agenda if not i.is_archived)
+
+
+def _approval_label(approval: MinutesApproval) -> str:
+    db.session.flush()
+    person = db.session.get(Person, approval.person_id)
+    label = f"{person.name} ({approval.role.label})"
+    if approval.approved_on is not None:
+        label += f": {_l('justerat')} {approval.approved_on.isoformat()}"
+        if approval.on_behalf:
+            label += f" ({_l('registrerat av sekretariatet')})"
+    return label
+
+
+def _lock(meeting: Meeting, user) -> MinutesRevision:
+    """The last approval locks the minutes: what they say is frozen as revision 1."""
+    names = ", ".join(a.person.name for a in meeting.approvals)
+    approved_on = max(a.approved_on for a in meeting.approvals)
+    ops.update(meeting, user, {"minutes_approved_by": names, "minutes_approved_on": approved_on})
+    return _revision(meeting, minutes_text(meeting), names, approved_on, "", user)
+
+
+def minutes_text(meeting: Meeting) -> str:
+    """The minutes as text, for the frozen revision: the free text, then each § with its decision."""
+    parts = [meeting.minutes.strip()] if meeting.minutes.strip() else []
+    for item in meeting.agenda:
+        if item.is_archived:
+            continue
+        lines = [f"§{item.position} {item.title}"]
+        lines += [f"{c.person.name}: {_l('jäv')}" for c in item.conflicts]
+        if item.minutes.strip():
+            lines.append(item.minutes.strip())
+        if item.decision is not None and item.decision.state == DecisionState.TAKEN:
+            number = f" ({item.decision.registry_number})" if item.decision.registry_number else ""
+            lines.append(f"{_l('Beslut')}{number}: {item.decision.text}")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
 
 
 def correct_minutes(meeting: Meeting, text: str, reason: str, approved_by: str, approved_on, user,
@@ -58,9 +212,13 @@ def correct_minutes(meeting: Meeting, text: str, reason: str, approved_by: str, 
     ops.check_version(meeting, expected_version)
     if not meeting.minutes_locked:
         raise BusinessRuleError(_l("Protokollet är inte justerat: ändra det direkt."))
+    if approved_on > date.today():
+        raise BusinessRuleError(_l("Ett justeringsdatum kan inte ligga i framtiden."), "approved_on")
+    if approved_on < meeting.minutes_approved_on:
+        raise BusinessRuleError(_l("En rättelse kan inte justeras före protokollet."), "approved_on")
     ops.update(meeting, user, {"minutes": text, "minutes_approved_by": approved_by.strip(),
                                "minutes_approved_on": approved_on})
-    return _revision(meeting, text, approved_by, approved_on, reason, user)
+    return _revision(meeting, minutes_text(meeting), approved_by, approved_on, reason, user)
 
 
 def _revision(meeting, text, approved_by, approved_on, reason, user) -> MinutesRevision:
@@ -73,10 +231,10 @@ def _revision(meeting, text, approved_by, approved_on, reason, user) -> MinutesR
                          + (f" ({r.reason})" if r.reason else ""))
 
 
-def _refuse_if_locked(meeting: Meeting) -> None:
+def _refuse_if_locked(meeting: Meeting, field: str | None = None) -> None:
     """Approved minutes are locked, and with them what the meeting page says happened."""
     if meeting.minutes_locked:
-        raise BusinessRuleError(_l("Protokollet är justerat och låst. Gör en rättelse i stället."))
+        raise BusinessRuleError(_l("Protokollet är justerat och låst. Gör en rättelse i stället."), field)
 
 
 def add_agenda_item(meeting: Meeting, values: dict, user) -> AgendaItem:

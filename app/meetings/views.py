@@ -16,10 +16,12 @@ from app.core.crud import (
     groups_for,
     history,
     load,
+    not_found_unless,
     post_from_page,
     require,
     save,
 )
+from app.core.forms import ConfirmForm
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions.models import Decision
@@ -29,13 +31,16 @@ from app.meetings import operations
 from app.meetings.forms import (
     AgendaItemForm,
     ApproveMinutesForm,
+    ApproverForm,
     AttendanceForm,
     ConflictForm,
     CorrectMinutesForm,
+    ItemMinutesForm,
     MeetingForm,
     MinutesForm,
+    RecordApprovalForm,
 )
-from app.meetings.models import AgendaConflict, AgendaItem, Attendance, Meeting
+from app.meetings.models import AgendaConflict, AgendaItem, Attendance, Meeting, MinutesApproval
 from app.organisations.models import Organisation
 from app.people.models import Person
 
@@ -44,6 +49,11 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="te
 
 def _people():
     return db.session.scalars(sa.select(Person).where(Person.active()).order_by(Person.name_sort)).all()
+
+
+def _organisations():
+    return db.session.scalars(sa.select(Organisation).where(Organisation.active()).order_by(
+        Organisation.name_sort)).all()
 
 
 @bp.route("/")
@@ -74,7 +84,8 @@ def show(record_id: int):
         selectinload(Meeting.attendance).selectinload(Attendance.person),
         selectinload(Meeting.attendance).selectinload(Attendance.representing),
         selectinload(Meeting.attendance).selectinload(Attendance.substitute_for),
-        selectinload(Meeting.decisions), selectinload(Meeting.revisions)))
+        selectinload(Meeting.decisions), selectinload(Meeting.revisions),
+        selectinload(Meeting.approval_rows).selectinload(MinutesApproval.person)))
     if meeting is None:
         abort(404)
     require("view", meeting)
@@ -83,15 +94,21 @@ def show(record_id: int):
     people = _people()
     attendance_form.person_id.set_choices(people)
     attendance_form.substitute_for_id.set_choices(people)
-    attendance_form.representing_id.set_choices(db.session.scalars(
-        sa.select(Organisation).where(Organisation.active()).order_by(Organisation.name_sort)).all())
+    attendance_form.representing_id.set_choices(_organisations())
     conflict_form.agenda_item_id.set_choices(agenda)
     conflict_form.person_id.set_choices(people)
     approve_form = ApproveMinutesForm(formdata=None)
-    approve_form.approved_on.data = date.today()
     approve_form.version.data = meeting.version
+    approver_form = ApproverForm(formdata=None)
+    approver_form.person_id.set_choices(people)
+    record_form = RecordApprovalForm(formdata=None)
+    record_form.approved_on.data = date.today()
+    mine = next((a for a in meeting.approvals if current_user.person_id and a.person_id == current_user.person_id
+                 and a.approved_on is None), None)
     return render_template("meetings/show.html", m=meeting, agenda=agenda, attendance_form=attendance_form,
-                           conflict_form=conflict_form, approve_form=approve_form, history=history(meeting))
+                           conflict_form=conflict_form, approve_form=approve_form, approver_form=approver_form,
+                           record_form=record_form, my_approval=mine, has_minutes=operations.has_minutes(meeting),
+                           history=history(meeting))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -191,15 +208,69 @@ def minutes(record_id: int):
                      url_for(".show", record_id=meeting.id) + "#minutes", meeting=meeting)
 
 
-@bp.route("/<int:record_id>/minutes/approve", methods=["POST"])
-def approve(record_id: int):
+@bp.route("/agenda/<int:record_id>/minutes", methods=["GET", "POST"])
+def item_minutes(record_id: int):
+    """One § of the minutes, with the decision taken at it."""
+    item = load(AgendaItem, record_id)
+    require("edit", item)
+    form = ItemMinutesForm(obj=item)
+    if request.method == "GET" and item.decision is not None:
+        d = item.decision
+        form.decision_kind.data, form.decision_title.data, form.decision_text.data = d.kind, d.title, d.text
+        form.registry_number.data, form.issuing_organisation_id.data = d.registry_number, d.issuing_organisation_id
+        form.executor.data, form.execute_by.data = d.executor, d.execute_by
+    if request.method == "GET" and not form.issuing_organisation_id.data:
+        group = item.meeting.group  # a regional body registers in its region
+        form.issuing_organisation_id.data = group.region_id or group.healthcare_region_id
+    form.issuing_organisation_id.set_choices(_organisations())
+    return edit_page(item, form, lambda i, values, user, expected: operations.write_item_minutes(
+        i, values, user, expected), "meetings/item_minutes_form.html",
+        url_for(".show", record_id=item.meeting_id) + f"#item-{item.id}", meeting=item.meeting, item=item)
+
+
+@bp.route("/<int:record_id>/approvers", methods=["POST"])
+def add_approver(record_id: int):
     meeting = load(Meeting, record_id)
     require("edit", meeting)
+    form = ApproverForm()
+    form.person_id.set_choices(_people())
+    return post_from_page(form, lambda: operations.add_approver(meeting, form.person_id.data, form.role.data,
+                                                                current_user),
+                          _("Justeraren har lagts till."), url_for(".show", record_id=meeting.id) + "#minutes")
+
+
+@bp.route("/approvers/<int:record_id>/remove", methods=["POST"])
+def remove_approver(record_id: int):
+    approval = load(MinutesApproval, record_id)
+    require("edit", approval.meeting)
+    not_found_unless(approval.removed_at is None)
+    return post_from_page(ConfirmForm(), lambda: operations.remove_approver(approval, current_user),
+                          _("Justeraren har tagits bort."),
+                          url_for(".show", record_id=approval.meeting_id) + "#minutes")
+
+
+@bp.route("/<int:record_id>/minutes/approve", methods=["POST"])
+def approve(record_id: int):
+    """An adjuster's own approval, today."""
+    meeting = load(Meeting, record_id)
+    require("approve", meeting)
     form = ApproveMinutesForm()
     return post_from_page(
-        form, lambda: operations.approve_minutes(meeting, form.approved_by.data, form.approved_on.data,
-                                                 current_user, form.expected_version() or 0),
-        _("Protokollet är justerat och låst."), url_for(".show", record_id=meeting.id) + "#minutes")
+        form, lambda: operations.approve(meeting, current_user, form.expected_version() or 0),
+        _("Du har justerat protokollet."), url_for(".show", record_id=meeting.id) + "#minutes")
+
+
+@bp.route("/approvers/<int:record_id>/record", methods=["POST"])
+def record_approval(record_id: int):
+    """The secretariat records an approval made outside the app, on the adjuster's behalf."""
+    approval = load(MinutesApproval, record_id)
+    require("record_approval", approval.meeting)
+    not_found_unless(approval.removed_at is None)
+    form = RecordApprovalForm()
+    return post_from_page(
+        form, lambda: operations.record_approval(approval, form.approved_on.data, current_user),
+        _("Justeringen har registrerats för %(name)s.", name=approval.person.name),
+        url_for(".show", record_id=approval.meeting_id) + "#minutes")
 
 
 @bp.route("/<int:record_id>/minutes/correct", methods=["GET", "POST"])
