@@ -14,12 +14,12 @@ from app.assignments.models import Assignment, AssignmentStatus, TrafficLight
 from app.auth import operations as auth_ops
 from app.auth.models import Role, User
 from app.decisions import operations as decision_ops
-from app.decisions.models import Decision, ExecutionStatus
+from app.decisions.models import Decision, DecisionKind, ExecutionStatus
 from app.documents import operations as document_ops
 from app.documents.models import Document, DocumentKind
 from app.extensions import db
 from app.meetings import operations as meeting_ops
-from app.meetings.models import Meeting
+from app.meetings.models import ApproverRole, AttendanceStatus, Meeting
 from app.people import operations as people_ops
 from app.people.models import ConflictDeclaration, ConflictOutcome, MemberRole, Membership, Person
 
@@ -101,6 +101,7 @@ def load_demo(seeder) -> None:
 
     people = load_people_and_accounts(seeder)
     load_governance_demo(seeder)
+    load_meeting_demo(seeder, people)
     load_documents_demo(seeder)
     load_competence_demo(seeder, people)
 
@@ -204,6 +205,53 @@ def load_governance_demo(seeder) -> None:
     seeder._count("demo governance records")
 
 
+def load_meeting_demo(seeder, people: dict[str, Person]) -> None:
+    """A meeting carried through: agenda, attendance, a conflict of interest, minutes per §, the decision
+    taken at §3, approval by the chair (their own click) and an adjuster without an account (recorded
+    by the secretariat), and the decision's extract dispatched."""
+    if db.session.scalar(sa.select(Meeting.id).where(Meeting.seed_key == "demo:rsg-principer-held")):
+        return
+    group = seeder.groups["sosr-rsg-data-och-analys"]
+    meeting = meeting_ops.create_meeting(dict(
+        seed_key="demo:rsg-principer-held", group_id=group.id, title="(demo) RSG-möte om analysdelning",
+        starts_on=_days(-7), start_time="13:00", place="Linköping", is_digital=True), None)
+    principles = db.session.scalar(sa.select(Assignment).where(Assignment.seed_key == "demo:principer"))
+    items = [meeting_ops.add_agenda_item(meeting, dict(title=title, description=description,
+                                                       assignment_id=principles.id if link else None), None)
+             for title, description, link in (
+                 ("Mötets öppnande", "", False),
+                 ("Val av justerare", "", False),
+                 ("Principer för delning av analyser", "Utkast från RAG Målbild data och analys.", True),
+                 ("Övriga frågor", "", False))]
+    for key, status in (("sam", AttendanceStatus.PRESENT), ("maja", AttendanceStatus.PRESENT),
+                        ("nils", AttendanceStatus.PRESENT)):
+        meeting_ops.set_attendance(meeting, dict(person_id=people[key].id, status=status), None)
+    meeting_ops.declare_conflict(meeting, items[2].id, people["nils"].id,
+                                 "Har skrivit delar av utkastet (fiktivt).", None)
+    minutes = ["Ordföranden öppnade mötet och hälsade alla välkomna.",
+               "Nils Provberg utsågs att jämte ordföranden justera protokollet.",
+               "Processledaren redogjorde för utkastet. Nils Provberg deltog inte i handläggningen.",
+               "Inga övriga frågor."]
+    for item, text in zip(items, minutes, strict=True):
+        decision = {}
+        if item is items[2]:
+            decision = dict(decision_kind=DecisionKind.DECISION,
+                            decision_title="(demo) Principer för delning av analyser",
+                            decision_text="RSG Data och analys godkänner utkastet till principer och uppdrar åt "
+                                          "RAG Målbild att förankra dem i regionerna.",
+                            executor="RAG Målbild data och analys", execute_by=_days(60))
+        meeting_ops.write_item_minutes(item, dict(minutes=text, **decision), None)
+    meeting_ops.add_approver(meeting, people["sam"].id, ApproverRole.CHAIR, None)
+    adjuster = meeting_ops.add_approver(meeting, people["nils"].id, ApproverRole.ADJUSTER, None)
+    chair = db.session.scalar(sa.select(User).where(User.username == "ordforande"))
+    meeting_ops.approve(meeting, chair)  # the chair's own click
+    meeting_ops.record_approval(adjuster, _days(-5), None)  # signed on paper, recorded by the secretariat
+    taken = items[2].decision
+    dispatch = decision_ops.add_dispatch(taken, "RAG Målbild data och analys", "rag-malbild@demo.invalid", None)
+    decision_ops.mark_dispatched(dispatch, None)
+    seeder._count("demo meetings carried")
+
+
 # (owner kind, seed key of the record, title, kind, file name, lines of the PDF)
 DEMO_DOCUMENTS = [
     ("meeting", "meeting:msv-samverkansnamnden-2023-12", "(demo) Kallelse", DocumentKind.KALLELSE,
@@ -222,6 +270,14 @@ DEMO_DOCUMENTS = [
      "kallelse-rsg-data-och-analys.pdf",
      ["RSG Data och analys kallas till digitalt möte.", "1. Principer för delning av analyser",
       "2. Övriga frågor", "Fiktivt demodokument."]),
+    ("meeting", "demo:rsg-principer-held", "(demo) Kallelse och dagordning", DocumentKind.KALLELSE,
+     "kallelse-rsg-analysdelning.pdf",
+     ["RSG Data och analys kallas till möte.", "1. Mötets öppnande", "2. Val av justerare",
+      "3. Principer för delning av analyser", "4. Övriga frågor", "Fiktivt demodokument."]),
+    ("meeting", "demo:rsg-principer-held", "(demo) Underlag: principer för delning av analyser",
+     DocumentKind.UNDERLAG, "underlag-principer.pdf",
+     ["Utkast till principer för delning av analyser.", "1. Analyser delas som standard.",
+      "2. Källa och datum anges alltid.", "Fiktivt demodokument."]),
     ("assignment", "demo:principer", "(demo) Principer för delning av analyser – utkast", DocumentKind.LEVERANS,
      "principer-delning-av-analyser-utkast.pdf",
      ["Utkast till principer, levererat till RSG Data och analys.", "1. Analyser delas som standard.",

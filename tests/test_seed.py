@@ -192,3 +192,25 @@ def test_demo_documents_are_real_pdfs_on_their_records(runner, login_as):
     delivered = next(d for d in documents if d.kind == DocumentKind.LEVERANS)
     page = keeper.get(f"/assignments/{delivered.assignment_id}").get_data(as_text=True)
     assert delivered.title in page
+
+
+def test_demo_meeting_is_carried_from_agenda_to_approved_minutes_and_dispatched_extract(runner, login_as):
+    """A held demo meeting: minutes per §, the decision taken at §3, approval by the chair's own click and
+    by an adjuster recorded on their behalf, locked, and the decision dispatched."""
+    from app.decisions.models import DispatchStatus
+    from app.meetings.models import Meeting
+
+    runner.invoke(args=["seed", "--demo"])
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.seed_key == "demo:rsg-principer-held"))
+    assert meeting.minutes_locked and len(meeting.revisions) == 1
+    assert [(a.person.name, a.on_behalf) for a in meeting.approvals] == [("Sam Ordfört", False),
+                                                                         ("Nils Provberg", True)]
+    items = [i for i in meeting.agenda if not i.is_archived]
+    assert [i.position for i in items] == [1, 2, 3, 4] and all(i.minutes for i in items)
+    decision = items[2].decision
+    assert decision.meeting_id == meeting.id and decision.decided_on == meeting.starts_on
+    assert [d.status for d in decision.dispatches] == [DispatchStatus.SENT]
+    assert "§3 Principer för delning av analyser" in meeting.revisions[0].text and decision.text in (
+        meeting.revisions[0].text)
+    page = login_as(Role.SECRETARIAT).get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Protokollet är låst" in page and "Nils Provberg deltog inte i handläggningen." in page

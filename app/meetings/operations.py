@@ -94,6 +94,7 @@ def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=No
                                 "decision_text")
     ops.update(item, user, {"minutes": (values.get("minutes") or "").strip(),
                             "decision_id": decision.id if decision is not None else None})
+    db.session.expire(item, ["decision"])  # read afresh by what follows in this transaction (the lock's text)
     return decision
 
 
@@ -192,7 +193,7 @@ def _lock(meeting: Meeting, user) -> MinutesRevision:
 def minutes_text(meeting: Meeting) -> str:
     """The minutes as text, for the frozen revision: the free text, then each § with its decision."""
     parts = [meeting.minutes.strip()] if meeting.minutes.strip() else []
-    for item in meeting.agenda:
+    for item in sorted(meeting.agenda, key=lambda i: (i.position, i.id)):
         if item.is_archived:
             continue
         lines = [f"§{item.position} {item.title}"]
@@ -241,7 +242,7 @@ def add_agenda_item(meeting: Meeting, values: dict, user) -> AgendaItem:
     _refuse_if_locked(meeting)
     if not values.get("position"):
         values = dict(values, position=len([i for i in meeting.agenda if not i.is_archived]) + 1)
-    return ops.create(AgendaItem(meeting_id=meeting.id), user, **values)
+    return ops.create(AgendaItem(meeting=meeting), user, **values)  # the meeting's agenda knows it at once
 
 
 def update_agenda_item(item: AgendaItem, values: dict, user, expected_version=None) -> dict:
