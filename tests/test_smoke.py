@@ -85,9 +85,12 @@ def test_every_record_page_renders(seeded, login_as):
     for d in db.session.scalars(sa.select(Decision)):
         urls += [f"/decisions/{d.id}", f"/decisions/{d.id}/edit"]
     for m in db.session.scalars(sa.select(Meeting)):
-        urls += [f"/meetings/{m.id}", f"/meetings/{m.id}/edit", f"/meetings/{m.id}/agenda/new",
-                 f"/meetings/{m.id}/minutes"]
-        urls += [f"/meetings/agenda/{i.id}/edit" for i in m.agenda]
+        urls += [f"/meetings/{m.id}", f"/meetings/{m.id}/edit", f"/meetings/{m.id}/agenda/new"]
+        if m.minutes_locked:  # the agenda and minutes are locked: a correction instead
+            urls.append(f"/meetings/{m.id}/minutes/correct")
+            continue
+        urls.append(f"/meetings/{m.id}/minutes")
+        urls += [f"/meetings/agenda/{i.id}/{page}" for i in m.agenda for page in ("edit", "minutes")]
     for g in db.session.scalars(sa.select(Group)).all()[:15]:
         urls.append(f"/followup/groups/{g.id}")
     hrs = db.session.scalars(sa.select(Organisation.id).where(Organisation.kind == "healthcare_region"))
