@@ -18,6 +18,7 @@ from app.decisions.models import Decision, DecisionDispatch, DecisionState, Exec
 from app.extensions import db
 from app.organisations.models import Organisation, RegistryCounter
 from app.organisations.registry import format_error
+from tests import factories as f
 from tests import gov_factories as g
 
 YEAR = date.today().year
@@ -476,3 +477,72 @@ def test_the_picker_script_is_served_and_pages_keep_no_inline_script(w, login_as
     text = page(keeper.get("/decisions/new"))
     assert '<script src="/static/picker.js" defer></script>' in text
     assert inline_problems(text) == []
+
+
+# --- The picker on every long choice of groups, people and organisations ---------------------------
+
+def picker_kind(text: str, field_id: str) -> str | None:
+    """The kind of picker a field is drawn as, or None when it is a plain select."""
+    match = re.search(rf'<div class="picker" data-picker="(\w+)"[^>]*><select[^>]*id="{field_id}"', text)
+    return match.group(1) if match else None
+
+
+def test_long_choices_outside_meetings_are_pickers(w, login_as):
+    admin = login_as(Role.ADMIN)
+    a = g.assignment(w.principal, w.recipient)
+    d = g.decision(w.principal)
+    from app.priorities.models import PriorityList
+
+    plist = ops.create(PriorityList(), None, group_id=w.principal.id, title="Prioriteringar")
+    db.session.commit()
+    pages = {
+        "/decisions/new": {"group_id": "group", "issuing_organisation_id": "organisation",
+                           "executor_group_id": "group", "executor_person_id": "person",
+                           "executor_organisation_id": "organisation"},
+        f"/decisions/{d.id}": {"recipient_person_id": "person", "recipient_group_id": "group",
+                               "recipient_organisation_id": "organisation"},
+        "/assignments/new": {"principal_group_id": "group", "recipient_group_id": "group",
+                             "programme_area_ids": "group"},
+        f"/assignments/{a.id}": {"person_ids": "person"},
+        "/assignments/rounds/new": {"principal_group_id": "group"},
+        "/people/new": {"organisation_id": "organisation"},
+        f"/people/memberships/new/{w.recipient.id}": {"person_id": "person", "representing_id": "organisation"},
+        "/groups/new": {"region_id": "organisation"},
+        f"/groups/{w.principal.id}": {"target_id": "group"},
+        "/groups/hosting/new": {"npo_id": "group", "host_id": "organisation"},
+        "/priorities/new": {"group_id": "group"},
+        f"/priorities/{plist.id}": {"input_from_group_id": "group"},
+        "/competence/activities/new": {"responsible_group_id": "group", "responsible_person_id": "person"},
+        "/competence/regions/stances": {"organisation_id": "organisation"},
+        "/users/new": {"person_id": "person"},
+    }
+    for url, fields in pages.items():
+        text = page(admin.get(url))
+        assert {name: picker_kind(text, name) for name in fields} == fields, url
+
+
+def test_the_reporters_search_without_javascript_keeps_those_chosen(w, login_as):
+    keeper = login_as(Role.SECRETARIAT)
+    a = g.assignment(w.principal, w.recipient)
+    other = f.person("Olle Annan", organisation_id=w.region.id)
+    text = page(keeper.get(f"/assignments/{a.id}", query_string=[
+        ("picker", "person_ids"), ("person_ids-q", "olle"), ("person_ids", str(w.member.id))]))
+    # The match, and the one already chosen (still chosen), nobody else.
+    assert select_options(text, "person_ids") == {str(w.member.id): "Mona Medlem", str(other.id): "Olle Annan"}
+    assert re.search(rf'<option selected value="{w.member.id}">', text)
+    assert "1 av " in text and "matchar ”olle”" in text
+    # Saving the choice works as before.
+    keeper.post(f"/assignments/{a.id}/reporters", {"person_ids": [str(w.member.id), str(other.id)]},
+                form_url=f"/assignments/{a.id}")
+    db.session.expire_all()
+    assert {p.id for p in db.session.get(type(a), a.id).reporters} == {w.member.id, other.id}
+
+
+def test_a_membership_form_search_narrows_people_and_keeps_the_role(w, login_as):
+    keeper = login_as(Role.SECRETARIAT)
+    f.person("Olle Annan", organisation_id=w.region.id)
+    url = f"/people/memberships/new/{w.unrelated.id}"
+    text = page(keeper.get(url, query_string={"picker": "person_id", "person_id-q": "olle", "role": "secretary",
+                                              "note": "Skrivet innan sökningen"}))
+    assert list(select_options(text, "person_id").values()) == ["– välj –", "Olle Annan"]
+    assert re.search(r'<option selected value="secretary">', text) and "Skrivet innan sökningen" in text

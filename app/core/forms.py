@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from xml.sax.saxutils import quoteattr
 
 from flask import has_request_context, request, url_for
 from flask_babel import format_decimal
@@ -10,7 +11,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
-from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import Select, html_params
 
@@ -202,7 +212,7 @@ def picker_search_field(form) -> str | None:
         return None
     name = request.args.get(PICKER_ARG, "")
     field = form._fields.get(name) if name else None
-    return name if isinstance(field, PickerField) else None
+    return name if isinstance(field, PickerField | PickerMultiField) else None
 
 
 def picker_query(field) -> str:
@@ -236,7 +246,8 @@ class PickerWidget(Select):
         search = html_params(type="search", id=search_id, name=f"{field.name}-q", value=query,
                              maxlength=PICKER_QUERY_LIMIT)
         return Markup(
-            f'<div class="picker" {box}>{select}'
+            f'<div class="picker" {box}{" data-picker-remove=" + quoteattr(_("Ta bort")) if self.multiple else ""}>'
+            f'{select}'
             f'<div class="picker-search"><label for="{search_id}">{escape(_("Sök i listan"))}</label> '
             f'<input {search}> '
             f'<button {button}>{escape(_("Sök"))}</button>{status}</div></div>')
@@ -262,6 +273,41 @@ class PickerField(ReferenceSelectField):
             self.narrowed = (len(matches), len(records))
             records = [r for r in records if r.id in matches or r.id == self.data]
         super().set_choices(records)
+
+
+class PickerMultiField(SelectMultipleField):
+    """Several groups, people or organisations by id (`kind` as for PickerField); choices set by the view
+    with `set_choices`. Drawn like a PickerField: a multiple select with the plain search, and with
+    JavaScript a type-ahead that adds to a list of chosen ones, each with a button to take it away."""
+
+    widget = PickerWidget(multiple=True)
+
+    def __init__(self, label, kind: str, **kwargs):
+        super().__init__(label, coerce=int, choices=[], **kwargs)
+        self.kind = kind
+        self.narrowed = None
+
+    def set_choices(self, records) -> None:
+        records = list(records)
+        query = search_text(picker_query(self))
+        chosen = set(self.data or [])
+        if query:
+            matches = {r.id for r in records if query in search_text(str(r))}
+            self.narrowed = (len(matches), len(records))
+            records = [r for r in records if r.id in matches or r.id in chosen]
+        self.choices = [SelectChoice(r.id, str(r)) for r in records]
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = []
+            raise ValueError(_l("Välj bland alternativen.")) from None
+
+    def pre_validate(self, form):
+        valid = {c.value for c in self.choices}
+        if any(v not in valid for v in (self.data or [])):
+            raise ValidationError(_l("Välj bland alternativen."))
 
 
 def end_not_before_start(start_field: str, message):

@@ -44,12 +44,47 @@
       list.setAttribute("aria-labelledby", label.id);
     }
 
+    var multiple = select.multiple;
+    var chosenList = null;
+    if (multiple) {
+      chosenList = document.createElement("ul");
+      chosenList.className = "picker-chosen";
+      if (label) { chosenList.setAttribute("aria-labelledby", label.id); }
+    }
     var options = [];
     var active = -1;
     var timer = null;
     var asked = 0;
 
-    function chosenText() { return select.value ? (allowed[select.value] || "") : ""; }
+    function chosenText() { return !multiple && select.value ? (allowed[select.value] || "") : ""; }
+
+    function optionFor(value) {
+      return Array.prototype.filter.call(select.options, function (o) { return o.value === value; })[0];
+    }
+
+    // A multiple choice: the chosen ones listed, each with a button that takes it away.
+    function renderChosen() {
+      if (!multiple) { return; }
+      chosenList.textContent = "";
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.selected) { return; }
+        var li = document.createElement("li");
+        var remove = document.createElement("button");
+        li.textContent = option.text + " ";
+        remove.type = "button";
+        remove.className = "link";
+        remove.textContent = box.getAttribute("data-picker-remove") || "×";
+        remove.setAttribute("aria-label", remove.textContent + " " + option.text);
+        remove.addEventListener("click", function () {
+          option.selected = false;
+          renderChosen();
+          input.focus();
+        });
+        li.appendChild(remove);
+        chosenList.appendChild(li);
+      });
+      chosenList.hidden = !chosenList.children.length;
+    }
 
     function close() {
       list.hidden = true;
@@ -67,7 +102,12 @@
     }
 
     function choose(li) {
-      select.value = li.getAttribute("data-value");
+      if (multiple) {
+        optionFor(li.getAttribute("data-value")).selected = true;
+        renderChosen();
+      } else {
+        select.value = li.getAttribute("data-value");
+      }
       input.value = chosenText();
       select.dispatchEvent(new Event("change", {bubbles: true}));
       close();
@@ -78,6 +118,7 @@
       options = [];
       results.forEach(function (r) {
         if (!Object.prototype.hasOwnProperty.call(allowed, String(r.id))) { return; }
+        if (multiple && optionFor(String(r.id)).selected) { return; }
         var li = document.createElement("li");
         li.id = list.id + "-" + r.id;
         li.setAttribute("role", "option");
@@ -113,7 +154,7 @@
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      if (!input.value.trim() && blank !== null) { select.value = ""; }
+      if (!multiple && !input.value.trim() && blank !== null) { select.value = ""; }
       timer = setTimeout(ask, 200);
     });
     input.addEventListener("keydown", function (event) {
@@ -134,7 +175,7 @@
     });
     input.addEventListener("blur", function () {
       close();
-      if (!input.value.trim() && blank !== null) { select.value = ""; }
+      if (!multiple && !input.value.trim() && blank !== null) { select.value = ""; }
       input.value = chosenText();
     });
 
@@ -145,6 +186,7 @@
     box.insertBefore(status, select);
     box.insertBefore(list, select);
     box.insertBefore(input, list);
+    if (multiple) { box.insertBefore(chosenList, input); renderChosen(); }
     box.classList.add("picker-enhanced");
   }
 
