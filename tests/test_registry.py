@@ -429,6 +429,9 @@ def test_without_javascript_the_search_narrows_the_choices_and_keeps_what_was_ty
     assert re.search(r'<div class="picker" data-picker="group"[^>]*data-picker-url="/picker/group"', form)
     assert re.search(r'<button[^>]*formmethod="get"[^>]*name="picker"[^>]*value="executor_group_id"', form)
     assert len(select_options(form, "executor_group_id")) == 5  # blank + four groups
+    # Each search and its button say which field they narrow (several pickers share a page).
+    assert ('<label for="executor_group_id-q">Sök i listan<span class="visually-hidden"> Ansvarig grupp</span>'
+            '</label>') in form
 
     response = keeper.get("/decisions/new", query_string={
         "picker": "executor_group_id", "executor_group_id-q": "rag", "title": "Halvskrivet beslut",

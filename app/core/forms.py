@@ -248,9 +248,12 @@ class PickerWidget(Select):
         return Markup(
             f'<div class="picker" {box}{" data-picker-remove=" + quoteattr(_("Ta bort")) if self.multiple else ""}>'
             f'{select}'
-            f'<div class="picker-search"><label for="{search_id}">{escape(_("Sök i listan"))}</label> '
+            # Several pickers on one page: each search says, to a screen reader, which field it narrows.
+            f'<div class="picker-search"><label for="{search_id}">{escape(_("Sök i listan"))}'
+            f'<span class="visually-hidden"> {escape(field.label.text)}</span></label> '
             f'<input {search}> '
-            f'<button {button}>{escape(_("Sök"))}</button>{status}</div></div>')
+            f'<button {button}>{escape(_("Sök"))}<span class="visually-hidden"> {escape(field.label.text)}</span>'
+            f'</button>{status}</div></div>')
 
 
 class PickerField(ReferenceSelectField):

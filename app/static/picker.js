@@ -31,7 +31,7 @@
     ["aria-describedby", "aria-invalid", "aria-required"].forEach(function (name) {
       if (select.hasAttribute(name)) { input.setAttribute(name, select.getAttribute(name)); }
     });
-    if (blank !== null) { input.placeholder = box.getAttribute("data-picker-placeholder") || ""; }
+    if (blank !== null || select.multiple) { input.placeholder = box.getAttribute("data-picker-placeholder") || ""; }
     list.id = select.id + "-listbox";
     list.className = "picker-list";
     list.setAttribute("role", "listbox");
