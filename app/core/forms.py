@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from xml.sax.saxutils import quoteattr
 
 from flask import has_request_context, request, url_for
 from flask_babel import format_decimal
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
+from werkzeug.routing import BuildError
 from wtforms import (
     DateField,
     HiddenField,
@@ -197,8 +197,9 @@ class ReferenceSelectField(SelectField):
 #
 # A PickerField is a ReferenceSelectField (same data, same checks) drawn as a <select> followed by a small
 # search: typing a few letters and pressing "Sök" sends the whole form by GET to the page it is on
-# (nothing is saved, no CSRF token is needed); the page comes back with everything typed kept and that
-# field's choices narrowed to those matching. With JavaScript, app/static/picker.js turns the select into
+# (nothing is saved; the form's fields go in the query string, so a very long text can exceed what a server
+# takes in a URL); the page comes back with everything typed kept and that field's choices narrowed to
+# those matching. With JavaScript, app/static/picker.js turns the select into
 # an accessible type-ahead combobox asking /picker/<kind>?q= (app.picker), offering only the select's own
 # choices. The search's query string is `picker=<field name>&<field name>-q=<text>` plus the form's fields.
 
@@ -229,7 +230,7 @@ class PickerWidget(Select):
         search_id = f"{field.id}-q"
         try:
             url = url_for("picker.search", kind=field.kind)
-        except Exception:  # noqa: BLE001 - an app without the picker area: the plain select and search
+        except BuildError:  # an app without the picker area (app.picker): the plain select and search
             url = ""
         action = f"{request.path}#{field.id}" if has_request_context() else ""
         button = html_params(type="submit", name=PICKER_ARG, value=field.name, formmethod="get",
@@ -241,13 +242,13 @@ class PickerWidget(Select):
                     if shown else _("Inget av alternativen matchar ”%(q)s”.", q=query))
             status = f'<p class="hint picker-status" role="status">{escape(text)}</p>'
         # The script's words, in the page's language ("%(n)s" is filled in by the script).
+        words = {"data_picker_remove": _("Ta bort")} if self.multiple else {}
         box = html_params(data_picker=field.kind, data_picker_url=url, data_picker_count=_("%(n)s träffar"),
-                          data_picker_none=_("Inga träffar"), data_picker_placeholder=_("Skriv för att söka"))
+                          data_picker_none=_("Inga träffar"), data_picker_placeholder=_("Skriv för att söka"), **words)
         search = html_params(type="search", id=search_id, name=f"{field.name}-q", value=query,
                              maxlength=PICKER_QUERY_LIMIT)
         return Markup(
-            f'<div class="picker" {box}{" data-picker-remove=" + quoteattr(_("Ta bort")) if self.multiple else ""}>'
-            f'{select}'
+            f'<div class="picker" {box}>{select}'
             # Several pickers on one page: each search says, to a screen reader, which field it narrows.
             f'<div class="picker-search"><label for="{search_id}">{escape(_("Sök i listan"))}'
             f'<span class="visually-hidden"> {escape(field.label.text)}</span></label> '
