@@ -101,13 +101,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.outbox.views import bp as outbox_bp
     from app.overview.views import bp as overview_bp
     from app.people.views import bp as people_bp
+    from app.picker.views import bp as picker_bp
     from app.priorities.views import bp as priorities_bp
     from app.search.views import bp as search_bp
     from app.users.views import bp as users_bp
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
                meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp, outbox_bp,
-               documents_bp):
+               documents_bp, picker_bp):
         app.register_blueprint(bp)
 
 

@@ -290,6 +290,15 @@ row("/organisations/<int:record_id>/edit", "GET", "/organisations/{region}/edit"
 row("/organisations/<int:record_id>/edit", "POST", "/organisations/{region}/edit", who(*KEEPERS),
     form(dict(ORG, name="Region Uppsala län"), version=(Organisation, "region")))
 row("/organisations/<int:record_id>/archive", "POST", "/organisations/{org_arch}/archive", who(*KEEPERS), ARCHIVE)
+row("/organisations/<int:record_id>/edit", "POST", "/organisations/{region}/edit", who(*KEEPERS),
+    form(dict(ORG, name="Region Uppsala län", registry_format="RS {{year}}-{{number:05d}}"),
+         version=(Organisation, "region")), note="a registry-number series")
+
+# The picker's search (app.picker): everyone signed in, as everyone reads the records it finds.
+for _kind in ("group", "person", "organisation"):
+    row("/picker/<kind>", "GET", f"/picker/{_kind}?q=a", EVERYONE, note=_kind)
+row("/picker/<kind>", "GET", "/picker/meeting?q=a", {a: "404" if a in SIGNED_IN else LOGIN for a in ACTORS},
+    note="no such kind")
 
 # Groups: the secretariat; a chair or secretary edits their own group.
 GROUP_X = {"name": "RPO Hjärta Mellan", "short_name": "", "type": "RPO", "level": "healthcare_regional",
@@ -480,7 +489,14 @@ row("/decisions/new", "POST", "/decisions/new", KEEPERS_NOT_CHAIRS, form(dict(DE
     field="group_id", message=GROUP_CHOICE, note="group Y (select)")
 row("/decisions/new", "POST", "/decisions/new", who(refused=GOVERNORS), form(dict(DECISION, meeting_id="{m_y}")),
     field="meeting_id", message="Mötet hör till en annan grupp.", note="at Y's meeting")
+# A picker's search without JavaScript is a GET of the form's own page: that page's rights.
+row("/decisions/new", "GET", "/decisions/new?picker=executor_group_id&executor_group_id-q=rag", who(*GOVERNORS),
+    note="picker search")
+row("/decisions/new", "POST", "/decisions/new", who(*GOVERNORS),
+    form(dict(DECISION, executor_group_id="{Y}", number_mode="none")), note="Y's group carries it out")
 row("/decisions/<int:record_id>/edit", "GET", "/decisions/{d}/edit", who(*GOVERNORS))
+row("/decisions/<int:record_id>/edit", "GET", "/decisions/{d_y}/edit?picker=executor_person_id&executor_person_id-q=a",
+    who(*KEEPERS), note="picker search, Y's decision")
 row("/decisions/<int:record_id>/edit", "GET", "/decisions/{d_y}/edit", who(*KEEPERS), note="Y's decision")
 row("/decisions/<int:record_id>/edit", "POST", "/decisions/{d}/edit", who(*GOVERNORS),
     form(dict(DECISION, meeting_id="{m}", execution_status="done"), version=(Decision, "d")))
@@ -507,6 +523,10 @@ row("/decisions/links/<int:record_id>/archive", "POST", "/decisions/links/{lk_y}
 row("/decisions/links/<int:record_id>/archive", "POST", "/decisions/links/{lk_yx}/archive", who(*KEEPERS), ARCHIVE,
     note="Y's decision, X's assignment")
 DISPATCH = {"recipient": "Region Västmanland", "email": "diarium@rvn.se"}
+row("/decisions/<int:record_id>/dispatch", "POST", "/decisions/{d}/dispatch", who(*GOVERNORS),
+    form({"recipient_person_id": "{extra}", "email": ""}), note="a person of the register")
+row("/decisions/<int:record_id>/dispatch", "POST", "/decisions/{d_y}/dispatch", who(*KEEPERS),
+    form({"recipient_group_id": "{X}", "email": ""}), note="Y's decision to group X")
 row("/decisions/<int:record_id>/dispatch", "POST", "/decisions/{d}/dispatch", who(*GOVERNORS), DISPATCH)
 row("/decisions/<int:record_id>/dispatch", "POST", "/decisions/{d_y}/dispatch", who(*KEEPERS), DISPATCH,
     note="Y's decision")

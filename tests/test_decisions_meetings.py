@@ -488,7 +488,7 @@ def test_a_dispatch_needs_a_recipient_and_a_valid_address(app, login_as):
     response = keeper.post(f"/decisions/{d.id}/dispatch", {"recipient": "", "email": "inte-en-adress"},
                            form_url=f"/decisions/{d.id}", follow_redirects=True)
     errors = " ".join(g.flashes(response.get_data(as_text=True), "error"))
-    assert "Fältet måste fyllas i." in errors and "Ange en giltig e-postadress." in errors
+    assert "Välj en mottagare eller skriv ett namn." in errors and "Ange en giltig e-postadress." in errors
     assert g.count(DecisionDispatch) == 0
 
 

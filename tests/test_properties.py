@@ -216,6 +216,8 @@ def build_world() -> SimpleNamespace:
     old_hosting = f.hosting(npo, authority, status=HostingStatus.DORMANT)
     gf.archive(old_hosting)
     free = f.person("Fri Person", organisation_id=region.id)
+    # A registry series, so that decisions posted with "next number" can take one.
+    ops.update(region, None, {"registry_format": "RS {year}-{number:05d}"})
     old_person = f.person("Arkiverad Person")
     gf.archive(old_person)
     membership = f.membership(g.recipient, free, MemberRole.MEMBER)
@@ -526,7 +528,8 @@ REFS = {
     "status_report_id": "report", "decision_id": "decision", "substitute_for_id": "person",
     "agenda_item_id": "agenda_item", "input_from_group_id": "group", "work_package_id": "work_package",
     "responsible_group_id": "group", "responsible_person_id": "person", "recommendation_ids": "recommendation",
-    "problem_area_ids": "problem_area",
+    "problem_area_ids": "problem_area", "executor_group_id": "group", "executor_person_id": "person",
+    "executor_organisation_id": "org", "recipient_person_id": "person", "recipient_organisation_id": "org",
 }
 
 
@@ -1505,7 +1508,17 @@ HTML_LISTS = {
     "/assignments/": ASSIGNMENT_FILTERS,
     "/decisions/": {"q": always(QTEXT), "archived": always(FLAG), "group": ref("group"), "steered_by": ref("group"),
                     "kind": always(choice(DecisionKind)), "state": always(choice(DecisionState)),
-                    "execution": always(choice(ExecutionStatus, "awaiting", "late")), "page": always(PAGE)},
+                    "execution": always(choice(ExecutionStatus, "awaiting", "late")), "page": always(PAGE),
+                    "executor_group": ref("group"), "executor_person": ref("person"),
+                    "executor_organisation": ref("org"), "decided_from": always(good_date()),
+                    "decided_to": always(good_date())},
+    # The picker's search, and a picker's no-JavaScript search of a form's page.
+    "/picker/group": {"q": always(QTEXT)}, "/picker/person": {"q": always(QTEXT)},
+    "/picker/organisation": {"q": always(QTEXT)},
+    "/decisions/new": {"picker": always(st.sampled_from(["", "executor_group_id", "group_id", "title", "csrf_token"])),
+                       "executor_group_id-q": always(QTEXT), "group_id-q": always(QTEXT), "title": always(QTEXT),
+                       "decided_on": always(good_date()), "group_id": ref("group"), "executor_group_id": ref("group"),
+                       "number_mode": always(st.sampled_from(["", "next", "manual", "none"]))},
     "/meetings/": {"when": always(st.sampled_from(["", "upcoming", "past"])), "group": ref("group"),
                    "page": always(PAGE)},
     "/followup/": ASSIGNMENT_FILTERS,

@@ -47,7 +47,8 @@ def populate(n: int, hr, region, hub):
         a = f.assignment(hub, g, f"Uppdrag {n}-{i}")
         ops.create(StatusReport(), None, assignment_id=a.id, reported_on=date(2025, 1, 1),
                    traffic_light=TrafficLight.AT_RISK)
-        ops.create(Decision(), None, group_id=hub.id, title=f"Beslut {n}-{i}", decided_on=date(2025, 1, 1))
+        ops.create(Decision(), None, group_id=hub.id, title=f"Beslut {n}-{i}", decided_on=date(2025, 1, 1),
+                   executor_group_id=hub.id if i % 2 else g.id)
         ops.create(Meeting(), None, group_id=hub.id, starts_on=date(2030, 1, 1))
         db.session.commit()
 
@@ -56,7 +57,8 @@ URLS = ["/", "/groups/", "/groups/?healthcare_region={hr}", "/people/", "/organi
         "/groups/hosting", "/groups/chart?healthcare_region={hr}", "/people/conflicts/missing",
         "/people/{person}", "/assignments/", "/decisions/", "/meetings/", "/followup/", "/followup/groups/{hub}",
         "/search/?q=uppdrag", "/priorities/", "/api/v1/groups", "/api/v1/assignments", "/api/v1/decisions",
-        "/api/v1/meetings", "/api/v1/status-reports"]
+        "/api/v1/meetings", "/api/v1/status-reports", "/decisions/?executor_group={hub}&execution=awaiting",
+        "/picker/group?q=rag", "/picker/person?q=person", "/picker/organisation?q=region"]
 
 
 @pytest.mark.parametrize("url", URLS)

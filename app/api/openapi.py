@@ -107,6 +107,8 @@ SCHEMAS = {
         "meeting_id": {"type": ["integer", "null"]}, "decided_on": NULLABLE_DATE,
         "registry_number": {"type": ["string", "null"]}, "issuing_organisation": REF, "kind": _enum(DecisionKind),
         "state": _enum(DecisionState), "by_delegation": {"type": "boolean"}, "executor": {"type": "string"},
+        "executor_group_id": {"type": ["integer", "null"]}, "executor_person_id": {"type": ["integer", "null"]},
+        "executor_organisation_id": {"type": ["integer", "null"]},
         "execute_by": NULLABLE_DATE, "execution_status": _enum(ExecutionStatus),
         "assignments": {"type": "array", "items": {"type": "object", "properties": {
             "assignment_id": {"type": "integer"}, "effect": {"type": "string"}}}},
@@ -184,6 +186,12 @@ COLLECTIONS = [
         _param("q", {"type": "string"}, "Text in title, text or registry number."), _param("group", INT, "Group id."),
         _param("kind", _enum(DecisionKind), "Kind."), _param("state", _enum(DecisionState), "State."),
         _param("execution_status", _enum(ExecutionStatus), "Execution status."),
+        _param("execution", {"type": "string", "enum": ["awaiting", "late"] + [m.value for m in ExecutionStatus]},
+               "Awaiting execution, late, or an execution status."),
+        _param("steered_by", INT, "Decisions of the groups this group steers."),
+        _param("executor_group", INT, "Carried out by this group."),
+        _param("executor_person", INT, "Carried out by this person."),
+        _param("executor_organisation", INT, "Carried out by this organisation."),
         _param("decided_from", DATE, "Decided on or after."), _param("decided_to", DATE, "Decided on or before."),
         *GROUP_ATTRIBUTE_FILTERS]),
     ("/meetings", "Meeting", "Meetings (möten)", [

@@ -55,7 +55,9 @@ def decision(d) -> dict:
         "id": d.id, "title": d.title, "text": d.text, "group": ref(d.group), "meeting_id": d.meeting_id,
         "decided_on": _value(d.decided_on), "registry_number": d.registry_number,
         "issuing_organisation": ref(d.issuing_organisation), "kind": d.kind.value, "state": d.state.value,
-        "by_delegation": d.by_delegation, "executor": d.executor, "execute_by": _value(d.execute_by),
+        "by_delegation": d.by_delegation, "executor": d.executor, "executor_group_id": d.executor_group_id,
+        "executor_person_id": d.executor_person_id, "executor_organisation_id": d.executor_organisation_id,
+        "execute_by": _value(d.execute_by),
         "execution_status": d.execution_status.value,
         "assignments": [{"assignment_id": lk.assignment_id, "effect": lk.effect.value}
                         for lk in d.links if not lk.is_archived],

@@ -29,7 +29,8 @@ from app.core.args import Args
 from app.core.crud import require
 from app.core.models import search_text
 from app.core.pagination import MAX_PAGE
-from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
+from app.decisions import queries as decision_queries
+from app.decisions.models import Decision
 from app.extensions import db, limiter
 from app.groups.models import Group, GroupType, Level
 from app.meetings.models import Meeting
@@ -129,22 +130,8 @@ def assignment(record_id: int):
 
 @bp.route("/decisions")
 def decisions():
-    args = Args()
-    stmt = _archived(sa.select(Decision).options(selectinload(Decision.group), selectinload(
-        Decision.issuing_organisation), selectinload(Decision.links)), Decision)
-    if args.text("q"):
-        stmt = stmt.where(Decision.search_text.contains(search_text(args.text("q")), autoescape=True))
-    if args.id("group"):
-        stmt = stmt.where(Decision.group_id == args.id("group"))
-    for name, column, enum_cls in (("kind", Decision.kind, DecisionKind), ("state", Decision.state, DecisionState),
-                                   ("execution_status", Decision.execution_status, ExecutionStatus)):
-        if args.choice(name, enum_cls):
-            stmt = stmt.where(column == args.choice(name, enum_cls))
-    stmt = group_attribute_filters(stmt, Decision.group_id, request.args)
-    if args.date("decided_from"):
-        stmt = stmt.where(Decision.decided_on >= args.date("decided_from"))
-    if args.date("decided_to"):
-        stmt = stmt.where(Decision.decided_on <= args.date("decided_to"))
+    stmt, _filters = decision_queries.apply_filters(sa.select(Decision).options(
+        selectinload(Decision.group), selectinload(Decision.issuing_organisation), selectinload(Decision.links)))
     return _page(stmt.order_by(Decision.id), lambda items: [serializers.decision(d) for d in items])
 
 

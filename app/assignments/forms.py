@@ -8,6 +8,8 @@ from app.assignments.models import AssignmentStatus, TrafficLight
 from app.core.forms import (
     EnumSelectField,
     Form,
+    PickerField,
+    PickerMultiField,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -43,8 +45,8 @@ class ReferenceMultiField(SelectMultipleField):
 
 class AssignmentForm(RecordForm):
     title = StringField(_l("Titel"), validators=[required(), max_length(300)])
-    principal_group_id = ReferenceSelectField(_l("Uppdragsgivare"), blank=_l("– välj –"), required=True)
-    recipient_group_id = ReferenceSelectField(_l("Mottagare"), blank=_l("– välj –"), required=True)
+    principal_group_id = PickerField(_l("Uppdragsgivare"), "group", blank=_l("– välj –"), required=True)
+    recipient_group_id = PickerField(_l("Mottagare"), "group", blank=_l("– välj –"), required=True)
     description = TextAreaField(_l("Beskrivning"), validators=[optional(), max_length(20000)])
     mandate = TextAreaField(_l("Mandat"), validators=[optional(), max_length(20000)])
     questions = TextAreaField(_l("Frågor att besvara"), validators=[optional(), max_length(20000)])
@@ -55,7 +57,7 @@ class AssignmentForm(RecordForm):
     parent_id = ReferenceSelectField(_l("Del av uppdrag"), blank=_l("– inget –"))
     given_by_decision_id = ReferenceSelectField(_l("Givet genom beslut"), blank=_l("– inget –"))
     closed_by_decision_id = ReferenceSelectField(_l("Godkänt/avslutat genom beslut"), blank=_l("– inget –"))
-    programme_area_ids = ReferenceMultiField(_l("Programområden"))
+    programme_area_ids = PickerMultiField(_l("Programområden"), "group")
     priority_item_ids = ReferenceMultiField(_l("Prioriteringar som uppdraget svarar mot"))
     source = StringField(_l("Källa"), validators=[optional(), max_length(200)])
 
@@ -98,7 +100,7 @@ class ReportingRoundForm(RecordForm):
     title = StringField(_l("Rubrik"), validators=[required(), max_length(300)])
     due_on = SwedishDateField(_l("Rapportera senast"), validators=[required()])
     note = TextAreaField(_l("Meddelande till mottagarna"), validators=[optional(), max_length(5000)])
-    principal_group_id = ReferenceSelectField(_l("Bara uppdrag från"), blank=_l("– alla uppdragsgivare –"))
+    principal_group_id = PickerField(_l("Bara uppdrag från"), "group", blank=_l("– alla uppdragsgivare –"))
 
     def validate_due_on(self, field):
         if field.data and field.data < date.today():
@@ -120,4 +122,4 @@ class PhaseForm(RecordForm):
 
 
 class ReportersForm(Form):
-    person_ids = ReferenceMultiField(_l("Får rapportera status"))
+    person_ids = PickerMultiField(_l("Får rapportera status"), "person")

@@ -40,6 +40,7 @@ from app.core.crud import (
     require,
     save,
 )
+from app.core.forms import picker_search_field
 from app.core.pagination import paginate
 from app.core.permissions import can
 from app.core.routing import int_arg
@@ -107,10 +108,11 @@ def show(record_id: int):
     transition_form.version.data = assignment.version
     transition_form.to_status.choices = [c for c in transition_form.to_status.choices
                                          if c.value == "" or AssignmentStatus(c.value) in assignment.allowed_next]
-    reporters_form = ReportersForm(formdata=None)
+    reporters_form = ReportersForm()  # filled from the query string only by a picker's search
     if can(current_user, "delegate", assignment):
+        if not picker_search_field(reporters_form):
+            reporters_form.person_ids.data = [p.id for p in assignment.reporters]
         reporters_form.person_ids.set_choices(_people())
-        reporters_form.person_ids.data = [p.id for p in assignment.reporters]
     return render_template(
         "assignments/show.html", a=assignment, links=links, requests=requests, today=date.today(),
         transition_form=transition_form, request_form=ReportRequestForm(formdata=None),

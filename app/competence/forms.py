@@ -22,6 +22,7 @@ from app.competence.targets import COMPARISONS, TargetKind
 from app.core.forms import (
     EnumSelectField,
     Form,
+    PickerField,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -64,8 +65,8 @@ class ActivityForm(RecordForm):
     area = StringField(_l("Område"), validators=[required(), max_length(300)])
     text = TextAreaField(_l("Aktivitet"), validators=[required(), max_length(20000)])
     purpose = TextAreaField(_l("Syfte"), validators=[optional(), max_length(20000)])
-    responsible_group_id = ReferenceSelectField(_l("Ansvarig grupp"), blank=_l("– ingen –"))
-    responsible_person_id = ReferenceSelectField(_l("Ansvarig person"), blank=_l("– ingen –"))
+    responsible_group_id = PickerField(_l("Ansvarig grupp"), "group", blank=_l("– ingen –"))
+    responsible_person_id = PickerField(_l("Ansvarig person"), "person", blank=_l("– ingen –"))
     responsible = StringField(_l("Ansvarig (fritext)"), validators=[optional(), max_length(300)])
     start_quarter = QuarterField(_l("Startkvartal"), validators=[optional(), max_length(20)])
     end_quarter = QuarterField(_l("Slutkvartal"), validators=[optional(), max_length(20)])
@@ -130,7 +131,7 @@ class PriorityVersionForm(RecordForm):
 
 
 class StanceForm(RecordForm):
-    organisation_id = ReferenceSelectField(_l("Region"), blank=_l("– välj –"), required=True)
+    organisation_id = PickerField(_l("Region"), "organisation", blank=_l("– välj –"), required=True)
     stance = EnumSelectField(_l("Inställning"), Stance, required_message=_l("Välj inställning."))
     recorded_on = SwedishDateField(_l("Datum"), validators=[required()], default=date.today)
     source = StringField(_l("Källa"), validators=[optional(), max_length(300)])
@@ -138,7 +139,7 @@ class StanceForm(RecordForm):
 
 
 class MaturityForm(Form):
-    organisation_id = ReferenceSelectField(_l("Region"), blank=_l("– välj –"), required=True)
+    organisation_id = PickerField(_l("Region"), "organisation", blank=_l("– välj –"), required=True)
     area = EnumSelectField(_l("Område"), MaturityArea, required_message=_l("Välj område."))
     level = SelectField(_l("Nivå"), choices=[SelectChoice("", _l("– välj –"))] + [
         SelectChoice(str(n), str(n)) for n in MATURITY_LEVELS], validators=[required()])

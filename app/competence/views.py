@@ -533,7 +533,7 @@ def _regions():
 def stances():
     require("view", RegionStance)
     today = _today()
-    form = StanceForm(formdata=request.form if request.method == "POST" else None)
+    form = StanceForm()  # a POST fills it, and a GET only when it is its picker's search
     form.organisation_id.set_choices(_regions())
     if request.method == "POST":
         require("create", RegionStance)
@@ -556,7 +556,7 @@ def stances():
 def maturity():
     require("view", MaturityAssessment)
     today = _today()
-    form = MaturityForm(formdata=request.form if request.method == "POST" else None)
+    form = MaturityForm()  # a POST fills it, and a GET only when it is its picker's search
     regions = _regions()
     form.organisation_id.set_choices(regions)
     if request.method == "POST":

@@ -96,7 +96,10 @@ def create_page(form, create, template: str, next_url, message, **context):
 def edit_page(record, form, update, template: str, next_url: str, **context):
     """An edit form on `record`: it carries the version it was opened on, so that
     `update(record, values, user, expected_version)` can refuse a stale save."""
-    if request.method == "GET":
+    from app.core.forms import picker_search_field
+
+    if request.method == "GET" and not picker_search_field(form):
+        # (A picker's search keeps the version the form was first opened on, with everything else typed.)
         form.version.data = record.version
     conflict = None
     if form.validate_on_submit():

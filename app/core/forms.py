@@ -3,11 +3,28 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask import has_request_context, request, url_for
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from flask_wtf.form import _Auto
+from markupsafe import Markup, escape
+from werkzeug.routing import BuildError
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import Select, html_params
+
+from app.core.sorting import search_text
 
 REQUIRED = _l("Fältet måste fyllas i.")
 
@@ -176,6 +193,127 @@ class ReferenceSelectField(SelectField):
             raise ValueError(_l("Välj ett av alternativen.")) from None
 
 
+# --- The picker: one way to choose among many groups, people or organisations -------------------------
+#
+# A PickerField is a ReferenceSelectField (same data, same checks) drawn as a <select> followed by a small
+# search: typing a few letters and pressing "Sök" sends the whole form by GET to the page it is on
+# (nothing is saved; the form's fields go in the query string, so a very long text can exceed what a server
+# takes in a URL); the page comes back with everything typed kept and that field's choices narrowed to
+# those matching. With JavaScript, app/static/picker.js turns the select into
+# an accessible type-ahead combobox asking /picker/<kind>?q= (app.picker), offering only the select's own
+# choices. The search's query string is `picker=<field name>&<field name>-q=<text>` plus the form's fields.
+
+PICKER_ARG = "picker"
+PICKER_QUERY_LIMIT = 200
+
+
+def picker_search_field(form) -> str | None:
+    """The name of `form`'s picker field whose no-JavaScript search this GET request is, if it is one."""
+    if not has_request_context() or request.method != "GET":
+        return None
+    name = request.args.get(PICKER_ARG, "")
+    field = form._fields.get(name) if name else None
+    return name if isinstance(field, PickerField | PickerMultiField) else None
+
+
+def picker_query(field) -> str:
+    """What was typed into `field`'s search, for a GET that searched it ("" otherwise)."""
+    if not has_request_context() or request.method != "GET" or request.args.get(PICKER_ARG) != field.name:
+        return ""
+    return (request.args.get(f"{field.name}-q") or "").strip()[:PICKER_QUERY_LIMIT]
+
+
+class PickerWidget(Select):
+    def __call__(self, field, **kwargs):
+        select = super().__call__(field, **kwargs)
+        query = picker_query(field)
+        search_id = f"{field.id}-q"
+        try:
+            url = url_for("picker.search", kind=field.kind)
+        except BuildError:  # an app without the picker area (app.picker): the plain select and search
+            url = ""
+        action = f"{request.path}#{field.id}" if has_request_context() else ""
+        button = html_params(type="submit", name=PICKER_ARG, value=field.name, formmethod="get",
+                             formnovalidate=True, formaction=action)
+        status = ""
+        if field.narrowed is not None:
+            shown, total = field.narrowed
+            text = (_("%(shown)s av %(total)s alternativ matchar ”%(q)s”.", shown=shown, total=total, q=query)
+                    if shown else _("Inget av alternativen matchar ”%(q)s”.", q=query))
+            status = f'<p class="hint picker-status" role="status">{escape(text)}</p>'
+        # The script's words, in the page's language ("%(n)s" is filled in by the script).
+        words = {"data_picker_remove": _("Ta bort")} if self.multiple else {}
+        box = html_params(data_picker=field.kind, data_picker_url=url, data_picker_count=_("%(n)s träffar"),
+                          data_picker_none=_("Inga träffar"), data_picker_placeholder=_("Skriv för att söka"), **words)
+        search = html_params(type="search", id=search_id, name=f"{field.name}-q", value=query,
+                             maxlength=PICKER_QUERY_LIMIT)
+        return Markup(
+            f'<div class="picker" {box}>{select}'
+            # Several pickers on one page: each search says, to a screen reader, which field it narrows.
+            f'<div class="picker-search"><label for="{search_id}">{escape(_("Sök i listan"))}'
+            f'<span class="visually-hidden"> {escape(field.label.text)}</span></label> '
+            f'<input {search}> '
+            f'<button {button}>{escape(_("Sök"))}<span class="visually-hidden"> {escape(field.label.text)}</span>'
+            f'</button>{status}</div></div>')
+
+
+class PickerField(ReferenceSelectField):
+    """A long choice of groups, people or organisations (`kind`: "group", "person", "organisation"):
+    declare it like a ReferenceSelectField and give it its records with `set_choices`."""
+
+    widget = PickerWidget()
+
+    def __init__(self, label, kind: str, blank: str | None = None, required: bool = False, **kwargs):
+        super().__init__(label, blank=blank, required=required, **kwargs)
+        self.kind = kind
+        self.narrowed = None  # (shown, total) after a search narrowed the choices
+
+    def set_choices(self, records) -> None:
+        records = list(records)
+        query = search_text(picker_query(self))
+        if query:
+            # The no-JavaScript search: only matches, and whatever is chosen now, stay on offer.
+            matches = {r.id for r in records if query in search_text(str(r))}
+            self.narrowed = (len(matches), len(records))
+            records = [r for r in records if r.id in matches or r.id == self.data]
+        super().set_choices(records)
+
+
+class PickerMultiField(SelectMultipleField):
+    """Several groups, people or organisations by id (`kind` as for PickerField); choices set by the view
+    with `set_choices`. Drawn like a PickerField: a multiple select with the plain search, and with
+    JavaScript a type-ahead that adds to a list of chosen ones, each with a button to take it away."""
+
+    widget = PickerWidget(multiple=True)
+
+    def __init__(self, label, kind: str, **kwargs):
+        super().__init__(label, coerce=int, choices=[], **kwargs)
+        self.kind = kind
+        self.narrowed = None
+
+    def set_choices(self, records) -> None:
+        records = list(records)
+        query = search_text(picker_query(self))
+        chosen = set(self.data or [])
+        if query:
+            matches = {r.id for r in records if query in search_text(str(r))}
+            self.narrowed = (len(matches), len(records))
+            records = [r for r in records if r.id in matches or r.id in chosen]
+        self.choices = [SelectChoice(r.id, str(r)) for r in records]
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = []
+            raise ValueError(_l("Välj bland alternativen.")) from None
+
+    def pre_validate(self, form):
+        valid = {c.value for c in self.choices}
+        if any(v not in valid for v in (self.data or [])):
+            raise ValidationError(_l("Välj bland alternativen."))
+
+
 def end_not_before_start(start_field: str, message):
     """Validator for an end date: refused when it lies before the start date."""
 
@@ -192,9 +330,16 @@ def _none_to_empty(value):
 
 
 class Form(FlaskForm):
-    """Base of every form: a text field missing from the post reads as empty, not None."""
+    """Base of every form: a text field missing from the post reads as empty, not None. A picker's
+    no-JavaScript search (a GET naming one of the form's picker fields) fills the form from the query
+    string, so that what was typed is kept."""
 
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and picker_search_field(form):
+                return request.args
+            return super().wrap_formdata(form, formdata)
+
         def bind_field(self, form, unbound_field, options):
             if unbound_field.field_class in (StringField, TextAreaField):
                 own = unbound_field.kwargs.get("filters", ())

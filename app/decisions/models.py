@@ -63,6 +63,9 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "kind": _l("Typ"),
         "state": _l("Läge"),
         "executor": _l("Ansvarig för genomförande"),
+        "executor_group_id": _l("Ansvarig grupp"),
+        "executor_person_id": _l("Ansvarig person"),
+        "executor_organisation_id": _l("Ansvarig organisation"),
         "execute_by": _l("Genomförs senast"),
         "execution_status": _l("Genomförande"),
         "execution_note": _l("Kommentar om genomförandet"),
@@ -84,16 +87,24 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
                                                default=DecisionKind.DECISION)
     state: Mapped[DecisionState] = mapped_column(enum_column(DecisionState, "decision_state"),
                                                  default=DecisionState.TAKEN)
+    # Who carries the decision out: a group, a person or an organisation of the register, or – for
+    # outsiders – a name in `executor`. At most one of the four (app.decisions.operations).
     executor: Mapped[str] = mapped_column(sa.String(300), default="")
+    executor_group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id"), index=True)
+    executor_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    executor_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     execute_by: Mapped[date | None]
     execution_status: Mapped[ExecutionStatus] = mapped_column(
         enum_column(ExecutionStatus, "execution_status"), default=ExecutionStatus.NOT_STARTED, index=True)
     execution_note: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.String(200), default="")
 
-    group = relationship("Group")
+    group = relationship("Group", foreign_keys=[group_id])
     meeting = relationship("Meeting", back_populates="decisions")
-    issuing_organisation = relationship("Organisation")
+    issuing_organisation = relationship("Organisation", foreign_keys=[issuing_organisation_id])
+    executor_group = relationship("Group", foreign_keys=[executor_group_id])
+    executor_person = relationship("Person", foreign_keys=[executor_person_id])
+    executor_organisation = relationship("Organisation", foreign_keys=[executor_organisation_id])
     links = relationship("DecisionLink", back_populates="decision")
     dispatches = relationship("DecisionDispatch", back_populates="decision", order_by="DecisionDispatch.id")
 
@@ -110,6 +121,11 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     def awaits_execution(self) -> bool:
         return self.state == DecisionState.TAKEN and self.execution_status in (
             ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)
+
+    @property
+    def executor_record(self):
+        """The group, person or organisation carrying the decision out, if it is one of the register's."""
+        return self.executor_group or self.executor_person or self.executor_organisation
 
     def is_execution_late(self, on: date) -> bool:
         return self.awaits_execution and self.execute_by is not None and self.execute_by < on
@@ -151,7 +167,12 @@ class DecisionDispatch(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    # The name as sent to; when the recipient is one of the register's people, groups or organisations the
+    # reference says which (the name is copied, so the list reads as it was sent).
     recipient: Mapped[str] = mapped_column(sa.String(300))
+    recipient_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    recipient_group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id"))
+    recipient_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     email: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[DispatchStatus] = mapped_column(enum_column(DispatchStatus, "dispatch_status"),
                                                    default=DispatchStatus.TO_SEND)
@@ -160,3 +181,10 @@ class DecisionDispatch(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     decision = relationship("Decision", back_populates="dispatches")
+    recipient_person = relationship("Person")
+    recipient_group = relationship("Group")
+    recipient_organisation = relationship("Organisation")
+
+    @property
+    def recipient_record(self):
+        return self.recipient_person or self.recipient_group or self.recipient_organisation

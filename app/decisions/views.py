@@ -10,9 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
-from app.assignments.queries import steered_group_ids
 from app.core import outbox
-from app.core.args import Args
 from app.core.crud import (
     archive_page,
     create_page,
@@ -24,12 +22,11 @@ from app.core.crud import (
     require,
     save,
 )
-from app.core.forms import ConfirmForm
-from app.core.models import search_text
+from app.core.forms import ConfirmForm, picker_search_field
 from app.core.pagination import paginate
 from app.core.permissions import can
 from app.core.routing import int_arg
-from app.decisions import operations
+from app.decisions import operations, queries
 from app.decisions.forms import DecisionForm, DispatchForm, LinkForm
 from app.decisions.models import (
     Decision,
@@ -44,52 +41,46 @@ from app.extensions import db
 from app.groups.models import selectable_groups
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
+from app.people.models import Person
 from app.priorities.models import PriorityList
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions", template_folder="templates")
-
-
-def awaiting_execution_criterion():
-    return sa.and_(Decision.state == DecisionState.TAKEN,
-                   Decision.execution_status.in_((ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)))
 
 
 def _prepare(form: DecisionForm) -> DecisionForm:
     form.group_id.set_choices(groups_for(Decision, selectable_groups()))
     form.meeting_id.set_choices(db.session.scalars(sa.select(Meeting).where(Meeting.active())
                                                    .order_by(Meeting.starts_on.desc())).all())
-    form.issuing_organisation_id.set_choices(db.session.scalars(
-        sa.select(Organisation).where(Organisation.active()).order_by(Organisation.name_sort)).all())
+    organisations = _active(Organisation)
+    form.issuing_organisation_id.set_choices(organisations)
+    form.executor_group_id.set_choices(selectable_groups())
+    form.executor_person_id.set_choices(_active(Person))
+    form.executor_organisation_id.set_choices(organisations)
     return form
+
+
+def _prepare_dispatch(form: DispatchForm, decision: Decision) -> DispatchForm:
+    """The dispatch form's choices: only for those who may add recipients (the page reads cheaper for others)."""
+    if can(current_user, "dispatch", decision):
+        form.recipient_person_id.set_choices(_active(Person))
+        form.recipient_group_id.set_choices(selectable_groups())
+        form.recipient_organisation_id.set_choices(_active(Organisation))
+    return form
+
+
+def _active(model):
+    return db.session.scalars(sa.select(model).where(model.active()).order_by(model.name_sort)).all()
 
 
 @bp.route("/")
 def index():
     args = request.args
-    a = Args()
-    q = a.text("q")
-    stmt = sa.select(Decision).options(selectinload(Decision.group))
-    if not a.flag("archived"):
-        stmt = stmt.where(Decision.active())
-    if q:
-        stmt = stmt.where(Decision.search_text.contains(search_text(q), autoescape=True))
-    if a.id("group"):
-        stmt = stmt.where(Decision.group_id == a.id("group"))
-    if a.id("steered_by"):
-        stmt = stmt.where(Decision.group_id.in_(steered_group_ids(a.id("steered_by"))))
-    if a.choice("kind", DecisionKind):
-        stmt = stmt.where(Decision.kind == a.choice("kind", DecisionKind))
-    if a.choice("state", DecisionState):
-        stmt = stmt.where(Decision.state == a.choice("state", DecisionState))
-    execution = a.choice("execution", ExecutionStatus, "awaiting", "late")
-    if execution == "awaiting":
-        stmt = stmt.where(awaiting_execution_criterion())
-    elif execution == "late":
-        stmt = stmt.where(awaiting_execution_criterion(), Decision.execute_by < date.today())
-    elif execution is not None:
-        stmt = stmt.where(Decision.execution_status == execution)
+    stmt, filters = queries.apply_filters(sa.select(Decision).options(
+        selectinload(Decision.group), selectinload(Decision.executor_group), selectinload(Decision.executor_person),
+        selectinload(Decision.executor_organisation)))
+    q = filters["q"]
     page = paginate(stmt.order_by(Decision.decided_on.desc().nulls_first(), Decision.id.desc()))
-    return render_template("decisions/index.html", page=page, q=q, args=args, kinds=DecisionKind,
+    return render_template("decisions/index.html", page=page, q=q, args=args, filters=filters, kinds=DecisionKind,
                            states=DecisionState, executions=ExecutionStatus, today=date.today())
 
 
@@ -108,33 +99,72 @@ def show(record_id: int):
         PriorityList.decision_id == decision.id, PriorityList.active())).all()
     return render_template("decisions/show.html", d=decision, priority_lists=priority_lists,
                            links=[lk for lk in decision.links if not lk.is_archived],
-                           link_form=link_form, dispatch_form=DispatchForm(formdata=None),
+                           link_form=link_form, dispatch_form=_prepare_dispatch(DispatchForm(), decision),
                            mail_configured=outbox.mail_configured(), today=date.today(),
                            queued_dispatches=operations.queued_dispatch_ids(decision),
                            history=history(decision))
+
+
+def _series(form: DecisionForm) -> list:
+    """The organisations with a registry series and the number each would give next (a suggestion: nothing
+    is reserved until the save). The chosen organisation's suggestion goes into the form, so that the save
+    can say when someone else took it meanwhile."""
+    series = [(org, operations.suggest_registry_number(org, form.decided_on.data)) for org in db.session.scalars(
+        sa.select(Organisation).where(Organisation.active(), Organisation.registry_format != "")
+        .order_by(Organisation.name_sort))]
+    if request.method == "GET":
+        if form.issuing_organisation_id.data is None and len(series) == 1 and not form.registry_number.data:
+            form.issuing_organisation_id.data = series[0][0].id
+        chosen = dict((org.id, number) for org, number in series).get(form.issuing_organisation_id.data)
+        form.suggested_number.data = chosen or ""
+        if not form.number_mode.data:
+            form.number_mode.data = (operations.NUMBER_MANUAL if form.registry_number.data
+                                     else operations.NUMBER_NEXT if chosen else operations.NUMBER_NONE)
+    return series
+
+
+def _tell_number(response, form: DecisionForm, number: str | None):
+    """After a save that took the next number of a series: say which, and if it is not the one shown."""
+    if getattr(response, "status_code", 200) == 302 and form.number_mode.data == operations.NUMBER_NEXT and number:
+        suggested = (form.suggested_number.data or "").strip()
+        if suggested and suggested != number:
+            flash(_("Numret %(suggested)s hann tas av ett annat beslut. Beslutet fick diarienummer %(number)s.",
+                    suggested=suggested, number=number), "info")
+        else:
+            flash(_("Beslutet fick diarienummer %(number)s.", number=number), "info")
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     require("create", Decision)
     form = _prepare(DecisionForm())
-    if request.method == "GET":
+    if request.method == "GET" and not picker_search_field(form):
         meeting = db.session.get(Meeting, int_arg("meeting") or -1)
         if meeting is not None:
             form.meeting_id.data, form.group_id.data, form.decided_on.data = meeting.id, meeting.group_id, \
                 meeting.starts_on
         elif int_arg("group"):
             form.group_id.data = int_arg("group")
-    return create_page(form, operations.create_decision, "decisions/form.html",
-                       lambda d: url_for(".show", record_id=d.id), _("Beslutet har sparats."), decision=None)
+    made = {}
+
+    def saved(decision):
+        made["number"] = decision.registry_number
+        return url_for(".show", record_id=decision.id)
+
+    response = create_page(form, operations.create_decision, "decisions/form.html", saved,
+                           _("Beslutet har sparats."), decision=None, series=_series(form))
+    return _tell_number(response, form, made.get("number"))
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 def edit(record_id: int):
     decision = load(Decision, record_id)
     require("edit", decision)
-    return edit_page(decision, _prepare(DecisionForm(obj=decision)), operations.update_decision,
-                     "decisions/form.html", url_for(".show", record_id=decision.id), decision=decision)
+    form = _prepare(DecisionForm(obj=decision))
+    response = edit_page(decision, form, operations.update_decision, "decisions/form.html",
+                         url_for(".show", record_id=decision.id), decision=decision, series=_series(form))
+    return _tell_number(response, form, decision.registry_number)
 
 
 @bp.route("/<int:record_id>/archive", methods=["POST"])
@@ -167,9 +197,11 @@ def archive_link(record_id: int):
 def add_dispatch(record_id: int):
     decision = load(Decision, record_id)
     require("dispatch", decision)
-    form = DispatchForm()
+    form = _prepare_dispatch(DispatchForm(), decision)
     return post_from_page(
-        form, lambda: operations.add_dispatch(decision, form.recipient.data, form.email.data, current_user),
+        form, lambda: operations.add_dispatch(decision, form.recipient.data, form.email.data, current_user,
+                                              **{name: getattr(form, name).data
+                                                 for name in operations.RECIPIENT_FIELDS}),
         _("Mottagaren har lagts till i sändlistan."), url_for(".show", record_id=decision.id) + "#dispatch")
 
 

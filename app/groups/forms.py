@@ -3,6 +3,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 
 from app.core.forms import (
     EnumSelectField,
+    PickerField,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -21,7 +22,7 @@ class GroupForm(RecordForm):
                            required_message=_l("Välj typ av grupp."))
     level = EnumSelectField(_l("Nivå"), Level, blank=_l("– välj –"), required_message=_l("Välj nivå."))
     healthcare_region_id = ReferenceSelectField(_l("Sjukvårdsregion"), blank=_l("– ingen –"))
-    region_id = ReferenceSelectField(_l("Region"), blank=_l("– ingen –"))
+    region_id = PickerField(_l("Region"), "organisation", blank=_l("– ingen –"))
     focus_area_id = ReferenceSelectField(_l("Fokusområde"), blank=_l("– inget –"))
     mandate = TextAreaField(_l("Mandat"), validators=[optional(), max_length(20000)])
     formed_on = SwedishDateField(_l("Bildad"), validators=[optional()])
@@ -40,7 +41,7 @@ class GroupForm(RecordForm):
 class RelationForm(RecordForm):
     kind = EnumSelectField(_l("Relation"), RelationKind, blank=_l("– välj –"),
                            required_message=_l("Välj typ av relation."))
-    target_id = ReferenceSelectField(_l("Till grupp"), blank=_l("– välj –"), required=True)
+    target_id = PickerField(_l("Till grupp"), "group", blank=_l("– välj –"), required=True)
     valid_from = SwedishDateField(_l("Från"), validators=[optional()])
     valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
         "valid_from", _l("Slutdatum kan inte ligga före startdatum."))])
@@ -48,8 +49,8 @@ class RelationForm(RecordForm):
 
 
 class HostingForm(RecordForm):
-    npo_id = ReferenceSelectField(_l("NPO"), blank=_l("– välj –"), required=True)
-    host_id = ReferenceSelectField(_l("Värd"), blank=_l("– välj –"), required=True)
+    npo_id = PickerField(_l("NPO"), "group", blank=_l("– välj –"), required=True)
+    host_id = PickerField(_l("Värd"), "organisation", blank=_l("– välj –"), required=True)
     status = EnumSelectField(_l("Status"), HostingStatus)
     valid_from = SwedishDateField(_l("Från"), validators=[optional()])
     valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(

@@ -111,7 +111,7 @@ def show(record_id: int):
     if group.type == GroupType.FOCUS_AREA:
         members_of_focus = db.session.scalars(sa.select(Group).where(
             Group.focus_area_id == group.id, Group.active()).order_by(Group.name_sort)).all()
-    relation_form = _relation_form(RelationForm(formdata=None), group)
+    relation_form = _relation_form(RelationForm(), group)  # (filled only by a picker's search)
     return render_template(
         "groups/show.html", group=group, current=current, former=former, hostings=hostings,
         outgoing=[r for r in group.outgoing if not r.is_archived],

@@ -20,10 +20,13 @@ class OrganisationForm(RecordForm):
     healthcare_region_id = ReferenceSelectField(_l("Sjukvårdsregion"), blank=_l("– ingen –"))
     population_millions = SwedishDecimalField(_l("Invånare (miljoner)"), minimum=0, maximum=20)
     note = TextAreaField(_l("Anteckning"), validators=[optional(), max_length(5000)])
+    registry_format = StringField(_l("Format för diarienummer"), validators=[optional(), max_length(60)],
+                                  render_kw={"placeholder": "RS {year}-{number:05d}"})
 
     def record_values(self) -> dict:
         values = super().record_values()
         if values["population_millions"] is not None:
             values["population_millions"] = float(values["population_millions"])
         values["short_name"] = values["short_name"] or None
+        values["registry_format"] = values["registry_format"].strip()
         return values

@@ -31,6 +31,7 @@ class Organisation(AuditedMixin, SeededMixin, NamedMixin, db.Model):
         "healthcare_region_id": _l("Sjukvårdsregion"),
         "population_millions": _l("Invånare (miljoner)"),
         "note": _l("Anteckning"),
+        "registry_format": _l("Format för diarienummer"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +39,9 @@ class Organisation(AuditedMixin, SeededMixin, NamedMixin, db.Model):
     healthcare_region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     population_millions: Mapped[float | None]
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The organisation's registry-number series, e.g. "RS {year}-{number:05d}" (app.organisations.registry);
+    # empty: no series, numbers are typed by hand.
+    registry_format: Mapped[str] = mapped_column(sa.String(60), default="")
 
     healthcare_region = relationship("Organisation", remote_side=[id], back_populates="regions")
     regions = relationship("Organisation", back_populates="healthcare_region",
@@ -46,3 +50,17 @@ class Organisation(AuditedMixin, SeededMixin, NamedMixin, db.Model):
     @property
     def is_healthcare_region(self) -> bool:
         return self.kind == OrganisationKind.HEALTHCARE_REGION
+
+
+class RegistryCounter(db.Model):
+    """The last number taken in an organisation's registry series in one year. Not a record anyone edits:
+    a counter, moved by one UPDATE … RETURNING per number reserved (app.decisions.operations), so that two
+    saves at the same moment never get the same number."""
+
+    __tablename__ = "registry_counters"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "year", name="uq_registry_counters_organisation_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    year: Mapped[int]
+    last_number: Mapped[int] = mapped_column(default=0)

@@ -7,6 +7,7 @@ from app.core import operations as ops
 from app.core.operations import BusinessRuleError
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.registry import format_error
 
 
 def _check(values: dict, record_id: int | None = None) -> None:
@@ -20,6 +21,10 @@ def _check(values: dict, record_id: int | None = None) -> None:
         raise BusinessRuleError(_l("En region måste höra till en sjukvårdsregion."), "healthcare_region_id")
     if kind != OrganisationKind.REGION and values.get("healthcare_region_id"):
         raise BusinessRuleError(_l("Bara regioner hör till en sjukvårdsregion."), "healthcare_region_id")
+    if values.get("registry_format"):
+        error = format_error(values["registry_format"])
+        if error:
+            raise BusinessRuleError(error, "registry_format")
     hr_id = values.get("healthcare_region_id")
     if hr_id:
         parent = db.session.get(Organisation, hr_id)

@@ -4,8 +4,8 @@ from wtforms.validators import Email
 
 from app.core.forms import (
     EnumSelectField,
+    PickerField,
     RecordForm,
-    ReferenceSelectField,
     SwedishDateField,
     end_not_before_start,
     max_length,
@@ -20,7 +20,7 @@ class PersonForm(RecordForm):
     title = StringField(_l("Befattning"), validators=[optional(), max_length(200)])
     email = StringField(_l("E-post"), validators=[
         optional(), max_length(200), Email(message=_l("Ange en giltig e-postadress."))])
-    organisation_id = ReferenceSelectField(_l("Organisation"), blank=_l("– ingen –"))
+    organisation_id = PickerField(_l("Organisation"), "organisation", blank=_l("– ingen –"))
     note = TextAreaField(_l("Anteckning"), validators=[optional(), max_length(5000)])
 
     def record_values(self) -> dict:
@@ -31,9 +31,9 @@ class PersonForm(RecordForm):
 
 
 class MembershipForm(RecordForm):
-    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
+    person_id = PickerField(_l("Person"), "person", blank=_l("– välj –"), required=True)
     role = EnumSelectField(_l("Roll"), MemberRole, blank=_l("– välj –"), required_message=_l("Välj roll."))
-    representing_id = ReferenceSelectField(_l("Representerar"), blank=_l("– ingen –"))
+    representing_id = PickerField(_l("Representerar"), "organisation", blank=_l("– ingen –"))
     start_on = SwedishDateField(_l("Från"), validators=[optional()])
     end_on = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
         "start_on", _l("Uppdraget kan inte sluta innan det har börjat."))])

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
 from app.core.forms import (
+    PickerField,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -13,7 +14,7 @@ from app.core.forms import (
 
 
 class PriorityListForm(RecordForm):
-    group_id = ReferenceSelectField(_l("Grupp"), blank=_l("– välj –"), required=True)
+    group_id = PickerField(_l("Grupp"), "group", blank=_l("– välj –"), required=True)
     title = StringField(_l("Rubrik"), validators=[required(), max_length(300)])
     valid_from = SwedishDateField(_l("Från"), validators=[optional()])
     valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
@@ -24,5 +25,5 @@ class PriorityListForm(RecordForm):
 class PriorityItemForm(RecordForm):
     title = StringField(_l("Prioritering"), validators=[required(), max_length(300)])
     rationale = TextAreaField(_l("Motivering"), validators=[optional(), max_length(20000)])
-    input_from_group_id = ReferenceSelectField(_l("Inspel från grupp"), blank=_l("– ingen –"))
+    input_from_group_id = PickerField(_l("Inspel från grupp"), "group", blank=_l("– ingen –"))
     input_from = StringField(_l("Inspel från (annan)"), validators=[optional(), max_length(300)])

@@ -60,7 +60,7 @@ def show(record_id: int):
         abort(404)
     require("view", priority_list)
     return render_template("priorities/show.html", pl=priority_list, items=operations.live_items(priority_list),
-                           item_form=_item_form(PriorityItemForm(formdata=None)), history=history(priority_list))
+                           item_form=_item_form(PriorityItemForm()), history=history(priority_list))
 
 
 @bp.route("/new", methods=["GET", "POST"])

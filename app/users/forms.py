@@ -4,7 +4,7 @@ from wtforms.validators import ValidationError
 
 from app.auth.models import Role
 from app.auth.operations import username_problem
-from app.core.forms import EnumSelectField, RecordForm, ReferenceSelectField, max_length, required
+from app.core.forms import EnumSelectField, PickerField, RecordForm, max_length, required
 
 
 class UserForm(RecordForm):
@@ -17,7 +17,7 @@ class UserForm(RecordForm):
     display_name = StringField(_l("Namn"), validators=[required(), max_length(200)])
     # No role is preselected: the first would be "Administratör".
     role = EnumSelectField(_l("Roll"), Role, blank=_l("– välj –"), required_message=_l("Välj en roll."))
-    person_id = ReferenceSelectField(_l("Person i registret"), blank=_l("– ingen –"))
+    person_id = PickerField(_l("Person i registret"), "person", blank=_l("– ingen –"))
 
     def validate_username(self, field):
         problem = username_problem(field.data, self.record_id)
