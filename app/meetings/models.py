@@ -37,6 +37,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "conflicts": _l("Jäv"),
         "minutes_revisions": _l("Justerad version"),
         "agenda": _l("Dagordningspunkt"),
+        "invitations": _l("Kallelse"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -34,6 +34,7 @@ class MembershipForm(RecordForm):
     person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
     role = EnumSelectField(_l("Roll"), MemberRole, blank=_l("– välj –"), required_message=_l("Välj roll."))
     representing_id = ReferenceSelectField(_l("Representerar"), blank=_l("– ingen –"))
+    substitute_for_id = ReferenceSelectField(_l("Ersättare för (ledamot)"), blank=_l("– ingen –"))
     start_on = SwedishDateField(_l("Från"), validators=[optional()])
     end_on = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
         "start_on", _l("Uppdraget kan inte sluta innan det har börjat."))])
