@@ -124,8 +124,15 @@ def test_the_group_feed_holds_the_groups_meetings_and_assignments_only(app, logi
     # The token names its group: the same token on another group's URL is refused.
     other_url = group_url.replace(f"/groups/{w.recipient.id}/", f"/groups/{w.unrelated.id}/")
     assert app.test_client().get(other_url).status_code == 404
-    # The meeting page links to the group's feed on the calendar page.
-    assert f"#group-{w.recipient.id}" in mona.get(f"/meetings/{r['mine'].id}").get_data(as_text=True)
+    # The meeting page links to the group's feed on the calendar page, also for one who is no member.
+    assert f"?group={w.recipient.id}#group-{w.recipient.id}" in mona.get(f"/meetings/{r['mine'].id}").get_data(
+        as_text=True)
+    reader = login_as(Role.READER)
+    assert feed_urls(reader).keys() == {"personal-feed"}
+    page = reader.get(f"/calendar/?group={w.unrelated.id}").get_data(as_text=True)
+    url = re.search(rf'id="group-feed-{w.unrelated.id}" type="text" readonly value="https?://[^/]+([^"]+)"', page)
+    assert uids(parse(app.test_client().get(url.group(1)))) == {f"meeting-{r['theirs'].id}@styrregister",
+                                                               f"assignment-due-{r['other'].id}@styrregister"}
 
 
 def test_reset_stops_the_old_urls_at_once_and_so_does_deactivation(app, login_as):

@@ -8,6 +8,9 @@ from flask_login import current_user
 from app.calendars import feeds, ics, operations
 from app.core.crud import load, post_from_page, require
 from app.core.forms import ConfirmForm
+from app.core.permissions import can
+from app.core.routing import int_arg
+from app.extensions import db
 from app.groups.models import Group
 from app.meetings.invitations.operations import calendar_state
 from app.meetings.models import Meeting
@@ -43,9 +46,13 @@ def meeting_ics(record_id: int):
 
 @bp.route("/")
 def index():
+    """The user's feed URLs: personal, their groups', and the group they came from (`?group=`, from a meeting)."""
     user = current_user._get_current_object()
-    return render_template("calendars/index.html", groups=feeds.my_groups(user),
-                           confirm_form=ConfirmForm(formdata=None))
+    groups = feeds.my_groups(user)
+    asked = db.session.get(Group, int_arg("group") or -1)
+    if asked is not None and can(user, "view", asked) and asked not in groups:
+        groups.insert(0, asked)
+    return render_template("calendars/index.html", groups=groups, confirm_form=ConfirmForm(formdata=None))
 
 
 @bp.route("/reset", methods=["POST"])
