@@ -141,8 +141,9 @@ def test_reset_stops_the_old_urls_at_once_and_so_does_deactivation(app, login_as
     old = feed_urls(mona)
     client = app.test_client()
     assert client.get(old["personal-feed"]).status_code == 200
-    assert "Kalenderprenumerationer" in mona.get("/account/").get_data(as_text=True)
-    assert mona.post("/calendar/reset", {}, form_url="/calendar/").status_code == 302
+    account = mona.get("/account/").get_data(as_text=True)
+    assert old["personal-feed"] in account and 'action="/calendar/reset"' in account
+    assert mona.post("/calendar/reset", {}, form_url="/account/").status_code == 302
     new = feed_urls(mona)
     assert new["personal-feed"] != old["personal-feed"]
     assert client.get(old["personal-feed"]).status_code == 404
