@@ -325,3 +325,19 @@ def test_substitute_for_is_checked_and_shown_on_the_group_page(app, login_as):
                                                "substitute_for_id": anna_ms.id}, None)
     db.session.rollback()
     assert db.session.get(Meeting, m.id) is not None
+
+
+def test_the_demo_meeting_is_invited_and_answered(app):
+    """`flask seed --demo`: the RSG's meeting with its invitation sent, one answer each way and the tied
+    substitute called in; a second run adds nothing."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed", "--demo"]).exit_code == 0
+    m = db.session.scalar(sa.select(Meeting).where(Meeting.seed_key == "demo:sosr-rsg-data-och-analys"))
+    rows = {i.person.name: i for i in invitation_ops.invitations_of(m)}
+    assert rows["Sam Ordfört"].answer == InvitationAnswer.ATTENDING
+    assert rows["Nils Provberg"].answer == InvitationAnswer.ABSENT
+    assert rows["Jonas Låtsasson"].substitute_for_id == rows["Nils Provberg"].person_id
+    messages = g.count(OutboxMessage)
+    assert messages == len(rows) + 1  # everyone, and the substitute once more when called in
+    assert "Nothing to add" in runner.invoke(args=["seed", "--demo"]).output
+    assert g.count(OutboxMessage) == messages
