@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.auth.models import Role
 from app.core import outbox
+from app.core.operations import BusinessRuleError
 from app.core.outbox import OutboxMessage
 from app.documents import operations as document_ops
 from app.extensions import db
@@ -341,3 +342,15 @@ def test_the_demo_meeting_is_invited_and_answered(app):
     assert messages == len(rows) + 1  # everyone, and the substitute once more when called in
     assert "Nothing to add" in runner.invoke(args=["seed", "--demo"]).output
     assert g.count(OutboxMessage) == messages
+
+
+def test_a_past_or_archived_meeting_is_not_invited(app, mail):
+    w, m, people = board()
+    past = g.meeting(w.recipient, date.today() - timedelta(days=1), "Förra mötet")
+    with pytest.raises(BusinessRuleError, match="redan ägt rum"):
+        invitation_ops.send_invitation(past, None)
+    g.archive(m)
+    with pytest.raises(BusinessRuleError, match="arkiverat"):
+        invitation_ops.send_invitation(db.session.get(Meeting, m.id), None)
+    db.session.rollback()
+    assert g.count(MeetingInvitation) == 0 and g.count(OutboxMessage) == 0

@@ -175,6 +175,8 @@ def _label(invitation: MeetingInvitation) -> str:
 
 def _refuse_if_closed(meeting: Meeting, today: date | None = None) -> MeetingNotice | None:
     notice = notice_of(meeting)
+    if meeting.is_archived:
+        raise BusinessRuleError(_l("Mötet är arkiverat."))
     if notice is not None and notice.cancelled_at is not None:
         raise BusinessRuleError(_l("Mötet är inställt."))
     if last_day(meeting) < (today or date.today()):
@@ -350,6 +352,3 @@ def summary(invitations: list[MeetingInvitation]) -> dict[InvitationAnswer, int]
 def is_token_like(token: str) -> bool:
     return 0 < len(token) < 300
 
-
-__all__ = ["LinkRefused", "answer", "answer_as_user", "answer_for", "answer_token", "cancel_meeting",
-           "invitation_from_token", "meeting_changed", "send_invitation"]
