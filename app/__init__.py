@@ -13,7 +13,9 @@ from app.extensions import babel, db, limiter, login_manager, migrate
 
 # Endpoints reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.password_link", "static", "core.set_language", "core.health",
-                    "api.openapi"}
+                    "api.openapi",
+                    # Secret, signed URLs: calendar programs and invitees without an account use them.
+                    "calendars.personal_feed", "calendars.group_feed", "invitations.answer_by_link"}
 
 
 def select_locale():
@@ -74,6 +76,7 @@ def _import_models() -> None:
     # Every model must be imported so that metadata (and Alembic) sees the whole schema.
     from app.assignments import models as _assignments  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
+    from app.calendars import models as _calendars  # noqa: F401
     from app.competence import models as _competence  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
     from app.core import outbox as _outbox  # noqa: F401
@@ -81,6 +84,7 @@ def _import_models() -> None:
     from app.documents import models as _documents  # noqa: F401
     from app.groups import models as _groups  # noqa: F401
     from app.meetings import models as _meetings  # noqa: F401
+    from app.meetings.invitations import models as _invitations  # noqa: F401
     from app.organisations import models as _orgs  # noqa: F401
     from app.people import models as _people  # noqa: F401
     from app.priorities import models as _priorities  # noqa: F401
@@ -90,12 +94,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.assignments.views import bp as assignments_bp
     from app.auth.views import bp as auth_bp
+    from app.calendars.views import bp as calendars_bp
     from app.competence.views import bp as competence_bp
     from app.core.views import bp as core_bp
     from app.decisions.views import bp as decisions_bp
     from app.documents.views import bp as documents_bp
     from app.followup.views import bp as followup_bp
     from app.groups.views import bp as groups_bp
+    from app.meetings.invitations.views import bp as invitations_bp
     from app.meetings.views import bp as meetings_bp
     from app.organisations.views import bp as orgs_bp
     from app.outbox.views import bp as outbox_bp
@@ -108,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
                meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp, outbox_bp,
-               documents_bp, picker_bp):
+                documents_bp, picker_bp, invitations_bp, calendars_bp):
         app.register_blueprint(bp)
 
 

@@ -53,6 +53,10 @@ class Config:
     FILES_DIR = None
     MAX_UPLOAD_MB = 50
     OUTBOX_MAX_ATTEMPTS = 8  # after that a message is "failed" until someone resends it
+    # Calendars: the domain in every event's UID (keep it once chosen: calendars match events by UID), and
+    # how long a meeting with a start time is shown (the register has no end time).
+    CALENDAR_UID_DOMAIN = "styrregister"
+    CALENDAR_MEETING_HOURS = 2
 
 
 # Settings the environment may give, with their type; the environment wins over instance/config.py.
@@ -64,6 +68,7 @@ ENVIRONMENT_SETTINGS = {
     "API_REFUSED_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str, "SECURITY_LOG_FILE": str, "BASE_URL": str, "HSTS_SECONDS": int, "LOG_FORMAT": str,
     "HUEY_URL": str, "OUTBOX_MAX_ATTEMPTS": int, "FILES_DIR": str, "MAX_UPLOAD_MB": int,
+    "CALENDAR_UID_DOMAIN": str, "CALENDAR_MEETING_HOURS": int,
 }
 
 

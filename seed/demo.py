@@ -103,6 +103,7 @@ def load_demo(seeder) -> None:
     load_governance_demo(seeder)
     load_meeting_demo(seeder, people)
     load_documents_demo(seeder)
+    load_invitation_demo(seeder, people)
     load_competence_demo(seeder, people)
 
 
@@ -303,3 +304,26 @@ def load_documents_demo(seeder) -> None:
         upload = FileStorage(io.BytesIO(text_pdf(title.removeprefix("(demo) "), lines)), filename)
         document_ops.add_document(owner_kind, owner, {"title": title, "kind": kind}, upload, None)
         seeder._count("demo documents")
+
+
+def load_invitation_demo(seeder, people: dict[str, Person]) -> None:
+    """The RSG's demo meeting invited: a substitute tied to a member, the chair coming, the member reporting
+    "förhinder" (so the substitute is called in). The e-mails wait in the outbox like any others."""
+    from app.meetings.invitations import operations as invitation_ops
+    from app.meetings.invitations.models import AnsweredVia, InvitationAnswer
+
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.seed_key == "demo:sosr-rsg-data-och-analys"))
+    if meeting is None or invitation_ops.notice_of(meeting) is not None:
+        return
+    group = seeder.groups["sosr-rsg-data-och-analys"]
+    member = db.session.scalar(sa.select(Membership).where(
+        Membership.group_id == group.id, Membership.person_id == people["nils"].id, Membership.active()))
+    if member is None:
+        return
+    people_ops.create_membership(group, dict(person_id=people["jonas"].id, role=MemberRole.SUBSTITUTE,
+                                             substitute_for_id=member.id, start_on=date(2024, 1, 1)), None)
+    invitation_ops.send_invitation(meeting, None)
+    for key, answer, via in (("sam", InvitationAnswer.ATTENDING, AnsweredVia.APP),
+                             ("nils", InvitationAnswer.ABSENT, AnsweredVia.LINK)):
+        invitation_ops.answer(invitation_ops.invitation_of(meeting, people[key].id), answer, via, None)
+    seeder._count("demo invitations")

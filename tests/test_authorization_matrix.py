@@ -28,6 +28,7 @@ from app.assignments import operations as assignment_ops
 from app.assignments.models import Assignment, AssignmentPhase
 from app.auth import operations as auth_ops
 from app.auth.models import Role, User, UserSession
+from app.calendars import feeds as calendar_feeds
 from app.competence.models import (
     Activity,
     ActivityStatus,
@@ -49,6 +50,8 @@ from app.documents import operations as document_ops
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting, RelationKind
 from app.meetings import operations as meeting_ops
+from app.meetings.invitations import operations as invitation_ops
+from app.meetings.invitations.models import MeetingInvitation
 from app.meetings.models import AgendaItem, ApproverRole, Meeting
 from app.organisations.models import Organisation
 from app.people.models import ConflictDeclaration, MemberRole, Membership, Person
@@ -648,6 +651,41 @@ row("/meetings/<int:record_id>/archive", "POST", "/meetings/{m_arch}/archive", w
 row("/meetings/<int:record_id>/archive", "POST", "/meetings/{m}/archive", who(*KEEPERS), ARCHIVE, late=1,
     note="not even the group's chair archives")
 
+# Invitations: those who may edit the meeting send and cancel it and record answers for others; an invited
+# person answers for themselves in the app, and anyone holding the personal link answers without an account.
+ANSWERERS = ("chair", "secretary", "member")  # X's members, invited to m_inv
+row("/meetings/<int:record_id>/invitation/send", "POST", "/meetings/{m_send}/invitation/send", who(*GOVERNORS), {})
+row("/meetings/<int:record_id>/invitation/send", "POST", "/meetings/{m_send_y}/invitation/send", who(*KEEPERS), {},
+    note="Y's meeting")
+row("/meetings/<int:record_id>/invitation/cancel", "POST", "/meetings/{m_cancel}/invitation/cancel", who(*GOVERNORS),
+    {})
+row("/meetings/<int:record_id>/invitation/cancel", "POST", "/meetings/{m_inv_y}/invitation/cancel", who(*KEEPERS),
+    {}, late=1, note="Y's meeting")
+row("/meetings/<int:record_id>/invitation/answer", "POST", "/meetings/{m_inv}/invitation/answer",
+    who(*ANSWERERS, refused=tuple(a for a in SIGNED_IN if a not in ANSWERERS)), {"answer": "absent"},
+    message="inte kallad", note="one's own answer")
+row("/meetings/invitations/<int:record_id>/answer", "POST", "/meetings/invitations/{inv_x}/answer", who(*GOVERNORS),
+    {"answer": "attending"})
+row("/meetings/invitations/<int:record_id>/answer", "POST", "/meetings/invitations/{inv_y}/answer", who(*KEEPERS),
+    {"answer": "attending"}, note="an invitation to Y's meeting")
+row("/meetings/answer/<token>", "GET", "/meetings/answer/{inv_link}", PUBLIC)
+row("/meetings/answer/<token>", "GET", "/meetings/answer/inte-en-lank", who(signed_out="404", others="404"))
+row("/meetings/answer/<token>", "POST", "/meetings/answer/{inv_link}", PUBLIC, {"answer": "attending"}, ok_status=200)
+row("/meetings/answer/<token>", "POST", "/meetings/answer/inte-en-lank", who(signed_out="404", others="404"),
+    {"answer": "attending"})
+
+# Calendars: "add to calendar" for everyone signed in; one's own feeds page and reset; the feeds at secret URLs
+# answer calendar programs without a session, and an unknown token is not found.
+row("/calendar/meetings/<int:record_id>.ics", "GET", "/calendar/meetings/{m}.ics", EVERYONE)
+row("/calendar/meetings/<int:record_id>.ics", "GET", "/calendar/meetings/{m_y}.ics", EVERYONE, note="Y's meeting")
+row("/calendar/", "GET", "/calendar/", EVERYONE)
+row("/calendar/reset", "POST", "/calendar/reset", EVERYONE, {})
+row("/calendar/feed/<token>.ics", "GET", "/calendar/feed/{feed}.ics", PUBLIC)
+row("/calendar/feed/<token>.ics", "GET", "/calendar/feed/inte-en-nyckel.ics", who(signed_out="404", others="404"))
+row("/calendar/groups/<int:group_id>/<token>.ics", "GET", "/calendar/groups/{X}/{group_feed}.ics", PUBLIC)
+row("/calendar/groups/<int:group_id>/<token>.ics", "GET", "/calendar/groups/{Y}/{group_feed}.ics",
+    who(signed_out="404", others="404"), note="X's token on Y's feed")
+
 # Priority lists.
 PLIST = {"group_id": "{X}", "title": "Prioriteringar 2027", "valid_from": "", "valid_to": "", "decision_id": ""}
 PITEM = {"title": "Hjärtsvikt i primärvården", "rationale": "", "input_from_group_id": "", "input_from": ""}
@@ -864,6 +902,13 @@ def _world() -> dict[str, int]:
     accounts = {name: make_user(name, Role.READER) for name in ("eva", "olle", "per", "nils")}
     eva_token, _secret = auth_ops.issue_token(accounts["eva"], None, "Power BI")
     link = auth_ops.issue_password_link(accounts["nils"], None)
+    for person in (w.principal_chair, secretary, member, w.unrelated_chair):
+        person.email = f"person{person.id}@example.se"
+    m_inv = g.meeting(x_group, NEXT_MONTH, "RPO Hjärta, möte 4")
+    m_inv_y = g.meeting(y_group, NEXT_MONTH, "RAG Diabetes, möte 3")
+    invitation_ops.send_invitation(m_inv, None)
+    invitation_ops.send_invitation(m_inv_y, None)
+    invitations = {i.person_id: i for i in db.session.scalars(sa.select(MeetingInvitation))}
     failed_mail = outbox.queue("registrator@example.se", "Beslut", "Text", purpose="test")
     failed_mail.status = outbox.OutboxStatus.FAILED
     db.session.commit()
@@ -896,6 +941,13 @@ def _world() -> dict[str, int]:
         kpi_arch=kpis[2].id, meas=measurement.id, uc=use_cases[0].id, uc_arch=use_cases[1].id, ucv=version.id,
         eva=accounts["eva"].id, olle=accounts["olle"].id, per=accounts["per"].id, nils=accounts["nils"].id,
         eva_token=eva_token.id, link=link, mail=failed_mail.id, m_arch_doc=m_arch_doc.id,
+        m_inv=m_inv.id, m_inv_y=m_inv_y.id, m_send=g.meeting(x_group, NEXT_MONTH, "Möte att kalla").id,
+        m_send_y=g.meeting(y_group, NEXT_MONTH, "Diabetesmöte att kalla").id,
+        m_cancel=g.meeting(x_group, NEXT_MONTH, "Möte att ställa in").id,
+        inv_x=invitations[member.id].id, inv_y=invitations[w.unrelated_chair.id].id,
+        inv_link=invitation_ops.answer_token(invitations[secretary.id]),
+        feed=calendar_feeds.token_for(accounts["eva"]),
+        group_feed=calendar_feeds.token_for(accounts["eva"], x_group.id),
         **{key: d.id for key, d in docs.items()}, doc_v=docs["doc"].latest.id, doc_y_v=docs["doc_y"].latest.id,
     )
     # Who approves which minutes: the chair of X chairs m2 and is a named adjuster of a meeting of Y.
@@ -973,9 +1025,15 @@ def _state_query(cache={}):  # noqa: B006 - built once per database kind: the me
     dialect = db.engine.dialect.name
     if dialect not in cache:
         as_json = sa.func.json_build_array if dialect == "postgresql" else sa.func.json_array
+        # JSON holds no bytes (an outbox attachment): a digest of them stands in.
+        as_text = sa.func.md5 if dialect == "postgresql" else sa.func.hex
+
+        def column(c):
+            return as_text(c) if isinstance(c.type, sa.LargeBinary) else c
+
         cache[dialect] = sa.union_all(*(
             sa.select(sa.literal(table.name).label("name"), sa.cast(as_json(*(
-                c for c in table.columns if c.name not in VOLATILE.get(table.name, ()))), sa.Text).label("row"))
+                column(c) for c in table.columns if c.name not in VOLATILE.get(table.name, ()))), sa.Text).label("row"))
             for table in db.metadata.sorted_tables))
     return cache[dialect]
 

@@ -146,6 +146,9 @@ from app.meetings.forms import (
     MinutesForm,
     RecordApprovalForm,
 )
+from app.meetings.invitations import operations as invitation_ops
+from app.meetings.invitations.forms import AnswerForm
+from app.meetings.invitations.models import MeetingInvitation
 from app.meetings.models import (
     AgendaConflict,
     AgendaItem,
@@ -263,6 +266,14 @@ def build_world() -> SimpleNamespace:
         FileStorage(io.BytesIO(text_pdf(key, [])), f"{key}.pdf"), None))
         for key, owner in (("doc", m), ("doc_edit", m), ("doc_old", doc_meeting_old))}
     gf.archive(doc_meeting_old)
+    # Invitations: Mona (the linked reader's person) is invited to one meeting; two more to send and cancel.
+    _commit(ops.update(g.member, None, {"email": "mona@example.org"}))
+    m_inv = gf.meeting(g.recipient, starts_on=TODAY + timedelta(days=20), title="Kallat möte")
+    invitation_ops.send_invitation(m_inv, None)
+    db.session.commit()
+    inv = db.session.scalar(sa.select(MeetingInvitation).where(MeetingInvitation.meeting_id == m_inv.id))
+    m_send = gf.meeting(g.recipient, starts_on=TODAY + timedelta(days=25), title="Möte att kalla")
+    m_cancel = gf.meeting(g.recipient, starts_on=TODAY + timedelta(days=30), title="Möte att ställa in")
     pl = _commit(priority_ops.create_list({"group_id": g.principal.id, "title": "Prioriteringar 2025"}, None))
     items = [_commit(priority_ops.add_item(pl, {"title": t}, None)) for t in ("Första", "Andra", "Tredje")]
     old_item = _commit(priority_ops.add_item(pl, {"title": "Borttagen"}, None))
@@ -345,6 +356,7 @@ def build_world() -> SimpleNamespace:
         measurement=measurement.id, area=area.id, cases=[c.id for c in cases], old_case=old_case.id,
         version=version.id, stance=stance.id, linked_user=linked.id, plain_user=plain.id,
         doc_meeting_old=doc_meeting_old.id, **{key: d.id for key, d in documents.items()},
+        m_inv=m_inv.id, inv=inv.id, m_send=m_send.id, m_cancel=m_cancel.id,
     )
     for key, value in ids.items():
         setattr(w, key, value)
@@ -1002,6 +1014,26 @@ def stored_as_sent(outcome) -> None:
     assert version.size == len(upload.content), str(outcome)
 
 
+def as_linked(w, data):
+    """The reader whose person is invited (one browser for the module)."""
+    if not hasattr(w, "linked_browser"):
+        w.linked_browser = sign_in(fresh(User, w.linked_user))
+    return {"client": w.linked_browser.client, "token": w.linked_browser.token}
+
+
+def answer_link(w, data):
+    """The personal link of the invitation, or one altered or made up."""
+    prepared = anonymous_client(w, data)
+    token = invitation_ops.answer_token(fresh(MeetingInvitation, w.inv))
+    kind = data.draw(weighted(st.just("real"), st.sampled_from(["altered", "junk"]), 30), label="link")
+    if kind == "real":
+        return {**prepared, "url": f"/meetings/answer/{token}", "record_id": w.inv, "expected": "ok"}
+    if kind == "altered":
+        return {**prepared, "url": f"/meetings/answer/{token[:-2]}xy", "expected": "missing"}
+    junk = data.draw(st.text(UNICODE, min_size=1, max_size=120), label="token")
+    return {**prepared, "url": "/meetings/answer/" + quote(junk.encode(), safe=""), "expected": "missing"}
+
+
 KANSLI = ("admin", "secretariat")
 CENTRE = ("admin", "competence_centre")
 
@@ -1030,11 +1062,13 @@ FORMS = [
     Case("person edit", PersonForm, edit_targets("/people/{}/edit", "person_edit", "old_person"), edits=Person,
          key=("name", "name", stripped), good={"email": lambda w: st.sampled_from(["", "namn@example.org"])}),
     Case("membership new", MembershipForm, edit_targets("/people/memberships/new/{}", "unrelated", "old_group"),
-         creates=Membership, good={"start_on": lambda w: good_date(date(2021, 1, 1), date(2023, 1, 1)),
+         creates=Membership, good={"substitute_for_id": lambda w: st.just(""),
+                                   "start_on": lambda w: good_date(date(2021, 1, 1), date(2023, 1, 1)),
                                    "end_on": lambda w: st.sampled_from(["", "2030-01-01"])}),
     Case("membership edit", MembershipForm, edit_targets("/people/memberships/{}/edit", "membership",
                                                          "old_membership"), edits=Membership,
-         good={"start_on": lambda w: st.just(""), "end_on": lambda w: st.sampled_from(["", "2030-01-01"])}),
+         good={"substitute_for_id": lambda w: st.just(""), "start_on": lambda w: st.just(""),
+               "end_on": lambda w: st.sampled_from(["", "2030-01-01"])}),
     Case("declaration new", DeclarationForm, edit_targets("/people/memberships/{}/declarations/new", "membership",
                                                           "old_membership"),
          creates=ConflictDeclaration, good={"declared_on": lambda w: good_date(date(2024, 1, 1), date(2024, 2, 1))},
@@ -1113,6 +1147,13 @@ FORMS = [
          examples=10),
     Case("minutes correction", CorrectMinutesForm, edit_targets("/meetings/{}/minutes/correct", "locked", "old_m"),
          edits=Meeting, check=revision_added, examples=10),
+    # Invitations: the invited person in the app, the secretariat for them, anyone with the personal link.
+    Case("invitation answer in the app", AnswerForm, edit_targets("/meetings/{}/invitation/answer", "m_inv", "old_m"),
+         actors=("linked",), prepare=as_linked, kind="small", check=something_changed, examples=8),
+    Case("invitation answer by the secretariat", AnswerForm, edit_targets("/meetings/invitations/{}/answer", "inv"),
+         kind="small", check=something_changed, examples=8),
+    Case("invitation answer by link", AnswerForm, fixed("/meetings/answer/x"), actors=("anonymous",),
+         prepare=answer_link, success_page="Ditt svar är sparat", refused_status=(200, 410), examples=10),
     # Priority lists
     Case("priority list new", PriorityListForm, fixed("/priorities/new"), creates=PriorityList),
     Case("priority list edit", PriorityListForm, edit_targets("/priorities/{}/edit", "pl"), edits=PriorityList),
@@ -1297,6 +1338,10 @@ BUTTONS = [
     Case("unlock account", ConfirmForm, lambda w: [(f"/users/{u}/unlock", u, "ok") for u in w.user_targets]
          + [(f"/users/{MAX_ID}/unlock", None, "missing")], actors=("admin",), kind="small", check=something_changed,
          examples=5),
+    Case("send invitation", ConfirmForm, edit_targets("/meetings/{}/invitation/send", "m_send", "old_m"), kind="small",
+         examples=4),
+    Case("cancel meeting", ConfirmForm, edit_targets("/meetings/{}/invitation/cancel", "m_cancel", "old_m"),
+         kind="small", examples=4),
     Case("resend mail", ConfirmForm, lambda w: [("/outbox/0/resend", None, "ok"),
                                                 (f"/outbox/{MAX_ID}/resend", None, "missing")],
          prepare=failed_mail, kind="small", check=message_requeued, examples=6),
@@ -1456,6 +1501,8 @@ ACCOUNT = [
          prepare=as_owner("others"), kind="small", examples=5),
     Case("revoke a token", ConfirmForm, fixed("/account/tokens/0/revoke"), actors=("owner",), prepare=own_token,
          kind="small", extra=next_field, check=token_revoked, examples=8),
+    Case("reset calendar links", ConfirmForm, fixed("/calendar/reset"), actors=("owner",),
+         prepare=as_owner("calendar"), kind="small", check=something_changed, examples=5),
     Case("sign out", ConfirmForm, fixed("/logout"), actors=("owner",), prepare=throwaway_session, kind="small",
          signs_out=True, check=something_changed, examples=5),
     Case("language", ConfirmForm, lambda w: [("/language/en", None, "ok"), ("/language/sv", None, "ok"),

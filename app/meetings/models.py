@@ -46,6 +46,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         "minutes_revisions": _l("Justerad version"),
         "agenda": _l("Dagordningspunkt"),
         "approvals": _l("Justering"),
+        "invitations": _l("Kallelse"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -46,7 +46,11 @@ def update_meeting(meeting: Meeting, values: dict, user, expected_version=None) 
     check_group_choice(user, Meeting, values.get("group_id"), "group_id")
     _check(values)
     update_meeting_when_locked(meeting, dict(values, start_time=(values.get("start_time") or "").strip()))
-    return ops.update(meeting, user, dict(values, start_time=(values.get("start_time") or "").strip()))
+    changes = ops.update(meeting, user, dict(values, start_time=(values.get("start_time") or "").strip()))
+    from app.meetings.invitations.operations import meeting_changed  # the invitation imports this module
+
+    meeting_changed(meeting, changes, user)  # a new time or place goes out to everyone invited
+    return changes
 
 
 def save_minutes(meeting: Meeting, values: dict, user, expected_version=None) -> dict:

@@ -6,6 +6,7 @@ from app.core.forms import (
     EnumSelectField,
     PickerField,
     RecordForm,
+    ReferenceSelectField,
     SwedishDateField,
     end_not_before_start,
     max_length,
@@ -34,6 +35,7 @@ class MembershipForm(RecordForm):
     person_id = PickerField(_l("Person"), "person", blank=_l("– välj –"), required=True)
     role = EnumSelectField(_l("Roll"), MemberRole, blank=_l("– välj –"), required_message=_l("Välj roll."))
     representing_id = PickerField(_l("Representerar"), "organisation", blank=_l("– ingen –"))
+    substitute_for_id = ReferenceSelectField(_l("Ersättare för (ledamot)"), blank=_l("– ingen –"))
     start_on = SwedishDateField(_l("Från"), validators=[optional()])
     end_on = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
         "start_on", _l("Uppdraget kan inte sluta innan det har börjat."))])

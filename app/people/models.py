@@ -67,6 +67,7 @@ class Membership(AuditedMixin, db.Model):
         "start_on": _l("Från"),
         "end_on": _l("Till"),
         "note": _l("Anteckning"),
+        "substitute_for_id": _l("Ersättare för"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,8 +78,12 @@ class Membership(AuditedMixin, db.Model):
     start_on: Mapped[date | None]
     end_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # A substitute (ersättare) stands in for one member of the same group: called in when that member
+    # reports that they cannot come to a meeting (app.meetings.invitations).
+    substitute_for_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id"), index=True)
 
     person = relationship("Person", back_populates="memberships")
+    substitute_for = relationship("Membership", remote_side=[id], foreign_keys=[substitute_for_id])
     group = relationship("Group", back_populates="memberships")
     representing = relationship("Organisation")
     declarations = relationship("ConflictDeclaration", back_populates="membership",

@@ -9,7 +9,7 @@ from app.core import operations as ops
 from app.core.operations import BusinessRuleError
 from app.extensions import db
 from app.groups.models import Group
-from app.people.models import ConflictDeclaration, Membership, Person
+from app.people.models import ConflictDeclaration, MemberRole, Membership, Person
 
 
 def create_person(values: dict, user) -> Person:
@@ -30,6 +30,24 @@ def _check_membership(values: dict, group_id: int, membership_id: int | None = N
     for other in same:
         if (other.start_on or date.min) <= end and start <= (other.end_on or date.max):
             raise BusinessRuleError(_l("Personen har redan den rollen i gruppen under samma period."), "person_id")
+    _check_substitute_for(values, group_id, membership_id)
+
+
+def _check_substitute_for(values: dict, group_id: int, membership_id: int | None) -> None:
+    """A substitute is tied to one member of the same group, never to themselves or to another substitute."""
+    target_id = values.get("substitute_for_id")
+    if not target_id:
+        return
+    if values.get("role") != MemberRole.SUBSTITUTE:
+        raise BusinessRuleError(_l("Bara en ersättare kan vara ersättare för en ledamot. Välj rollen Ersättare."),
+                                "substitute_for_id")
+    target = db.session.get(Membership, target_id)
+    if target is None or target.group_id != group_id or target.is_archived:
+        raise BusinessRuleError(_l("Välj en ledamot i samma grupp."), "substitute_for_id")
+    if target.id == membership_id or target.person_id == values.get("person_id"):
+        raise BusinessRuleError(_l("En ersättare kan inte vara ersättare för sig själv."), "substitute_for_id")
+    if target.role == MemberRole.SUBSTITUTE:
+        raise BusinessRuleError(_l("Välj en ledamot, inte en annan ersättare."), "substitute_for_id")
 
 
 def create_membership(group: Group, values: dict, user) -> Membership:

@@ -18,7 +18,7 @@ from app.groups.models import Group, GroupType
 from app.organisations.models import Organisation
 from app.people import operations
 from app.people.forms import DeclarationForm, MembershipForm, PersonForm
-from app.people.models import ConflictDeclaration, Membership, Person
+from app.people.models import ConflictDeclaration, MemberRole, Membership, Person
 from app.people.operations import ASSESSMENT_FIELDS
 
 bp = Blueprint("people", __name__, url_prefix="/people", template_folder="templates")
@@ -87,11 +87,17 @@ def archive(record_id: int):
 
 # --- Memberships ---------------------------------------------------------------------------
 
-def _membership_form(form: MembershipForm, membership: Membership | None = None) -> MembershipForm:
+def _membership_form(form: MembershipForm, group: Group, membership: Membership | None = None) -> MembershipForm:
     people = db.session.scalars(sa.select(Person).where(sa.or_(
         Person.active(), Person.id == (membership.person_id if membership else -1))).order_by(Person.name_sort)).all()
     form.person_id.set_choices(people)
     form.representing_id.set_choices(_organisations())
+    # Whom a substitute stands in for: the group's other members (the operation checks the rest).
+    form.substitute_for_id.set_choices(db.session.scalars(
+        sa.select(Membership).join(Membership.person).options(selectinload(Membership.person))
+        .where(Membership.group_id == group.id, Membership.active(),
+               Membership.id != (membership.id if membership else -1), Membership.role != MemberRole.SUBSTITUTE)
+        .order_by(Person.name_sort)).all())
     return form
 
 
@@ -99,7 +105,7 @@ def _membership_form(form: MembershipForm, membership: Membership | None = None)
 def create_membership(group_id: int):
     group = load(Group, group_id)
     require("add_member", group)
-    form = _membership_form(MembershipForm())
+    form = _membership_form(MembershipForm(), group)
     if request.method == "GET" and int_arg("person"):
         form.person_id.data = int_arg("person")
     return create_page(form, lambda values, user: operations.create_membership(group, values, user),
@@ -125,7 +131,7 @@ def show_membership(record_id: int):
 def edit_membership(record_id: int):
     membership = load(Membership, record_id)
     require("edit", membership)
-    form = _membership_form(MembershipForm(obj=membership), membership)
+    form = _membership_form(MembershipForm(obj=membership), membership.group, membership)
     return edit_page(membership, form, operations.update_membership, "people/membership_form.html",
                      url_for(".show_membership", record_id=membership.id), group=membership.group,
                      membership=membership)

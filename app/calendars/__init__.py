@@ -1,0 +1,1 @@
+"""Calendars: a meeting as an .ics, and subscription feeds (personal and per group) at secret URLs."""
