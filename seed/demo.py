@@ -19,7 +19,7 @@ from app.documents import operations as document_ops
 from app.documents.models import Document, DocumentKind
 from app.extensions import db
 from app.meetings import operations as meeting_ops
-from app.meetings.models import ApproverRole, AttendanceStatus, Meeting
+from app.meetings.models import ApproverRole, Meeting
 from app.people import operations as people_ops
 from app.people.models import ConflictDeclaration, ConflictOutcome, MemberRole, Membership, Person
 
@@ -101,9 +101,9 @@ def load_demo(seeder) -> None:
 
     people = load_people_and_accounts(seeder)
     load_governance_demo(seeder)
-    load_meeting_demo(seeder, people)
     load_documents_demo(seeder)
     load_invitation_demo(seeder, people)
+    load_meeting_demo(seeder, people)
     load_competence_demo(seeder, people)
 
 
@@ -207,9 +207,14 @@ def load_governance_demo(seeder) -> None:
 
 
 def load_meeting_demo(seeder, people: dict[str, Person]) -> None:
-    """A meeting carried through: agenda, attendance, a conflict of interest, minutes per §, the decision
-    taken at §3, approval by the chair (their own click) and an adjuster without an account (recorded
-    by the secretariat), and the decision's extract dispatched."""
+    """A meeting carried through, as it was: the invitation sent two weeks before with the agenda and its
+    papers, answered (a member's förhinder calling in his substitute, attendance filled from the answers),
+    a conflict of interest, minutes per §, the decision taken at §3, approval by the chair (their own
+    click) and by the substitute as adjuster, who has no account (recorded by the secretariat), and the
+    decision's extract dispatched. Runs after the invitation demo, which ties the substitute to the member."""
+    from app.meetings.invitations import operations as invitation_ops
+    from app.meetings.invitations.models import AnsweredVia, InvitationAnswer
+
     if db.session.scalar(sa.select(Meeting.id).where(Meeting.seed_key == "demo:rsg-principer-held")):
         return
     group = seeder.groups["sosr-rsg-data-och-analys"]
@@ -224,14 +229,24 @@ def load_meeting_demo(seeder, people: dict[str, Person]) -> None:
                  ("Val av justerare", "", False),
                  ("Principer för delning av analyser", "Utkast från RAG Målbild data och analys.", True),
                  ("Övriga frågor", "", False))]
-    for key, status in (("sam", AttendanceStatus.PRESENT), ("maja", AttendanceStatus.PRESENT),
-                        ("nils", AttendanceStatus.PRESENT)):
-        meeting_ops.set_attendance(meeting, dict(person_id=people[key].id, status=status), None)
-    meeting_ops.declare_conflict(meeting, items[2].id, people["nils"].id,
+    load_documents_demo(seeder)  # the papers, before the invitation that links to them
+
+    sent_on = _days(-21)
+    invitation_ops.send_invitation(meeting, None, today=sent_on)
+    for key, answer, via in (("sam", InvitationAnswer.ATTENDING, AnsweredVia.APP),
+                             ("maja", InvitationAnswer.ATTENDING, AnsweredVia.LINK),
+                             ("nils", InvitationAnswer.ABSENT, AnsweredVia.LINK),  # calls in his substitute
+                             ("jonas", InvitationAnswer.ATTENDING, AnsweredVia.LINK)):
+        invitation = invitation_ops.invitation_of(meeting, people[key].id)
+        if invitation is not None:
+            invitation_ops.answer(invitation, answer, via, None, today=sent_on + timedelta(days=2))
+
+    meeting_ops.declare_conflict(meeting, items[2].id, people["maja"].id,
                                  "Har skrivit delar av utkastet (fiktivt).", None)
-    minutes = ["Ordföranden öppnade mötet och hälsade alla välkomna.",
-               "Nils Provberg utsågs att jämte ordföranden justera protokollet.",
-               "Processledaren redogjorde för utkastet. Nils Provberg deltog inte i handläggningen.",
+    minutes = ["Ordföranden öppnade mötet och hälsade alla välkomna. Jonas Låtsasson tjänstgjorde som "
+               "ersättare för Nils Provberg.",
+               "Jonas Låtsasson utsågs att jämte ordföranden justera protokollet.",
+               "Utkastet föredrogs. Maja Testlund deltog inte i handläggningen på grund av jäv.",
                "Inga övriga frågor."]
     for item, text in zip(items, minutes, strict=True):
         decision = {}
@@ -243,7 +258,7 @@ def load_meeting_demo(seeder, people: dict[str, Person]) -> None:
                             executor="RAG Målbild data och analys", execute_by=_days(60))
         meeting_ops.write_item_minutes(item, dict(minutes=text, **decision), None)
     meeting_ops.add_approver(meeting, people["sam"].id, ApproverRole.CHAIR, None)
-    adjuster = meeting_ops.add_approver(meeting, people["nils"].id, ApproverRole.ADJUSTER, None)
+    adjuster = meeting_ops.add_approver(meeting, people["jonas"].id, ApproverRole.ADJUSTER, None)
     chair = db.session.scalar(sa.select(User).where(User.username == "ordforande"))
     meeting_ops.approve(meeting, chair)  # the chair's own click
     meeting_ops.record_approval(adjuster, _days(-5), None)  # signed on paper, recorded by the secretariat

@@ -204,7 +204,12 @@ def test_demo_meeting_is_carried_from_agenda_to_approved_minutes_and_dispatched_
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.seed_key == "demo:rsg-principer-held"))
     assert meeting.minutes_locked and len(meeting.revisions) == 1
     assert [(a.person.name, a.on_behalf) for a in meeting.approvals] == [("Sam Ordfört", False),
-                                                                         ("Nils Provberg", True)]
+                                                                         ("Jonas Låtsasson", True)]
+    # Invited and answered: the member's förhinder called in his substitute; attendance came from the answers.
+    attendance = {a.person.name: (a.status.value, a.substitute_for.name if a.substitute_for else None)
+                  for a in meeting.attendance}
+    assert attendance == {"Sam Ordfört": ("present", None), "Maja Testlund": ("present", None),
+                          "Nils Provberg": ("absent", None), "Jonas Låtsasson": ("substitute", "Nils Provberg")}
     items = [i for i in meeting.agenda if not i.is_archived]
     assert [i.position for i in items] == [1, 2, 3, 4] and all(i.minutes for i in items)
     decision = items[2].decision
@@ -213,4 +218,4 @@ def test_demo_meeting_is_carried_from_agenda_to_approved_minutes_and_dispatched_
     assert "§3 Principer för delning av analyser" in meeting.revisions[0].text and decision.text in (
         meeting.revisions[0].text)
     page = login_as(Role.SECRETARIAT).get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Protokollet är låst" in page and "Nils Provberg deltog inte i handläggningen." in page
+    assert "Protokollet är låst" in page and "Maja Testlund deltog inte i handläggningen" in page

@@ -184,12 +184,13 @@ def _refuse_if_closed(meeting: Meeting, today: date | None = None) -> MeetingNot
     return notice
 
 
-def send_invitation(meeting: Meeting, user) -> int:
+def send_invitation(meeting: Meeting, user, today: date | None = None) -> int:
     """Invite everyone of the group on the meeting's day who is not yet invited and has an e-mail address:
     one e-mail each, with the agenda, links to the papers, the .ics and a personal answer link. Sending
-    again after new members joined invites only them. Returns how many were invited."""
+    again after new members joined invites only them. Returns how many were invited. `today`: the day it
+    was sent, for a meeting recorded afterwards (the demo's held meeting); the app always sends today."""
     authorize(user, "edit", meeting)
-    notice = _refuse_if_closed(meeting)
+    notice = _refuse_if_closed(meeting, today)
     invited = {i.person_id for i in invitations_of(meeting)}
     todo = [m for m in invitees(meeting) if m.person_id not in invited and m.person.email.strip()]
     if not todo:
@@ -255,11 +256,13 @@ def _call_in_substitutes(invitation: MeetingInvitation, user) -> list[MeetingInv
 
 # --- Answering ----------------------------------------------------------------------------------------
 
-def answer(invitation: MeetingInvitation, value: InvitationAnswer, via: AnsweredVia, user) -> list[MeetingInvitation]:
+def answer(invitation: MeetingInvitation, value: InvitationAnswer, via: AnsweredVia, user,
+           today: date | None = None) -> list[MeetingInvitation]:
     """Record an answer; pre-fill the meeting's attendance from it (unless its minutes are approved); on
-    "absent" call in the substitute tied to the member. Returns the substitutes called in."""
+    "absent" call in the substitute tied to the member. Returns the substitutes called in. `today` as for
+    send_invitation."""
     meeting = invitation.meeting
-    _refuse_if_closed(meeting)
+    _refuse_if_closed(meeting, today)
     if value not in (InvitationAnswer.ATTENDING, InvitationAnswer.ABSENT):
         raise BusinessRuleError(_l("Svara att du kommer eller att du har förhinder."), "answer")
     ops.change_child(meeting, invitation, user, "invitations",
