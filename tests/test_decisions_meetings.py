@@ -811,3 +811,22 @@ def test_minutes_cannot_be_approved_before_the_meeting_nor_when_empty(app, login
     keeper.post(f"/meetings/{m.id}/approvers", {"person_id": str(w.member.id), "role": "adjuster"},
                 form_url=f"/meetings/{m.id}")
     assert [a.id for a in db.session.get(Meeting, m.id).approvals] == [approval.id]  # named again: the same row
+
+
+def test_the_meeting_page_chooses_people_with_the_picker_and_has_no_duplicate_ids(app, login_as):
+    w = g.world()
+    m = g.meeting(w.principal, LAST_MONTH, "RPO Hjärta, möte 6", minutes="§1 Öppnas.")
+    g.agenda_item(m, "Uppdraget")
+    keeper = login_as(Role.SECRETARIAT)
+    page = keeper.get(f"/meetings/{m.id}").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)  # labels point at fields by id (hidden CSRF tokens aside)
+    assert sorted({i for i in ids if ids.count(i) > 1 and i != "csrf_token"}) == []
+    for field_id in ("attendance-person", "conflict-person", "approver-person"):
+        assert re.search(rf'<div class="picker" data-picker="person"[^>]*><select[^>]*id="{field_id}"', page)
+    # Without JavaScript: the plain search narrows the people offered and saves nothing.
+    before = g.database_state()
+    searched = keeper.get(f"/meetings/{m.id}", query_string={"picker": "person_id", "person_id-q": "mona",
+                                                             "status": "absent"}).get_data(as_text=True)
+    options = re.search(r'<select[^>]*id="attendance-person"[^>]*>(.*?)</select>', searched, re.S).group(1)
+    assert re.findall(r">([^<]+)</option>", options) == ["– välj –", "Mona Medlem"]
+    assert g.database_state() == before

@@ -7,6 +7,7 @@ from wtforms.validators import NumberRange, ValidationError
 from app.core.forms import (
     EnumSelectField,
     Form,
+    PickerField,
     RecordForm,
     ReferenceSelectField,
     SwedishDateField,
@@ -46,17 +47,19 @@ class AgendaItemForm(RecordForm):
     decision_id = ReferenceSelectField(_l("Förslag till beslut"), blank=_l("– inget –"))
 
 
+# The meeting page holds several small forms with fields of the same name: each its own element ids.
 class AttendanceForm(Form):
-    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
-    representing_id = ReferenceSelectField(_l("Representerar"), blank=_l("– ingen –"))
-    status = EnumSelectField(_l("Närvaro"), AttendanceStatus)
-    substitute_for_id = ReferenceSelectField(_l("Ersätter"), blank=_l("– ingen –"))
+    person_id = PickerField(_l("Person"), "person", blank=_l("– välj –"), required=True, id="attendance-person")
+    representing_id = PickerField(_l("Representerar"), "organisation", blank=_l("– ingen –"),
+                                  id="attendance-representing")
+    status = EnumSelectField(_l("Närvaro"), AttendanceStatus, id="attendance-status")
+    substitute_for_id = PickerField(_l("Ersätter"), "person", blank=_l("– ingen –"), id="attendance-substitute-for")
 
 
 class ConflictForm(Form):
-    agenda_item_id = ReferenceSelectField(_l("Ärende"), blank=_l("– välj –"), required=True)
-    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
-    note = StringField(_l("Anteckning"), validators=[optional(), max_length(500)])
+    agenda_item_id = ReferenceSelectField(_l("Ärende"), blank=_l("– välj –"), required=True, id="conflict-item")
+    person_id = PickerField(_l("Person"), "person", blank=_l("– välj –"), required=True, id="conflict-person")
+    note = StringField(_l("Anteckning"), validators=[optional(), max_length(500)], id="conflict-note")
 
 
 class MinutesForm(RecordForm):
@@ -71,14 +74,14 @@ class ItemMinutesForm(RecordForm):
     decision_title = StringField(_l("Beslutets rubrik"), validators=[optional(), max_length(300)])
     decision_text = TextAreaField(_l("Beslut (exakt lydelse)"), validators=[optional(), max_length(50000)])
     registry_number = StringField(_l("Diarienummer"), validators=[optional(), max_length(60)])
-    issuing_organisation_id = ReferenceSelectField(_l("Diarieförande organisation"), blank=_l("– ingen –"))
+    issuing_organisation_id = PickerField(_l("Diarieförande organisation"), "organisation", blank=_l("– ingen –"))
     executor = StringField(_l("Ansvarig för genomförande"), validators=[optional(), max_length(300)])
     execute_by = SwedishDateField(_l("Genomförs senast"), validators=[optional()])
 
 
 class ApproverForm(Form):
-    person_id = ReferenceSelectField(_l("Person"), blank=_l("– välj –"), required=True)
-    role = EnumSelectField(_l("Justerar som"), ApproverRole)
+    person_id = PickerField(_l("Person"), "person", blank=_l("– välj –"), required=True, id="approver-person")
+    role = EnumSelectField(_l("Justerar som"), ApproverRole, id="approver-role")
 
 
 class ApproveMinutesForm(RecordForm):

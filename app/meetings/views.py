@@ -21,7 +21,7 @@ from app.core.crud import (
     require,
     save,
 )
-from app.core.forms import ConfirmForm
+from app.core.forms import ConfirmForm, picker_search_field
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions.models import Decision
@@ -90,7 +90,8 @@ def show(record_id: int):
         abort(404)
     require("view", meeting)
     agenda = [i for i in meeting.agenda if not i.is_archived]
-    attendance_form, conflict_form = AttendanceForm(formdata=None), ConflictForm(formdata=None)
+    # Built from the request, so that a picker's plain search (a GET of this page) keeps what was chosen.
+    attendance_form, conflict_form = AttendanceForm(), ConflictForm()
     people = _people()
     attendance_form.person_id.set_choices(people)
     attendance_form.substitute_for_id.set_choices(people)
@@ -99,7 +100,7 @@ def show(record_id: int):
     conflict_form.person_id.set_choices(people)
     approve_form = ApproveMinutesForm(formdata=None)
     approve_form.version.data = meeting.version
-    approver_form = ApproverForm(formdata=None)
+    approver_form = ApproverForm()
     approver_form.person_id.set_choices(people)
     record_form = RecordApprovalForm(formdata=None)
     record_form.approved_on.data = date.today()
@@ -214,12 +215,13 @@ def item_minutes(record_id: int):
     item = load(AgendaItem, record_id)
     require("edit", item)
     form = ItemMinutesForm(obj=item)
-    if request.method == "GET" and item.decision is not None:
+    searching = picker_search_field(form)  # a plain search of the organisation picker keeps what was typed
+    if request.method == "GET" and item.decision is not None and not searching:
         d = item.decision
         form.decision_kind.data, form.decision_title.data, form.decision_text.data = d.kind, d.title, d.text
         form.registry_number.data, form.issuing_organisation_id.data = d.registry_number, d.issuing_organisation_id
         form.executor.data, form.execute_by.data = d.executor, d.execute_by
-    if request.method == "GET" and not form.issuing_organisation_id.data:
+    if request.method == "GET" and not form.issuing_organisation_id.data and not searching:
         group = item.meeting.group  # a regional body registers in its region
         form.issuing_organisation_id.data = group.region_id or group.healthcare_region_id
     form.issuing_organisation_id.set_choices(_organisations())
