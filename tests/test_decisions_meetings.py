@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.assignments.models import Assignment
 from app.auth.models import Role
+from app.core import operations as ops
 from app.core import outbox
 from app.core.models import utcnow
 from app.core.outbox import OutboxStatus
@@ -830,3 +831,30 @@ def test_the_meeting_page_chooses_people_with_the_picker_and_has_no_duplicate_id
     options = re.search(r'<select[^>]*id="attendance-person"[^>]*>(.*?)</select>', searched, re.S).group(1)
     assert re.findall(r">([^<]+)</option>", options) == ["– välj –", "Mona Medlem"]
     assert g.database_state() == before
+
+
+def test_a_decision_taken_at_a_section_gets_the_next_number_of_the_series(app, login_as):
+    w = g.world()
+    ops.update(w.hr, None, {"registry_format": "RS {year}-{number:05d}"})  # the group's registry, by default
+    db.session.commit()
+    m = g.meeting(w.principal, LAST_MONTH, "RPO Hjärta, möte 7")
+    item = g.agenda_item(m, "Uppdrag om rutin")
+    keeper = login_as(Role.SECRETARIAT)
+    url = f"/meetings/agenda/{item.id}/minutes"
+    form = keeper.get(url).get_data(as_text=True)
+    year = LAST_MONTH.year
+    assert f"nu RS {year}-00001" in g.text(form)  # suggested, not yet taken
+    values = {"minutes": "", "decision_kind": "decision", "decision_title": "", "decision_text": "Beslutet.",
+              "registry_number": "", "issuing_organisation_id": str(w.hr.id), "executor": "", "execute_by": "",
+              "version": _version_of(form)}
+    assert keeper.post(url, values).status_code == 302
+    assert db.session.get(AgendaItem, item.id).decision.registry_number == f"RS {year}-00001"
+    # Saved again, the decision keeps its number; the next § gets the next one.
+    form = keeper.get(url).get_data(as_text=True)
+    assert keeper.post(url, dict(values, registry_number=f"RS {year}-00001", version=_version_of(form))
+                       ).status_code == 302
+    second = g.agenda_item(db.session.get(Meeting, m.id), "Nästa ärende")
+    form = keeper.get(f"/meetings/agenda/{second.id}/minutes").get_data(as_text=True)
+    keeper.post(f"/meetings/agenda/{second.id}/minutes", dict(values, version=_version_of(form)))
+    assert [d.registry_number for d in db.session.scalars(sa.select(Decision).order_by(Decision.id))] == [
+        f"RS {year}-00001", f"RS {year}-00002"]

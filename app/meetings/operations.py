@@ -88,6 +88,10 @@ def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=No
                    "registry_number": (decision_values["registry_number"] or "").strip() or None,
                    "issuing_organisation_id": decision_values["issuing_organisation_id"],
                    "executor": (decision_values["executor"] or "").strip(), "execute_by": decision_values["execute_by"]}
+        organisation = db.session.get(Organisation, wording["issuing_organisation_id"] or -1)
+        if wording["registry_number"] is None and organisation is not None and organisation.registry_format:
+            # No number typed: the next of the organisation's series, reserved with this save.
+            wording["number_mode"] = decision_ops.NUMBER_NEXT
         if decision is None:
             decision = decision_ops.create_decision(wording, user)
         else:

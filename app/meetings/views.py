@@ -24,6 +24,7 @@ from app.core.crud import (
 from app.core.forms import ConfirmForm, picker_search_field
 from app.core.pagination import paginate
 from app.core.routing import int_arg
+from app.decisions import operations as decision_ops
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group, selectable_groups
@@ -225,9 +226,12 @@ def item_minutes(record_id: int):
         group = item.meeting.group  # a regional body registers in its region
         form.issuing_organisation_id.data = group.region_id or group.healthcare_region_id
     form.issuing_organisation_id.set_choices(_organisations())
+    organisation = db.session.get(Organisation, form.issuing_organisation_id.data or -1)
+    suggested = decision_ops.suggest_registry_number(organisation, item.meeting.starts_on) if organisation else None
     return edit_page(item, form, lambda i, values, user, expected: operations.write_item_minutes(
         i, values, user, expected), "meetings/item_minutes_form.html",
-        url_for(".show", record_id=item.meeting_id) + f"#item-{item.id}", meeting=item.meeting, item=item)
+        url_for(".show", record_id=item.meeting_id) + f"#item-{item.id}", meeting=item.meeting, item=item,
+        suggested=suggested)
 
 
 @bp.route("/<int:record_id>/approvers", methods=["POST"])
