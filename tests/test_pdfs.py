@@ -259,3 +259,21 @@ def test_the_meeting_decision_and_report_pages_link_their_pdfs(world, login_as):
     assert f'href="/decisions/{d.id}/extract.pdf"' in decision_page and "Protokollsutdrag (PDF)" in decision_page
     report_page = reader.get("/competence/report?months=12").get_data(as_text=True)
     assert 'href="/competence/report?months=12&amp;format=pdf"' in report_page
+
+
+def test_an_item_about_an_earlier_decision_does_not_take_it_again(world, login_as):
+    """An agenda item may name a decision of another meeting (its follow-up): the minutes refer to it,
+    and neither show it as taken here nor make it this meeting's § in that decision's extract."""
+    w = world["w"]
+    earlier = g.decision(w.principal, "Uppdrag om hjärtsviktsregister", decided_on=date(2023, 6, 1),
+                         registry_number="RS 2023-00011", issuing_organisation_id=w.region.id,
+                         text="Gruppen ger uppdraget.")
+    g.agenda_item(world["m"], "Uppföljning av registeruppdraget", position=4, decision_id=earlier.id)
+    reader = login_as(Role.READER)
+    text = text_of(open_pdf(reader.get(f"/meetings/{world['m'].id}/minutes.pdf")))
+    assert "§ 4 Uppföljning av registeruppdraget" in text
+    assert "Ärendet gäller beslutet ”Uppdrag om hjärtsviktsregister”, 1 juni 2023. Diarienummer: RS 2023-00011" \
+        in text
+    assert "Gruppen ger uppdraget." not in text
+    extract = text_of(open_pdf(reader.get(f"/decisions/{earlier.id}/extract.pdf")))
+    assert "§" not in extract and "RPO Hjärta Mellan, möte 4" not in extract and "1 juni 2023" in extract

@@ -27,8 +27,9 @@ class Paragraph:
     description: str = ""
     item: AgendaItem | None = None
     papers: list[Document] = field(default_factory=list)
-    decisions: list[Decision] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)  # taken at this meeting, at this §
     conflicts: list = field(default_factory=list)  # AgendaConflict rows: who took no part, and why
+    related: Decision | None = None  # an earlier decision the item concerns (e.g. its follow-up)
 
     @property
     def label(self) -> str:
@@ -52,10 +53,13 @@ def paragraphs(meeting: Meeting, with_papers: bool = True) -> list[Paragraph]:
     papers = documents_of(agenda) if with_papers and agenda else {}
     result, named = [], set()
     for item in agenda:
-        decisions = [item.decision] if item.decision is not None and not item.decision.is_archived else []
-        named.update(d.id for d in decisions)
+        decision = item.decision if item.decision is not None and not item.decision.is_archived else None
+        taken_here = decision is not None and decision.meeting_id == meeting.id
+        if taken_here:
+            named.add(decision.id)
         result.append(Paragraph(item.position, item.title, item.description, item,
-                                papers.get(("agenda_item", item.id), []), decisions, list(item.conflicts)))
+                                papers.get(("agenda_item", item.id), []), [decision] if taken_here else [],
+                                list(item.conflicts), None if taken_here else decision))
     for decision in meeting.decisions:
         if decision.id not in named and not decision.is_archived:
             result.append(Paragraph(None, decision.title, decisions=[decision]))
