@@ -17,7 +17,6 @@ from werkzeug.datastructures import FileStorage
 from app.auth.models import Role
 from app.core import outbox
 from app.core.pdf import safe_filename
-from app.decisions import operations as decision_ops
 from app.documents import operations as document_ops
 from app.extensions import db
 from app.meetings import operations as meeting_ops
@@ -148,6 +147,7 @@ def test_the_decision_extract_is_its_paragraph_with_the_meetings_header_and_appr
     assert "§ 2 Rutin för hjärtsvikt" in text and "Gruppen fastställer rutinen" in text
     assert "Sam Ersättare deltog inte i handläggningen på grund av jäv." in text
     assert "Protokollet justerades 14 december 2023 av Petra Beställare." in text
+    assert "Utdraget stämmer med protokollet." in text
     assert "§ 1" not in text and "§ 3" not in text
 
 
@@ -193,14 +193,15 @@ def test_the_meeting_pack_is_the_agenda_followed_by_every_pdf_paper_with_bookmar
     assert "Trasig bilaga (Underlag, kunde inte läggas till i handlingarna)" in agenda_text
 
 
-def test_the_dispatch_email_carries_the_decision_extract(world, app, monkeypatch):
+def test_the_dispatch_email_carries_the_decision_extract(world, app, monkeypatch, login_as):
     server = RunningSMTPServer(free_port())
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
     try:
         g.dispatch(world["d"], "Region Uppsala", "registrator@regionuppsala.se")
-        assert decision_ops.send_dispatches(world["d"], "Beslutet bifogas.", None) == 1
-        db.session.commit()
+        keeper = login_as(Role.SECRETARIAT)
+        keeper.post("/language/en", {"next": "/"}, form_url="/")  # the sender reads the register in English
+        keeper.post(f"/decisions/{world['d'].id}/dispatch/send", {}, form_url=f"/decisions/{world['d'].id}")
         assert outbox.deliver_due() == {outbox.OutboxStatus.SENT: 1}
         [(_sender, to, received)] = server.messages
     finally:
@@ -211,6 +212,9 @@ def test_the_dispatch_email_carries_the_decision_extract(world, app, monkeypatch
     assert attachment.get_content_type() == "application/pdf"
     text = text_of(PdfReader(io.BytesIO(attachment.get_content())))
     assert "§ 2 Rutin för hjärtsvikt" in text and "RS 2023-00042" in text and "12 december 2023" in text
+    # In Swedish, whatever the sender's language. Sent before the minutes were approved: the extract says so
+    # and certifies nothing.
+    assert "Ej justerat" in text and "Utdraget stämmer med protokollet." not in text
 
 
 def test_the_competence_report_is_a_pdf_too(app, login_as):

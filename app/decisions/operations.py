@@ -3,6 +3,8 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.assignments.models import Assignment
@@ -279,8 +281,10 @@ def send_dispatches(decision: Decision, body: str, user) -> int:
             continue
         if extract is None:
             # The extract as it reads now, made once and kept with each message: a retry sends the same.
-            extract = outbox.Attachment(printing.extract_filename(decision), "application/pdf",
-                                        printing.extract_pdf(decision))
+            # In the register's own language (Swedish), whatever language the sender's screen is in.
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                extract = outbox.Attachment(printing.extract_filename(decision), "application/pdf",
+                                            printing.extract_pdf(decision))
         outbox.queue(dispatch.email, str(decision), body, user, purpose=DISPATCH_PURPOSE, purpose_id=dispatch.id,
                      about=decision, attachments=[extract])
         queued += 1
