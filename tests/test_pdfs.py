@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.auth.models import Role
 from app.core import outbox
+from app.core import pdf as pdf_module
 from app.core.pdf import safe_filename
 from app.documents import operations as document_ops
 from app.extensions import db
@@ -281,3 +282,21 @@ def test_an_item_about_an_earlier_decision_does_not_take_it_again(world, login_a
     assert "Gruppen ger uppdraget." not in text
     extract = text_of(open_pdf(reader.get(f"/decisions/{earlier.id}/extract.pdf")))
     assert "§" not in extract and "RPO Hjärta Mellan, möte 4" not in extract and "1 juni 2023" in extract
+
+
+def test_a_large_pack_waits_on_disk_not_in_memory(app):
+    """Merged into a temporary file that moves to disk beyond SPOOL_LIMIT, and is sent from there in chunks."""
+    big = text_pdf("Stort underlag", ["Rad med text som upprepas för att göra filen stor."] * 200_000)
+    assert len(big) > pdf_module.SPOOL_LIMIT
+    small = text_pdf("Litet underlag", ["En rad."])
+    out = pdf_module.merge([("Litet", pdf_module.readable_pdf(io.BytesIO(small))),
+                            ("Stort", pdf_module.readable_pdf(io.BytesIO(big)))])
+    try:
+        assert out._rolled  # on disk (the SpooledTemporaryFile's own flag)
+        merged = PdfReader(out)
+        assert len(merged.pages) == 2 and [i.title for i in merged.outline] == ["Litet", "Stort"]
+    finally:
+        out.close()
+    small_out = pdf_module.merge([("Litet", pdf_module.readable_pdf(io.BytesIO(small)))])
+    assert not small_out._rolled
+    small_out.close()
