@@ -300,3 +300,15 @@ def test_a_large_pack_waits_on_disk_not_in_memory(app):
     small_out = pdf_module.merge([("Litet", pdf_module.readable_pdf(io.BytesIO(small)))])
     assert not small_out._rolled
     small_out.close()
+
+
+def test_a_pdf_reaches_nothing_but_the_static_folder(app):
+    """No font, image or stylesheet comes from the network or from elsewhere on the disk."""
+    fetcher = pdf_module._url_fetcher()
+    static = Path(app.static_folder).resolve()
+    fetched = fetcher(f"file://{static / 'print.css'}")
+    assert fetched is not None
+    for url in ("http://example.invalid/font.woff2", "https://example.invalid/logo.png", "file:///etc/passwd",
+                f"file://{static}/../config.py"):
+        with pytest.raises(ValueError, match="not fetched for a PDF"):
+            fetcher(url)

@@ -25,17 +25,36 @@ def _static_folder() -> str:
     return os.path.abspath(current_app.static_folder)
 
 
-def _url_fetcher(url: str, *args, **kwargs):
-    """Only files under the static folder (and inline data): a template never reaches the network."""
-    from weasyprint import default_url_fetcher
-
+def _allowed(url: str) -> bool:
+    """Only files under the static folder (and inline data): a template never reaches the network or the
+    rest of the file system."""
     if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
+        return True
     if url.startswith("file://"):
         path = os.path.abspath(url[len("file://"):].split("?")[0].split("#")[0])
-        if path.startswith(_static_folder() + os.sep):
+        return path.startswith(_static_folder() + os.sep)
+    return False
+
+
+def _url_fetcher():
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint 66 and later: a fetcher object
+    except ImportError:
+        from weasyprint import default_url_fetcher
+
+        def fetch(url: str, *args, **kwargs):
+            if not _allowed(url):
+                raise ValueError(f"not fetched for a PDF: {url}")
             return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"not fetched for a PDF: {url}")
+        return fetch
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not _allowed(url):
+                raise ValueError(f"not fetched for a PDF: {url}")
+            return super().fetch(url, headers)
+
+    return StaticOnly(allowed_protocols={"file", "data"})
 
 
 def page_numbers_css() -> str:
@@ -50,9 +69,9 @@ def render_pdf(template: str, **context) -> bytes:
     from weasyprint import CSS, HTML
 
     html = render_template(template, printed_on=date.today(), **context)
-    static = _static_folder()
-    return HTML(string=html, base_url=static + os.sep, url_fetcher=_url_fetcher).write_pdf(stylesheets=[
-        CSS(filename=os.path.join(static, "print.css"), url_fetcher=_url_fetcher),
+    static, fetcher = _static_folder(), _url_fetcher()
+    return HTML(string=html, base_url=static + os.sep, url_fetcher=fetcher).write_pdf(stylesheets=[
+        CSS(filename=os.path.join(static, "print.css"), url_fetcher=fetcher),
         # The page numbers in the user's language.
         CSS(string=f"@page {{ @bottom-right {{ content: {page_numbers_css()}; }} }}")])
 
