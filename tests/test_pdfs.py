@@ -312,3 +312,10 @@ def test_a_pdf_reaches_nothing_but_the_static_folder(app):
                 f"file://{static}/../config.py"):
         with pytest.raises(ValueError, match="not fetched for a PDF"):
             fetcher(url)
+
+
+def test_pdfs_of_records_that_do_not_exist_are_not_found(app, login_as):
+    reader = login_as(Role.READER)
+    for url in ("/meetings/999/invitation.pdf", "/meetings/999/minutes.pdf", "/meetings/999/pack.pdf",
+                "/decisions/999/extract.pdf"):
+        assert reader.get(url).status_code == 404, url

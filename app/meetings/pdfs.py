@@ -1,14 +1,18 @@
 """The meeting's PDFs: the invitation with the agenda, the minutes and the meeting pack. app.meetings.views
 attaches these routes to the meetings blueprint; what each PDF shows is in app.meetings.printing."""
 
-from app.core.crud import load, require
+from flask import abort
+
+from app.core.crud import require
 from app.core.pdf import pdf_response
 from app.meetings import printing
 from app.meetings.models import Meeting
 
 
 def _meeting(record_id: int) -> Meeting:
-    meeting = load(Meeting, record_id)
+    meeting = printing.load_meeting(record_id)
+    if meeting is None:
+        abort(404)
     require("view", meeting)
     return meeting
 

@@ -9,14 +9,17 @@ meetings/pdf_minutes.html) when the minutes gain more.
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.core import pdf
 from app.core.storage import file_store
 from app.decisions.models import Decision
 from app.documents.models import Document
 from app.documents.queries import documents_of
-from app.meetings.models import AgendaItem, AttendanceStatus, Meeting
+from app.extensions import db
+from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting
 
 
 @dataclass
@@ -34,6 +37,18 @@ class Paragraph:
     @property
     def label(self) -> str:
         return f"§ {self.number} {self.title}" if self.number is not None else self.title
+
+
+def load_meeting(record_id: int) -> Meeting | None:
+    """The meeting with what its PDFs show, in a few queries however long the agenda."""
+    return db.session.scalar(sa.select(Meeting).where(Meeting.id == record_id).options(
+        selectinload(Meeting.group),
+        selectinload(Meeting.agenda).selectinload(AgendaItem.conflicts).selectinload(AgendaConflict.person),
+        selectinload(Meeting.agenda).selectinload(AgendaItem.decision),
+        selectinload(Meeting.attendance).selectinload(Attendance.person),
+        selectinload(Meeting.attendance).selectinload(Attendance.representing),
+        selectinload(Meeting.attendance).selectinload(Attendance.substitute_for),
+        selectinload(Meeting.decisions), selectinload(Meeting.revisions)))
 
 
 def _agenda(meeting: Meeting) -> list[AgendaItem]:
