@@ -127,16 +127,17 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     return pdf.render_pdf("meetings/pdf_minutes.html", **minutes_context(meeting))
 
 
+# File names stay Swedish in every language: they are how the register's documents are known and filed.
 def invitation_filename(meeting: Meeting) -> str:
-    return pdf.safe_filename(_("kallelse"), meeting.group, meeting.starts_on)
+    return pdf.safe_filename("kallelse", meeting.group, meeting.starts_on)
 
 
 def minutes_filename(meeting: Meeting) -> str:
-    return pdf.safe_filename(_("protokoll"), meeting.group, meeting.starts_on)
+    return pdf.safe_filename("protokoll", meeting.group, meeting.starts_on)
 
 
 def pack_filename(meeting: Meeting) -> str:
-    return pdf.safe_filename(_("handlingar"), meeting.group, meeting.starts_on)
+    return pdf.safe_filename("handlingar", meeting.group, meeting.starts_on)
 
 
 def pack_papers(meeting: Meeting) -> list[tuple[str, Document]]:
