@@ -18,10 +18,11 @@ from app.auth.models import Role
 from app.core import outbox
 from app.core import pdf as pdf_module
 from app.core.pdf import safe_filename
+from app.decisions.models import DecisionKind
 from app.documents import operations as document_ops
 from app.extensions import db
 from app.meetings import operations as meeting_ops
-from app.meetings.models import AttendanceStatus
+from app.meetings.models import ApproverRole, AttendanceStatus
 from app.people.models import MemberRole
 from seed.pdf import text_pdf
 from tests import factories as f
@@ -60,15 +61,32 @@ def world(app):
         meeting_ops.set_attendance(m, {"person_id": person.id, "representing_id": None, "status": status,
                                        "substitute_for_id": instead_of}, None)
     opening = g.agenda_item(m, "Mötet öppnas", position=1)
-    d = g.decision(w.principal, "Rutin för hjärtsvikt", meeting_id=m.id, decided_on=MEETING_DAY,
-                   text="Gruppen fastställer rutinen för uppföljning av hjärtsvikt.",
-                   registry_number="RS 2023-00042", issuing_organisation_id=w.region.id)
-    routine = g.agenda_item(m, "Rutin för hjärtsvikt", position=2, decision_id=d.id)
+    routine = g.agenda_item(m, "Rutin för hjärtsvikt", position=2)
     closing = g.agenda_item(m, "Mötet avslutas", position=3)
     meeting_ops.declare_conflict(m, routine.id, substitute.id, "", None)
+    # The § written in the minutes, with the decision taken at it.
+    d = meeting_ops.write_item_minutes(routine, {
+        "minutes": "Kansliet föredrog förslaget.", "decision_kind": DecisionKind.DECISION,
+        "decision_title": "Rutin för hjärtsvikt", "decision_text": "Gruppen fastställer rutinen för uppföljning av "
+        "hjärtsvikt.", "registry_number": "RS 2023-00042", "issuing_organisation_id": w.region.id, "executor": "",
+        "execute_by": None}, None)
     db.session.commit()
     return {"w": w, "m": m, "d": d, "opening": opening, "routine": routine, "closing": closing,
             "substitute": substitute}
+
+
+def name_approvers(m, chair, *adjusters) -> None:
+    meeting_ops.add_approver(m, chair.id, ApproverRole.CHAIR, None)
+    for person in adjusters:
+        meeting_ops.add_approver(m, person.id, ApproverRole.ADJUSTER, None)
+    db.session.commit()
+
+
+def approve_all(m, on: date) -> None:
+    """Approvals made outside the app, recorded by the secretariat (the last one locks the minutes)."""
+    for approval in m.approvals:
+        meeting_ops.record_approval(approval, on, None)
+    db.session.commit()
 
 
 def open_pdf(response) -> PdfReader:
@@ -105,6 +123,7 @@ def test_the_minutes_show_each_paragraph_with_its_decision_and_conflicts(world, 
     assert "Gruppen fastställer rutinen för uppföljning av hjärtsvikt." in text
     assert "RS 2023-00042" in text
     assert "Sam Ersättare deltog inte i handläggningen på grund av jäv." in text
+    assert text.index("§ 2 Rutin") < text.index("Kansliet föredrog förslaget.") < text.index("§ 3 Mötet avslutas")
     assert "Petra Beställare" in text and "Sam Ersättare (för Mona Medlem)" in text
     assert "Frånvarande Mona Medlem" in text
     assert "Mötet avslutades 15.00." in text
@@ -112,10 +131,22 @@ def test_the_minutes_show_each_paragraph_with_its_decision_and_conflicts(world, 
 
 
 def test_approved_minutes_say_who_approved_them_and_when(world, login_as):
-    meeting_ops.approve_minutes(world["m"], "Petra Beställare, Sam Ersättare", date(2023, 12, 14), None)
+    m, w = world["m"], world["w"]
+    name_approvers(m, w.principal_chair, world["substitute"])
+    reader = login_as(Role.READER)
+    text = text_of(open_pdf(reader.get(f"/meetings/{m.id}/minutes.pdf")))
+    assert "Justerare Petra Beställare (ordförande), Sam Ersättare (justerare)" in text
+    assert "Ej justerat" in text and "Sam Ersättare, justerare: har inte justerat" in text
+    meeting_ops.record_approval(m.approvals[0], date(2023, 12, 13), None)
     db.session.commit()
-    text = text_of(open_pdf(login_as(Role.READER).get(f"/meetings/{world['m'].id}/minutes.pdf")))
+    text = text_of(open_pdf(reader.get(f"/meetings/{m.id}/minutes.pdf")))
+    assert "Ej justerat" in text, "one adjuster has still to approve"
+    assert "Petra Beställare, ordförande: justerat 13 december 2023 (registrerat av sekretariatet)" in text
+    meeting_ops.record_approval(m.approvals[1], date(2023, 12, 14), None)
+    db.session.commit()
+    text = text_of(open_pdf(reader.get(f"/meetings/{m.id}/minutes.pdf")))
     assert "Protokollet justerades 14 december 2023 av Petra Beställare, Sam Ersättare." in text
+    assert "Sam Ersättare, justerare: justerat 14 december 2023" in text
     assert "Ej justerat" not in text
 
 
@@ -136,8 +167,8 @@ def test_the_invitation_lists_the_agenda_and_each_items_papers(world, login_as):
 
 
 def test_the_decision_extract_is_its_paragraph_with_the_meetings_header_and_approval(world, login_as):
-    meeting_ops.approve_minutes(world["m"], "Petra Beställare", date(2023, 12, 14), None)
-    db.session.commit()
+    name_approvers(world["m"], world["w"].principal_chair)
+    approve_all(world["m"], date(2023, 12, 14))
     response = login_as(Role.READER).get(f"/decisions/{world['d'].id}/extract.pdf")
     pdf = open_pdf(response)
     assert "protokollsutdrag-rs-2023-00042-2023-12-12.pdf" in response.headers["Content-Disposition"]

@@ -19,7 +19,7 @@ from app.decisions.models import Decision
 from app.documents.models import Document
 from app.documents.queries import documents_of
 from app.extensions import db
-from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting
+from app.meetings.models import AgendaConflict, AgendaItem, Attendance, AttendanceStatus, Meeting, MinutesApproval
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Paragraph:
     title: str
     description: str = ""
     item: AgendaItem | None = None
+    minutes: str = ""  # what the minutes say under this §
     papers: list[Document] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)  # taken at this meeting, at this §
     conflicts: list = field(default_factory=list)  # AgendaConflict rows: who took no part, and why
@@ -48,7 +49,8 @@ def load_meeting(record_id: int) -> Meeting | None:
         selectinload(Meeting.attendance).selectinload(Attendance.person),
         selectinload(Meeting.attendance).selectinload(Attendance.representing),
         selectinload(Meeting.attendance).selectinload(Attendance.substitute_for),
-        selectinload(Meeting.decisions), selectinload(Meeting.revisions)))
+        selectinload(Meeting.decisions), selectinload(Meeting.revisions),
+        selectinload(Meeting.approval_rows).selectinload(MinutesApproval.person)))
 
 
 def _agenda(meeting: Meeting) -> list[AgendaItem]:
@@ -72,7 +74,7 @@ def paragraphs(meeting: Meeting, with_papers: bool = True) -> list[Paragraph]:
         taken_here = decision is not None and decision.meeting_id == meeting.id
         if taken_here:
             named.add(decision.id)
-        result.append(Paragraph(item.position, item.title, item.description, item,
+        result.append(Paragraph(item.position, item.title, item.description, item, item.minutes.strip(),
                                 papers.get(("agenda_item", item.id), []), [decision] if taken_here else [],
                                 list(item.conflicts), None if taken_here else decision))
     for decision in meeting.decisions:
@@ -95,8 +97,8 @@ def header(meeting: Meeting) -> dict:
         "present": [a for a in attendance if a.status == AttendanceStatus.PRESENT],
         "substitutes": [a for a in attendance if a.status == AttendanceStatus.SUBSTITUTE],
         "absent": [a for a in attendance if a.status == AttendanceStatus.ABSENT],
-        # Adjusters: today one text field, the names who approved; see approval below.
-        "adjusters": meeting.minutes_approved_by,
+        # The chair and the adjusters, each with their approval (date; recorded on their behalf or not).
+        "adjusters": meeting.approvals,
         "approval": {"approved": meeting.minutes_locked, "by": meeting.minutes_approved_by,
                      "on": meeting.minutes_approved_on,
                      "revision": meeting.revisions[-1].number if meeting.revisions else None},
@@ -111,8 +113,9 @@ def invitation_context(meeting: Meeting) -> dict:
 
 
 def minutes_context(meeting: Meeting) -> dict:
-    """The minutes: the header, every § with its decisions and conflicts of interest, the minutes' text
-    and the approval ("Ej justerat" until approved)."""
+    """The minutes: the header, the introduction and other notes (the meeting's own minutes text), every §
+    with what the minutes say under it, its decisions and conflicts of interest, and the approval by the
+    chair and each adjuster ("Ej justerat" until the last has approved)."""
     return {"head": header(meeting), "paragraphs": paragraphs(meeting, with_papers=False),
             "minutes_text": meeting.minutes,
             "running_title": str(meeting.group), "running_number": None}
