@@ -187,10 +187,12 @@ def test_a_decision_taken_outside_a_meeting_has_an_extract_of_its_own(world, log
     w = world["w"]
     d = g.decision(w.principal, "Delegationsbeslut om remissvar", decided_on=date(2024, 2, 5), by_delegation=True,
                    text="Remissvaret lämnas enligt bilaga.", registry_number="RS 2024-00007",
-                   issuing_organisation_id=w.region.id)
+                   issuing_organisation_id=w.region.id, executor_group_id=w.recipient.id,
+                   execute_by=date(2024, 3, 1))
     text = text_of(open_pdf(login_as(Role.READER).get(f"/decisions/{d.id}/extract.pdf")))
     assert "Delegationsbeslut om remissvar" in text and "RPO Hjärta Mellan" in text
     assert "5 februari 2024" in text and "RS 2024-00007" in text and "Remissvaret lämnas enligt bilaga." in text
+    assert "Ansvarig för genomförande: RAG Hjärtsvikt, senast 1 mars 2024" in text
     assert "§" not in text
 
 
