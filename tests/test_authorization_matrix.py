@@ -278,6 +278,17 @@ for _rule, _url, _status in [
     ("/competence/regions/maturity", "/competence/regions/maturity", None),
 ]:
     row(_rule, "GET", _url, EVERYONE, ok_status=_status)
+# PDFs (inline, application/pdf): whoever may read the record – the invitation, the minutes and the meeting
+# pack (the agenda and the PDF papers), the decision extract, the follow-up report.
+for _rule, _key in (("/meetings/<int:record_id>/invitation.pdf", "m"), ("/meetings/<int:record_id>/minutes.pdf", "m"),
+                    ("/meetings/<int:record_id>/pack.pdf", "m"), ("/decisions/<int:record_id>/extract.pdf", "d")):
+    row(_rule, "GET", _rule.replace("<int:record_id>", f"{{{_key}}}"), EVERYONE)
+    row(_rule, "GET", _rule.replace("<int:record_id>", f"{{{_key}_y}}"), EVERYONE, note="Y's record")
+row("/meetings/<int:record_id>/pack.pdf", "GET", "/meetings/{m_arch_doc}/pack.pdf", EVERYONE,
+    note="an archived meeting: still readable")
+row("/meetings/<int:record_id>/minutes.pdf", "GET", "/meetings/{locked}/minutes.pdf", EVERYONE,
+    note="approved minutes")
+row("/competence/report", "GET", "/competence/report?months=6&format=pdf", EVERYONE, note="as a PDF")
 # Another group's records read like one's own.
 row("/groups/<int:record_id>", "GET", "/groups/{Y}", EVERYONE, note="group Y")
 row("/assignments/<int:record_id>", "GET", "/assignments/{a_y}", EVERYONE, note="Y's assignment")

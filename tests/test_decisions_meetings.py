@@ -523,7 +523,9 @@ def test_with_mail_configured_the_decision_is_emailed(app, login_as, monkeypatch
     assert [r for r, _ in received] == ["diarium@regionvastmanland.se", "registrator@regionuppsala.se"]
     for _, message in received:
         assert message["Subject"] == "Beslut om hjärtsviktsrutin (RS 2024-00123)"
-        assert "Rutinen ska tas fram före årsskiftet." in message.get_content()
+        assert "Rutinen ska tas fram före årsskiftet." in message.get_body(("plain",)).get_content()
+        # The decision extract goes with it (its content: tests/test_pdfs.py).
+        assert [a.get_content_type() for a in message.iter_attachments()] == ["application/pdf"]
     rows = {x.recipient: x for x in db.session.scalars(sa.select(DecisionDispatch))}
     assert rows["Region Uppsala"].status == rows["Region Västmanland"].status == DispatchStatus.SENT
     assert rows["Region Uppsala"].sent_at is not None

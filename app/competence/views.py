@@ -69,6 +69,7 @@ from app.core.crud import (
     save,
 )
 from app.core.pagination import paginate
+from app.core.pdf import pdf_response, render_pdf, safe_filename
 from app.core.routing import int_arg
 from app.decisions.models import Decision
 from app.extensions import db
@@ -605,5 +606,9 @@ def report():
         filename = f"uppfoljning-{months}-manader-{today.isoformat()}.xlsx"
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    if request.args.get("format") == "pdf":
+        body = render_pdf("competence/report_pdf.html", data=data, months=months, today=today,
+                          running_title=_("Kompetenscentrum"), running_number=None)
+        return pdf_response(body, safe_filename(f"uppfoljning-{months}-manader", today))
     return render_template("competence/report.html", data=data, months=months, months_choices=REPORT_MONTHS,
                            today=today)

@@ -3,6 +3,8 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.assignments.models import Assignment
@@ -12,6 +14,7 @@ from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
 from app.core.outbox import OutboxMessage, OutboxStatus
 from app.core.permissions import authorize, check_group_choice
+from app.decisions import printing
 from app.decisions.models import Decision, DecisionDispatch, DecisionLink, DecisionState, DispatchStatus, LinkEffect
 from app.extensions import db
 from app.groups.models import Group
@@ -268,14 +271,22 @@ def queued_dispatch_ids(decision: Decision) -> set[int]:
 
 def send_dispatches(decision: Decision, body: str, user) -> int:
     """Put the decision's e-mail to every recipient with an address, not sent and not already waiting,
-    in the outbox (in this transaction); the worker sends them. Returns how many were queued."""
+    in the outbox (in this transaction), with the decision extract (protokollsutdrag) as a PDF; the worker
+    sends them. Returns how many were queued."""
     waiting = queued_dispatch_ids(decision)
     queued = 0
+    extract = None
     for dispatch in decision.dispatches:
         if dispatch.status == DispatchStatus.SENT or not dispatch.email or dispatch.id in waiting:
             continue
+        if extract is None:
+            # The extract as it reads now, made once and kept with each message: a retry sends the same.
+            # In the register's own language (Swedish), whatever language the sender's screen is in.
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                extract = outbox.Attachment(printing.extract_filename(decision), "application/pdf",
+                                            printing.extract_pdf(decision))
         outbox.queue(dispatch.email, str(decision), body, user, purpose=DISPATCH_PURPOSE, purpose_id=dispatch.id,
-                     about=decision)
+                     about=decision, attachments=[extract])
         queued += 1
     return queued
 

@@ -24,9 +24,10 @@ from app.core.crud import (
 )
 from app.core.forms import ConfirmForm, picker_search_field
 from app.core.pagination import paginate
+from app.core.pdf import pdf_response
 from app.core.permissions import can
 from app.core.routing import int_arg
-from app.decisions import operations, queries
+from app.decisions import operations, printing, queries
 from app.decisions.forms import DecisionForm, DispatchForm, LinkForm
 from app.decisions.models import (
     Decision,
@@ -103,6 +104,13 @@ def show(record_id: int):
                            mail_configured=outbox.mail_configured(), today=date.today(),
                            queued_dispatches=operations.queued_dispatch_ids(decision),
                            history=history(decision))
+
+
+@bp.route("/<int:record_id>/extract.pdf")
+def extract_pdf(record_id: int):
+    decision = load(Decision, record_id)
+    require("view", decision)
+    return pdf_response(printing.extract_pdf(decision), printing.extract_filename(decision))
 
 
 def _series(form: DecisionForm) -> list:

@@ -28,7 +28,7 @@ from app.decisions import operations as decision_ops
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group, selectable_groups
-from app.meetings import operations
+from app.meetings import operations, pdfs
 from app.meetings.forms import (
     AgendaItemForm,
     ApproveMinutesForm,
@@ -46,6 +46,7 @@ from app.organisations.models import Organisation
 from app.people.models import Person
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
+pdfs.attach(bp)  # the invitation, minutes and meeting pack as PDFs
 
 
 def _people():
