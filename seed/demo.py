@@ -246,7 +246,7 @@ def load_meeting_demo(seeder, people: dict[str, Person]) -> None:
     minutes = ["Ordföranden öppnade mötet och hälsade alla välkomna. Jonas Låtsasson tjänstgjorde som "
                "ersättare för Nils Provberg.",
                "Jonas Låtsasson utsågs att jämte ordföranden justera protokollet.",
-               "Utkastet föredrogs. Maja Testlund deltog inte i handläggningen på grund av jäv.",
+               "Processledaren föredrog utkastet. Mötet diskuterade hur källa och datum ska anges.",
                "Inga övriga frågor."]
     for item, text in zip(items, minutes, strict=True):
         decision = {}

@@ -352,3 +352,41 @@ def test_pdfs_of_records_that_do_not_exist_are_not_found(app, login_as):
     for url in ("/meetings/999/invitation.pdf", "/meetings/999/minutes.pdf", "/meetings/999/pack.pdf",
                 "/decisions/999/extract.pdf"):
         assert reader.get(url).status_code == 404, url
+
+
+def test_without_weasyprint_a_pdf_is_a_clear_503_and_a_dispatch_is_refused_not_half_sent(tmp_path):
+    """On a server without pango: the PDF route answers 503 saying why, and sending a dispatch (which carries
+    the extract) is refused with a message, nothing queued. In a process of its own where WeasyPrint cannot
+    be imported, as on such a machine."""
+    code = """
+import sys
+sys.modules['weasyprint'] = None
+import sqlalchemy as sa
+from app import create_app
+from app.extensions import db
+from app.core.outbox import OutboxMessage
+from tests import gov_factories as g
+from tests.conftest import make_user, PASSWORD
+from app.auth.models import Role
+app = create_app()
+app.config.update(WTF_CSRF_ENABLED=False, MAIL_SERVER="127.0.0.1")
+with app.app_context():
+    db.create_all()
+    w = g.world()
+    d = g.decision(w.principal, "Beslut att skicka")
+    g.dispatch(d, "Region Uppsala", "registrator@example.se")
+    make_user("kansli", Role.SECRETARIAT)
+    client = app.test_client()
+    assert client.post("/login", data={"username": "kansli", "password": PASSWORD}).status_code == 302
+    response = client.get(f"/decisions/{d.id}/extract.pdf")
+    print(response.status_code, "Servern saknar det som behövs" in response.get_data(as_text=True))
+    response = client.post(f"/decisions/{d.id}/dispatch/send", data={}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    print("kan inte skapas som PDF" in text,
+          db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)))
+"""
+    env = dict(os.environ, SECRET_KEY=os.urandom(32).hex(), DATABASE_URL=f"sqlite:///{tmp_path}/x.db",
+               SECURITY_LOG_FILE=str(tmp_path / "security.log"), FILES_DIR=str(tmp_path / "files"))
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.split("\n")[:2] == ["503 True", "True 0"], result.stdout + result.stderr[-3000:]

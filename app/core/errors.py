@@ -5,6 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.core.logs import request_id
+from app.core.pdf import PdfUnavailable
 from app.extensions import db
 
 
@@ -41,6 +42,11 @@ def register(app) -> None:
         # Two saves raced past the form check; the database refused the second one.
         db.session.rollback()
         return render_template("errors/409.html"), 409
+
+    @app.errorhandler(PdfUnavailable)
+    def pdf_unavailable(error):
+        db.session.rollback()
+        return render_template("errors/pdf_unavailable.html"), 503
 
     @app.errorhandler(500)
     def internal_error(error):

@@ -63,10 +63,19 @@ def page_numbers_css() -> str:
     return '"' + label.replace("\u0001", '" counter(page) "').replace("\u0002", '" counter(pages) "') + '"'
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint or the system libraries it needs (pango) are missing on this server: answered as 503
+    with a message saying so, never as a 500 (app.core.errors)."""
+
+
 def render_pdf(template: str, **context) -> bytes:
     """The template rendered as a PDF. The template extends "pdf/base.html"; `running_title` (the body's
     name) and `running_number` (a registry number) go into every page's header."""
-    from weasyprint import CSS, HTML
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as err:  # OSError: pango's shared libraries are not installed
+        current_app.logger.error("PDFs cannot be made on this server: %s", err)
+        raise PdfUnavailable(str(err)) from err
 
     html = render_template(template, printed_on=date.today(), **context)
     static, fetcher = _static_folder(), _url_fetcher()

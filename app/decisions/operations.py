@@ -13,6 +13,7 @@ from app.core import outbox
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
 from app.core.outbox import OutboxMessage, OutboxStatus
+from app.core.pdf import PdfUnavailable
 from app.core.permissions import authorize, check_group_choice
 from app.decisions import printing
 from app.decisions.models import Decision, DecisionDispatch, DecisionLink, DecisionState, DispatchStatus, LinkEffect
@@ -282,9 +283,14 @@ def send_dispatches(decision: Decision, body: str, user) -> int:
         if extract is None:
             # The extract as it reads now, made once and kept with each message: a retry sends the same.
             # In the register's own language (Swedish), whatever language the sender's screen is in.
-            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-                extract = outbox.Attachment(printing.extract_filename(decision), "application/pdf",
-                                            printing.extract_pdf(decision))
+            try:
+                with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                    extract = outbox.Attachment(printing.extract_filename(decision), "application/pdf",
+                                                printing.extract_pdf(decision))
+            except PdfUnavailable:
+                raise BusinessRuleError(_l("Protokollsutdraget kan inte skapas som PDF på den här servern, så "
+                                           "beslutet skickas inte. Be driften installera det som behövs för "
+                                           "PDF (se README).")) from None
         outbox.queue(dispatch.email, str(decision), body, user, purpose=DISPATCH_PURPOSE, purpose_id=dispatch.id,
                      about=decision, attachments=[extract])
         queued += 1

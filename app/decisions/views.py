@@ -15,6 +15,7 @@ from app.core.crud import (
     archive_page,
     create_page,
     edit_page,
+    flash_form_errors,
     groups_for,
     history,
     load,
@@ -231,6 +232,7 @@ def send(record_id: int):
     if save(form, write, None)[0]:
         flash(ngettext("%(num)s e-postmeddelande ligger i utkorgen och skickas strax.",
                        "%(num)s e-postmeddelanden ligger i utkorgen och skickas strax.", outcome["queued"]), "success")
+    flash_form_errors(form)  # a refusal (no extract could be made) is told on the page
     return redirect(url_for(".show", record_id=decision.id) + "#dispatch")
 
 
