@@ -280,6 +280,16 @@ class RunningSMTPServer:
 
 
 @pytest.fixture
+def mail(app, monkeypatch):
+    """A real SMTP server on a port of its own, configured as the register's mail server."""
+    server = RunningSMTPServer(free_port())
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def smtp_server():
     server = RunningSMTPServer()
     try:

@@ -27,18 +27,10 @@ from app.people.models import MemberRole, Membership
 from seed.pdf import text_pdf
 from tests import factories as f
 from tests import gov_factories as g
-from tests.conftest import RunningSMTPServer, free_port
 
 IN_TEN_DAYS = date.today() + timedelta(days=10)
 
 
-@pytest.fixture
-def mail(app, monkeypatch):
-    server = RunningSMTPServer(free_port())
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    yield server
-    server.stop()
 
 
 def board():

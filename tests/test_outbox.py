@@ -21,17 +21,7 @@ from app.decisions import operations as decision_ops
 from app.decisions.models import DecisionDispatch, DispatchStatus
 from app.extensions import db
 from tests import gov_factories as g
-from tests.conftest import RunningSMTPServer, free_port
-
-
-@pytest.fixture
-def mail(app, monkeypatch):
-    """A real SMTP server on a port of its own, configured as the register's mail server."""
-    server = RunningSMTPServer(free_port())
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    yield server
-    server.stop()
+from tests.conftest import RunningSMTPServer
 
 
 def dispatch_world():

@@ -1,7 +1,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import NumberRange, ValidationError
 
 from app.assignments.models import AssignmentStatus, TrafficLight
@@ -11,6 +11,7 @@ from app.core.forms import (
     PickerField,
     PickerMultiField,
     RecordForm,
+    ReferenceMultiField,
     ReferenceSelectField,
     SwedishDateField,
     SwedishIntegerField,
@@ -19,28 +20,6 @@ from app.core.forms import (
     optional,
     required,
 )
-
-
-class ReferenceMultiField(SelectMultipleField):
-    """Several records by id; choices set by the view."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, coerce=int, choices=[], **kwargs)
-
-    def set_choices(self, records) -> None:
-        self.choices = [SelectChoice(r.id, str(r)) for r in records]
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = []
-            raise ValueError(_l("Välj bland alternativen.")) from None
-
-    def pre_validate(self, form):
-        valid = {c.value for c in self.choices}
-        if any(v not in valid for v in (self.data or [])):
-            raise ValidationError(_l("Välj bland alternativen."))
 
 
 class AssignmentForm(RecordForm):

@@ -4,7 +4,6 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
-from app.assignments.forms import ReferenceMultiField
 from app.assignments.models import TrafficLight
 from app.competence.models import (
     MATURITY_LEVELS,
@@ -24,6 +23,7 @@ from app.core.forms import (
     Form,
     PickerField,
     RecordForm,
+    ReferenceMultiField,
     ReferenceSelectField,
     SwedishDateField,
     SwedishDecimalField,

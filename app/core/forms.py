@@ -279,26 +279,13 @@ class PickerField(ReferenceSelectField):
         super().set_choices(records)
 
 
-class PickerMultiField(SelectMultipleField):
-    """Several groups, people or organisations by id (`kind` as for PickerField); choices set by the view
-    with `set_choices`. Drawn like a PickerField: a multiple select with the plain search, and with
-    JavaScript a type-ahead that adds to a list of chosen ones, each with a button to take it away."""
+class ReferenceMultiField(SelectMultipleField):
+    """Several records by id; choices set by the view."""
 
-    widget = PickerWidget(multiple=True)
-
-    def __init__(self, label, kind: str, **kwargs):
+    def __init__(self, label, **kwargs):
         super().__init__(label, coerce=int, choices=[], **kwargs)
-        self.kind = kind
-        self.narrowed = None
 
     def set_choices(self, records) -> None:
-        records = list(records)
-        query = search_text(picker_query(self))
-        chosen = set(self.data or [])
-        if query:
-            matches = {r.id for r in records if query in search_text(str(r))}
-            self.narrowed = (len(matches), len(records))
-            records = [r for r in records if r.id in matches or r.id in chosen]
         self.choices = [SelectChoice(r.id, str(r)) for r in records]
 
     def process_formdata(self, valuelist):
@@ -312,6 +299,29 @@ class PickerMultiField(SelectMultipleField):
         valid = {c.value for c in self.choices}
         if any(v not in valid for v in (self.data or [])):
             raise ValidationError(_l("Välj bland alternativen."))
+
+
+class PickerMultiField(ReferenceMultiField):
+    """Several groups, people or organisations by id (`kind` as for PickerField); choices set by the view
+    with `set_choices`. Drawn like a PickerField: a multiple select with the plain search, and with
+    JavaScript a type-ahead that adds to a list of chosen ones, each with a button to take it away."""
+
+    widget = PickerWidget(multiple=True)
+
+    def __init__(self, label, kind: str, **kwargs):
+        super().__init__(label, **kwargs)
+        self.kind = kind
+        self.narrowed = None
+
+    def set_choices(self, records) -> None:
+        records = list(records)
+        query = search_text(picker_query(self))
+        chosen = set(self.data or [])
+        if query:
+            matches = {r.id for r in records if query in search_text(str(r))}
+            self.narrowed = (len(matches), len(records))
+            records = [r for r in records if r.id in matches or r.id in chosen]
+        super().set_choices(records)
 
 
 def end_not_before_start(start_field: str, message):

@@ -41,10 +41,11 @@ class Paragraph:
 
 
 def load_meeting(record_id: int) -> Meeting | None:
-    """The meeting with what its PDFs show, in a few queries however long the agenda."""
+    """The meeting with what its page and its PDFs show, in a few queries however long the agenda."""
     return db.session.scalar(sa.select(Meeting).where(Meeting.id == record_id).options(
         selectinload(Meeting.group),
         selectinload(Meeting.agenda).selectinload(AgendaItem.conflicts).selectinload(AgendaConflict.person),
+        selectinload(Meeting.agenda).selectinload(AgendaItem.assignment),
         selectinload(Meeting.agenda).selectinload(AgendaItem.decision),
         selectinload(Meeting.attendance).selectinload(Attendance.person),
         selectinload(Meeting.attendance).selectinload(Attendance.representing),

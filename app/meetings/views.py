@@ -28,7 +28,7 @@ from app.decisions import operations as decision_ops
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group, selectable_groups
-from app.meetings import operations, pdfs
+from app.meetings import operations, pdfs, printing
 from app.meetings.forms import (
     AgendaItemForm,
     ApproveMinutesForm,
@@ -41,7 +41,7 @@ from app.meetings.forms import (
     MinutesForm,
     RecordApprovalForm,
 )
-from app.meetings.models import AgendaConflict, AgendaItem, Attendance, Meeting, MinutesApproval
+from app.meetings.models import AgendaItem, Meeting, MinutesApproval
 from app.organisations.models import Organisation
 from app.people.models import Person
 
@@ -79,15 +79,7 @@ def index():
 
 @bp.route("/<int:record_id>")
 def show(record_id: int):
-    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.id == record_id).options(
-        selectinload(Meeting.agenda).selectinload(AgendaItem.conflicts).selectinload(AgendaConflict.person),
-        selectinload(Meeting.agenda).selectinload(AgendaItem.assignment),
-        selectinload(Meeting.agenda).selectinload(AgendaItem.decision),
-        selectinload(Meeting.attendance).selectinload(Attendance.person),
-        selectinload(Meeting.attendance).selectinload(Attendance.representing),
-        selectinload(Meeting.attendance).selectinload(Attendance.substitute_for),
-        selectinload(Meeting.decisions), selectinload(Meeting.revisions),
-        selectinload(Meeting.approval_rows).selectinload(MinutesApproval.person)))
+    meeting = printing.load_meeting(record_id)
     if meeting is None:
         abort(404)
     require("view", meeting)
