@@ -860,3 +860,27 @@ def test_a_decision_taken_at_a_section_gets_the_next_number_of_the_series(app, l
     keeper.post(f"/meetings/agenda/{second.id}/minutes", dict(values, version=_version_of(form)))
     assert [d.registry_number for d in db.session.scalars(sa.select(Decision).order_by(Decision.id))] == [
         f"RS {year}-00001", f"RS {year}-00002"]
+
+
+def test_an_item_about_an_earlier_decision_does_not_reword_it(app, login_as):
+    w = g.world()
+    earlier = g.decision(w.principal, "Tidigare beslut", text="Den ursprungliga lydelsen.")
+    m = g.meeting(w.principal, LAST_MONTH, "RPO Hjärta, möte 8")
+    item = g.agenda_item(m, "Uppföljning av tidigare beslut", decision_id=earlier.id)
+    keeper = login_as(Role.SECRETARIAT)
+    url = f"/meetings/agenda/{item.id}/minutes"
+    form = keeper.get(url).get_data(as_text=True)
+    assert "Den ursprungliga lydelsen." not in form  # the earlier decision is not offered for rewording
+    page = keeper.post(url, {"minutes": "Uppföljningen redovisades.", "decision_kind": "decision",
+                             "decision_title": "", "decision_text": "En ny lydelse.", "registry_number": "",
+                             "issuing_organisation_id": "", "executor": "", "execute_by": "",
+                             "version": _version_of(form)}).get_data(as_text=True)
+    assert "redan är fattat" in g.field_error(page, "decision_text") and "En ny lydelse." in page
+    assert db.session.get(Decision, earlier.id).text == "Den ursprungliga lydelsen."
+    # Minutes alone (no decision worded) are saved, and the reference stays.
+    assert keeper.post(url, {"minutes": "Uppföljningen redovisades.", "decision_kind": "decision",
+                             "decision_title": "", "decision_text": "", "registry_number": "",
+                             "issuing_organisation_id": "", "executor": "", "execute_by": "",
+                             "version": _version_of(form)}).status_code == 302
+    saved = db.session.get(AgendaItem, item.id)
+    assert saved.minutes == "Uppföljningen redovisades." and saved.decision_id == earlier.id

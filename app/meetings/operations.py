@@ -80,6 +80,11 @@ def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=No
     decision_values = {key: values.get(key) for key in DECISION_FIELDS}
     decision = item.decision
     if (values.get("decision_text") or "").strip():
+        if decision is not None and decision.state == DecisionState.TAKEN and decision.meeting_id != meeting.id:
+            # The item concerns an earlier decision (its follow-up): that one is not reworded from here.
+            raise BusinessRuleError(_l("Ärendet gäller ett beslut som redan är fattat (%(title)s). Skriv det nya "
+                                       "beslutet i ett eget ärende, eller ta bort kopplingen till det tidigare.",
+                                       title=str(decision)), "decision_text")
         wording = {"title": (values.get("decision_title") or "").strip() or item.title,
                    "text": values["decision_text"].strip(),
                    "kind": values.get("decision_kind") or DecisionKind.DECISION,

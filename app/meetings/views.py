@@ -25,7 +25,7 @@ from app.core.forms import ConfirmForm, picker_search_field
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions import operations as decision_ops
-from app.decisions.models import Decision
+from app.decisions.models import Decision, DecisionState
 from app.extensions import db
 from app.groups.models import Group, selectable_groups
 from app.meetings import operations, pdfs, printing
@@ -210,7 +210,9 @@ def item_minutes(record_id: int):
     require("edit", item)
     form = ItemMinutesForm(obj=item)
     searching = picker_search_field(form)  # a plain search of the organisation picker keeps what was typed
-    if request.method == "GET" and item.decision is not None and not searching:
+    own = item.decision is not None and (item.decision.meeting_id == item.meeting_id
+                                         or item.decision.state != DecisionState.TAKEN)  # not an earlier one's
+    if request.method == "GET" and own and not searching:
         d = item.decision
         form.decision_kind.data, form.decision_title.data, form.decision_text.data = d.kind, d.title, d.text
         form.registry_number.data, form.issuing_organisation_id.data = d.registry_number, d.issuing_organisation_id
