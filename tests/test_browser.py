@@ -14,6 +14,12 @@ from importlib import resources
 
 import pytest
 import sqlalchemy as sa
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from app.auth.models import Role
 from app.decisions.models import Decision
@@ -32,13 +38,6 @@ if MISSING and os.environ.get("CI"):  # CI installs them (.ci/run): there a skip
     raise RuntimeError(MISSING)
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=MISSING or "")
 
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
 WAIT = 10  # seconds, the longest any explicit wait lasts
 # One worker, never replaced: the browser's requests need no fresh processes (tests/conftest.py's gunicorn).
 SERVER = pytest.mark.parametrize("gunicorn", [(1, 0)], indirect=True, ids=["gunicorn"])
@@ -54,6 +53,7 @@ def chrome(tmp_path_factory):
                  "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=sv-SE",
                  f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})  # script errors, CSP refusals
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     yield driver
@@ -75,6 +75,14 @@ def browser_as(chrome, gunicorn):
         chrome.base = gunicorn.base
         return user
     return _sign_in
+
+
+def console_errors(driver) -> list[str]:
+    """What the page logged as errors since the last call: a script's error, or something the
+    Content-Security-Policy refused. The browser's own request for /favicon.ico (the app has none) is no
+    page's error."""
+    return [entry["message"] for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and "/favicon.ico " not in entry["message"]]
 
 
 def wait(driver, condition, message=""):
@@ -169,6 +177,7 @@ def test_picker_chooses_by_keyboard_and_the_form_saves_the_choice(app, chrome, b
     driver.find_element(By.ID, "text").send_keys("1. Gruppen beslutar.")
     driver.find_element(By.CSS_SELECTOR, "form .actions button[type=submit]").click()
     wait(driver, lambda d: "/decisions/new" not in d.current_url, "the form was not saved")
+    assert console_errors(driver) == []
 
     db.session.expire_all()
     saved = db.session.scalar(sa.select(Decision).where(Decision.title == "Beslut valt med tangentbordet"))
@@ -270,4 +279,5 @@ def test_main_pages_have_no_axe_violations(app, chrome, browser_as, width):
             found += [f"{name} ({path}): scrolls sideways at {width} px (WCAG 1.4.10 reflow): " + "; ".join(wide)
                       for wide in [overflowing(chrome)] if wide]
         found += [readable(f"{name} ({path})", [v]) for v in axe_violations(chrome)]
+        found += [f"{name} ({path}): console error: {message}" for message in console_errors(chrome)]
     assert not found, "\n".join(found)
