@@ -200,6 +200,51 @@ def test_picker_chooses_by_keyboard_and_the_form_saves_the_choice(app, chrome, b
     assert driver.current_url.endswith(f"/decisions/{saved.id}")
 
 
+@SERVER
+def test_multiple_picker_adds_and_removes_by_keyboard(app, chrome, browser_as):
+    """A PickerMultiField (the people who may report on an assignment): each choice joins a list of
+    chosen ones with a button that takes it away; the form saves what is left."""
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    browser_as(Role.SECRETARIAT)
+    driver = chrome
+    driver.get(f"{driver.base}/assignments/{a.id}")
+    box = _combobox(driver, "person_ids")
+    box.find_element(By.XPATH, "ancestor::details/summary").click()
+    wait(driver, EC.visibility_of(box))
+
+    for name, shown in (("mona", "Mona Medlem – Region Uppsala"), ("rolf", "Rolf Mottagare – Region Uppsala")):
+        _type(driver, "person_ids", name, kind="person")
+        assert [t for _i, t, _s in _visible_options(driver, "person_ids")] == [shown]
+        box.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+        wait(driver, lambda d: box.get_attribute("aria-expanded") == "false")
+        assert box.get_attribute("value") == ""
+    chosen = box.find_element(By.XPATH, "preceding-sibling::ul[@class='picker-chosen']")
+    remove = {b.get_attribute("aria-label"): b for b in chosen.find_elements(By.TAG_NAME, "button")}
+    assert set(remove) == {"Ta bort Mona Medlem", "Ta bort Rolf Mottagare"}
+    selected = "return Array.from(document.getElementById('person_ids').selectedOptions, o => Number(o.value))"
+    assert sorted(driver.execute_script(selected)) == sorted([w.member.id, w.recipient_chair.id])
+
+    # Already chosen: not offered again.
+    _type(driver, "person_ids", "mona", kind="person")
+    status = box.find_element(By.XPATH, "preceding-sibling::*[@role='status']")
+    wait(driver, lambda d: status.get_attribute("textContent") == "Inga träffar")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.send_keys(Keys.ESCAPE)
+
+    # The remove button, used with the keyboard, takes Rolf away and gives the focus back to the search.
+    remove["Ta bort Rolf Mottagare"].send_keys(Keys.ENTER)
+    wait(driver, lambda d: driver.execute_script(selected) == [w.member.id])
+    assert driver.switch_to.active_element == box
+    box.find_element(By.XPATH, "ancestor::form//button[@type='submit' and not(@formmethod)]").click()
+    wait(driver, EC.staleness_of(box), "the form was not sent")
+    assert "Rapportörerna har sparats." in driver.find_element(By.TAG_NAME, "body").text
+    assert console_errors(driver) == []
+
+    db.session.expire_all()
+    assert [p.id for p in db.session.get(type(a), a.id).reporters] == [w.member.id]
+
+
 # --- Accessibility: axe-core on the main pages -----------------------------------------------------
 
 AXE_SCRIPT = resources.files("axe_core_python").joinpath("axe.min.js").read_text(encoding="utf-8")
