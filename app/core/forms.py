@@ -21,6 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import Select, html_params
 
@@ -342,7 +343,8 @@ def _none_to_empty(value):
 class Form(FlaskForm):
     """Base of every form: a text field missing from the post reads as empty, not None. A picker's
     no-JavaScript search (a GET naming one of the form's picker fields) fills the form from the query
-    string, so that what was typed is kept."""
+    string, so that what was typed is kept. Its CSRF token is drawn without an id: a page with several
+    forms would otherwise repeat id="csrf_token"."""
 
     class Meta:
         def wrap_formdata(self, form, formdata):
@@ -354,6 +356,8 @@ class Form(FlaskForm):
             if unbound_field.field_class in (StringField, TextAreaField):
                 own = unbound_field.kwargs.get("filters", ())
                 options["filters"] = (_none_to_empty, *own)
+            elif unbound_field.field_class is CSRFTokenField:
+                options["render_kw"] = {"id": False}  # False: the widget leaves the attribute out
             return unbound_field.bind(form=form, **options)
 
 

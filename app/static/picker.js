@@ -87,6 +87,9 @@
     }
 
     function close() {
+      // A search still waiting (typed just before) or under way must not open the list again.
+      clearTimeout(timer);
+      asked++;
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
@@ -144,6 +147,7 @@
     }
 
     function ask() {
+      clearTimeout(timer);  // asked now (ArrowDown): not again when the typing's delay runs out
       var q = input.value.trim();
       var mine = ++asked;
       fetch(url + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
