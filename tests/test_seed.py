@@ -206,6 +206,12 @@ def test_demo_meeting_is_carried_from_agenda_to_approved_minutes_and_dispatched_
     assert [(a.person.name, a.on_behalf) for a in meeting.approvals] == [("Sam Ordfört", False),
                                                                          ("Jonas Låtsasson", True)]
     # Invited and answered: the member's förhinder called in his substitute; attendance came from the answers.
+    from app.meetings.invitations import operations as invitation_ops
+
+    notice = invitation_ops.notice_of(meeting)  # sent and answered before the meeting, as recorded
+    assert notice.sent_at.date() < meeting.starts_on
+    assert all(i.answered_at and i.answered_at.date() < meeting.starts_on
+               for i in invitation_ops.invitations_of(meeting))
     attendance = {a.person.name: (a.status.value, a.substitute_for.name if a.substitute_for else None)
                   for a in meeting.attendance}
     assert attendance == {"Sam Ordfört": ("present", None), "Maja Testlund": ("present", None),

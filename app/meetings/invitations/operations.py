@@ -5,7 +5,7 @@ Every e-mail goes through the outbox in the same transaction as the change, with
 moved one up for each change of date, time or place and for the cancellation.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask import current_app
@@ -184,6 +184,11 @@ def _refuse_if_closed(meeting: Meeting, today: date | None = None) -> MeetingNot
     return notice
 
 
+def _at(today: date | None, hour: int) -> datetime:
+    """When it happened: now, or – for a meeting recorded afterwards – that day."""
+    return datetime.combine(today, time(hour)) if today else utcnow()
+
+
 def send_invitation(meeting: Meeting, user, today: date | None = None) -> int:
     """Invite everyone of the group on the meeting's day who is not yet invited and has an e-mail address:
     one e-mail each, with the agenda, links to the papers, the .ics and a personal answer link. Sending
@@ -196,7 +201,7 @@ def send_invitation(meeting: Meeting, user, today: date | None = None) -> int:
     if not todo:
         raise BusinessRuleError(_l("Det finns ingen i gruppen med e-postadress som inte redan är kallad."))
     if notice is None:
-        notice = MeetingNotice(meeting_id=meeting.id, sequence=0, sent_at=utcnow())
+        notice = MeetingNotice(meeting_id=meeting.id, sequence=0, sent_at=_at(today, 8))
         ops.add_child(meeting, notice, user, "invitations", str(_l("Kallelsen skickad")))
     state = ics.MeetingState(notice.sequence)
     agenda = _agenda(meeting)
@@ -204,7 +209,7 @@ def send_invitation(meeting: Meeting, user, today: date | None = None) -> int:
         is_substitute = membership.role == MemberRole.SUBSTITUTE
         invitation = MeetingInvitation(meeting_id=meeting.id, person_id=membership.person_id,
                                        email=membership.person.email.strip(), is_substitute=is_substitute,
-                                       sequence=notice.sequence, invited_at=utcnow())
+                                       sequence=notice.sequence, invited_at=_at(today, 8))
         ops.add_child(meeting, invitation, user, "invitations", _label)
         if is_substitute:
             tied = membership.substitute_for.person.name if membership.substitute_for else None
@@ -227,7 +232,7 @@ def _tied_substitutes(meeting: Meeting, person_id: int) -> list[Membership]:
                Membership.current_criterion(meeting.starts_on), Person.active())))
 
 
-def _call_in_substitutes(invitation: MeetingInvitation, user) -> list[MeetingInvitation]:
+def _call_in_substitutes(invitation: MeetingInvitation, user, today: date | None = None) -> list[MeetingInvitation]:
     """A member reported that they cannot come: invite their substitute(s) to serve in their place."""
     meeting, state = invitation.meeting, calendar_state(invitation.meeting)
     called = []
@@ -237,12 +242,12 @@ def _call_in_substitutes(invitation: MeetingInvitation, user) -> list[MeetingInv
         row = invitation_of(meeting, membership.person_id)
         if row is not None and row.substitute_for_id is not None:
             continue  # already called in (for this member or another)
-        values = {"substitute_for_id": invitation.person_id, "called_in_at": utcnow(), "is_substitute": True,
+        values = {"substitute_for_id": invitation.person_id, "called_in_at": _at(today, 11), "is_substitute": True,
                   "answer": InvitationAnswer.PENDING, "answered_at": None, "answered_via": None,
                   "sequence": state.sequence, "email": membership.person.email.strip()}
         if row is None:
             row = ops.add_child(meeting, MeetingInvitation(meeting_id=meeting.id, person_id=membership.person_id,
-                                                           invited_at=utcnow(), **values),
+                                                           invited_at=_at(today, 11), **values),
                                 user, "invitations", _label)
         else:
             ops.change_child(meeting, row, user, "invitations", values, _label)
@@ -266,7 +271,7 @@ def answer(invitation: MeetingInvitation, value: InvitationAnswer, via: Answered
     if value not in (InvitationAnswer.ATTENDING, InvitationAnswer.ABSENT):
         raise BusinessRuleError(_l("Svara att du kommer eller att du har förhinder."), "answer")
     ops.change_child(meeting, invitation, user, "invitations",
-                     {"answer": value, "answered_at": utcnow(), "answered_via": via}, _label)
+                     {"answer": value, "answered_at": _at(today, 11), "answered_via": via}, _label)
     if not meeting.minutes_locked:
         if value == InvitationAnswer.ABSENT:
             status, substitute_for = AttendanceStatus.ABSENT, None
@@ -277,7 +282,7 @@ def answer(invitation: MeetingInvitation, value: InvitationAnswer, via: Answered
         meeting_ops.set_attendance(meeting, {"person_id": invitation.person_id, "status": status,
                                              "substitute_for_id": substitute_for}, user)
     if value == InvitationAnswer.ABSENT and not invitation.substitute_for_id:
-        return _call_in_substitutes(invitation, user)
+        return _call_in_substitutes(invitation, user, today)
     return []
 
 
