@@ -45,8 +45,9 @@ def update_meeting(meeting: Meeting, values: dict, user, expected_version=None) 
     ops.check_version(meeting, expected_version)
     check_group_choice(user, Meeting, values.get("group_id"), "group_id")
     _check(values)
-    update_meeting_when_locked(meeting, dict(values, start_time=(values.get("start_time") or "").strip()))
-    changes = ops.update(meeting, user, dict(values, start_time=(values.get("start_time") or "").strip()))
+    values = dict(values, start_time=(values.get("start_time") or "").strip())
+    _refuse_moving_when_locked(meeting, values)
+    changes = ops.update(meeting, user, values)
     from app.meetings.invitations.operations import meeting_changed  # the invitation imports this module
 
     meeting_changed(meeting, changes, user)  # a new time or place goes out to everyone invited
@@ -59,15 +60,15 @@ def save_minutes(meeting: Meeting, values: dict, user, expected_version=None) ->
     return ops.update(meeting, user, {"minutes": values["minutes"]}, expected_version)
 
 
-def update_meeting_when_locked(meeting: Meeting, values: dict) -> None:
-    """Approved minutes lock when and where the meeting was held; its title and notes may still be mended."""
+# Approved minutes lock when and where the meeting was held; its title and notes may still be mended.
+LOCKED_MEETING_FIELDS = ("group_id", "starts_on", "start_time", "ends_on")
+
+
+def _refuse_moving_when_locked(meeting: Meeting, values: dict) -> None:
     if meeting.minutes_locked:
         for name in LOCKED_MEETING_FIELDS:
             if name in values and values[name] != getattr(meeting, name):
                 raise BusinessRuleError(_l("Protokollet är justerat: mötets grupp och datum kan inte ändras."), name)
-
-
-LOCKED_MEETING_FIELDS = ("group_id", "starts_on", "start_time", "ends_on")
 
 
 def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=None) -> Decision | None:
@@ -77,7 +78,6 @@ def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=No
     meeting = item.meeting
     _refuse_if_locked(meeting, "minutes")
     ops.check_version(item, expected_version)
-    decision_values = {key: values.get(key) for key in DECISION_FIELDS}
     decision = item.decision
     if (values.get("decision_text") or "").strip():
         if decision is not None and decision.state == DecisionState.TAKEN and decision.meeting_id != meeting.id:
@@ -90,9 +90,9 @@ def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=No
                    "kind": values.get("decision_kind") or DecisionKind.DECISION,
                    "group_id": meeting.group_id, "meeting_id": meeting.id, "decided_on": meeting.starts_on,
                    "state": DecisionState.TAKEN, "by_delegation": False,
-                   "registry_number": (decision_values["registry_number"] or "").strip() or None,
-                   "issuing_organisation_id": decision_values["issuing_organisation_id"],
-                   "executor": (decision_values["executor"] or "").strip(), "execute_by": decision_values["execute_by"]}
+                   "registry_number": (values.get("registry_number") or "").strip() or None,
+                   "issuing_organisation_id": values.get("issuing_organisation_id"),
+                   "executor": (values.get("executor") or "").strip(), "execute_by": values.get("execute_by")}
         organisation = db.session.get(Organisation, wording["issuing_organisation_id"] or -1)
         if wording["registry_number"] is None and organisation is not None and organisation.registry_format:
             # No number typed: the next of the organisation's series, reserved with this save.
@@ -109,9 +109,6 @@ def write_item_minutes(item: AgendaItem, values: dict, user, expected_version=No
                             "decision_id": decision.id if decision is not None else None})
     db.session.expire(item, ["decision"])  # read afresh by what follows in this transaction (the lock's text)
     return decision
-
-
-DECISION_FIELDS = ("registry_number", "issuing_organisation_id", "executor", "execute_by")
 
 
 def add_approver(meeting: Meeting, person_id: int | None, role: ApproverRole, user) -> MinutesApproval:
