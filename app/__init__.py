@@ -173,7 +173,7 @@ def _register_worker(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from app.assignments.cli import reminders_cli
+    from app.assignments.cli import maintenance_cli, reminders_cli
     from app.auth.cli import users_cli
     from app.core.backup import backup_cli
     from seed.loader import seed_command
@@ -181,4 +181,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(maintenance_cli)
     app.cli.add_command(seed_command)

@@ -57,8 +57,10 @@ def hosting(npo: Group, host: Organisation, **values) -> NpoHosting:
 
 def assignment(principal: Group, recipient: Group, title="Uppdrag", status=None, **values):
     from app.assignments.models import Assignment, AssignmentStatus
+    from app.assignments.operations import keep_state
 
     a = ops.create(Assignment(), None, title=title, principal_group_id=principal.id,
                    recipient_group_id=recipient.id, status=status or AssignmentStatus.IN_PROGRESS, **values)
+    keep_state(a)  # what the area's operations keep: its due date while open
     db.session.commit()
     return a

@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 from openapi_spec_validator import validate
 
-from app.assignments.models import AssignmentStatus, StatusReport, TrafficLight
+from app.assignments.models import AssignmentStatus, TrafficLight
+from app.assignments.operations import file_report
 from app.auth import operations as auth_ops
 from app.auth.models import ApiToken, Role
 from app.core import operations as ops
@@ -78,7 +79,7 @@ def test_assignments_carry_latest_light_and_follow_dashboard_filters(client, tok
     ok = assignment(nsg, rsg, "Bra uppdrag", due_on=date.today() + timedelta(days=30))
     for report_on, light in ((date.today() - timedelta(days=20), TrafficLight.ON_TRACK),
                              (date.today() - timedelta(days=2), TrafficLight.OFF_TRACK)):
-        ops.create(StatusReport(), None, assignment_id=late.id, reported_on=report_on, traffic_light=light)
+        file_report(late, dict(reported_on=report_on, traffic_light=light), None)
     db.session.commit()
 
     data = client.get("/api/v1/assignments", headers=bearer(token)).json
@@ -146,8 +147,7 @@ def test_decisions_meetings_and_reports_filter_by_the_groups_region_level_and_ty
         ops.create(Decision(), None, group_id=g.id, title=f"Beslut {g.name}", decided_on=date.today())
         ops.create(Meeting(), None, group_id=g.id, title=f"Möte {g.name}", starts_on=date.today())
         a = f.assignment(nsg if g is rsg else rsg, g, f"Uppdrag till {g.name}")
-        ops.create(StatusReport(), None, assignment_id=a.id, reported_on=date.today(),
-                   traffic_light=TrafficLight.ON_TRACK, progress=g.name)
+        file_report(a, dict(reported_on=date.today(), traffic_light=TrafficLight.ON_TRACK, progress=g.name), None)
     db.session.commit()
 
     def names(url, key):

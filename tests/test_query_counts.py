@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.assignments.models import StatusReport, TrafficLight
+from app.assignments.models import TrafficLight
+from app.assignments.operations import file_report
 from app.auth.models import Role
 from app.core import operations as ops
 from app.decisions.models import Decision
@@ -45,8 +46,7 @@ def populate(n: int, hr, region, hub):
         npo = f.group(f"NPO {n}-{i}", GroupType.NPO)
         f.hosting(npo, hr)
         a = f.assignment(hub, g, f"Uppdrag {n}-{i}")
-        ops.create(StatusReport(), None, assignment_id=a.id, reported_on=date(2025, 1, 1),
-                   traffic_light=TrafficLight.AT_RISK)
+        file_report(a, dict(reported_on=date(2025, 1, 1), traffic_light=TrafficLight.AT_RISK), None)
         ops.create(Decision(), None, group_id=hub.id, title=f"Beslut {n}-{i}", decided_on=date(2025, 1, 1),
                    executor_group_id=hub.id if i % 2 else g.id)
         ops.create(Meeting(), None, group_id=hub.id, starts_on=date(2030, 1, 1))

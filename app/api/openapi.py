@@ -242,10 +242,17 @@ def build_openapi(app) -> dict:
         paths[path] = {"get": {
             "summary": summary, "parameters": filters + PAGING,
             "responses": {"200": {"description": "One page of items.", "content": {"application/json": {
-                "schema": {"type": "object", "required": ["items", "page", "per_page", "total", "pages"],
-                           "properties": {"items": {"type": "array", "items": ref}, "page": {"type": "integer"},
-                                          "per_page": {"type": "integer"}, "total": {"type": "integer"},
-                                          "pages": {"type": "integer"}}}}}},
+                "schema": {"type": "object", "required": ["items", "page", "per_page", "total", "total_exact",
+                                                          "pages", "has_next"],
+                           "properties": {
+                               "items": {"type": "array", "items": ref}, "page": {"type": "integer"},
+                               "per_page": {"type": "integer"},
+                               "total": {"type": "integer", "description": "Exact up to 10,000 matches; beyond "
+                                         "that 10,000 and total_exact is false."},
+                               "total_exact": {"type": "boolean"},
+                               "pages": {"type": ["integer", "null"], "description": "Null when the total is not "
+                                         "exact: follow has_next."},
+                               "has_next": {"type": "boolean"}}}}}},
                           "400": _error("A query argument that cannot be understood (an unknown status, a malformed "
                                         "id, date or page): refused, never ignored; `parameter` names it."),
                           **ERRORS}}}

@@ -35,7 +35,7 @@ def status_report(r) -> dict:
     }
 
 
-def assignment(a, latest=None) -> dict:
+def assignment(a) -> dict:
     return {
         "id": a.id, "title": a.title, "description": a.description, "status": a.status.value,
         "principal_group": ref(a.principal_group), "recipient_group": ref(a.recipient_group),
@@ -44,8 +44,8 @@ def assignment(a, latest=None) -> dict:
         "start_on": _value(a.start_on), "due_on": _value(a.due_on), "parent_id": a.parent_id,
         "given_by_decision_id": a.given_by_decision_id, "closed_by_decision_id": a.closed_by_decision_id,
         "next_report_due_on": _value(a.next_report_due_on),
-        "latest_traffic_light": latest.traffic_light.value if latest else None,
-        "latest_report_on": _value(latest.reported_on) if latest else None,
+        "latest_traffic_light": _value(a.latest_light),
+        "latest_report_on": _value(a.latest_reported_on),
         "archived": a.is_archived,
     }
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.api import serializers
 from app.api.openapi import build_openapi
 from app.assignments.models import Assignment, StatusReport, TrafficLight
-from app.assignments.queries import apply_filters, group_attribute_filters, latest_reports
+from app.assignments.queries import apply_filters, group_attribute_filters
 from app.auth.security_log import client_address
 from app.auth.security_log import logger as security_logger
 from app.auth.sessions import rate_limit_key
@@ -28,7 +28,7 @@ from app.competence.status import follow_up
 from app.core.args import Args
 from app.core.crud import require
 from app.core.models import search_text
-from app.core.pagination import MAX_PAGE
+from app.core.pagination import MAX_PAGE, paginate_stmt
 from app.decisions import queries as decision_queries
 from app.decisions.models import Decision
 from app.extensions import db, limiter
@@ -55,9 +55,11 @@ def _page(stmt, serialize):
     args = Args()
     page = args.number("page", 1, 1, MAX_PAGE)
     per_page = args.number("per_page", 50, 1, MAX_PER_PAGE)
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    result = paginate_stmt(stmt, page, per_page)
+    # Beyond COUNT_CAP matches the total is a lower bound and pages unknown: follow has_next.
     return jsonify({"items": serialize(result.items), "page": result.page, "per_page": result.per_page,
-                    "total": result.total, "pages": result.pages})
+                    "total": result.total, "total_exact": result.total_exact, "pages": result.pages,
+                    "has_next": result.has_next})
 
 
 def _one(model, record_id: int, options, serialize):
@@ -115,17 +117,13 @@ def _assignment_options():
 def assignments():
     stmt, _filters = apply_filters(sa.select(Assignment).options(*_assignment_options()), request.args)
 
-    def serialize(items):
-        latest = latest_reports([a.id for a in items])
-        return [serializers.assignment(a, latest.get(a.id)) for a in items]
-
-    return _page(stmt.order_by(Assignment.id), serialize)
+    return _page(stmt.order_by(Assignment.id), lambda items: [serializers.assignment(a) for a in items])
 
 
 @bp.route("/assignments/<int:record_id>")
 def assignment(record_id: int):
     return _one(Assignment, record_id, _assignment_options(),
-                lambda a: serializers.assignment(a, latest_reports([a.id]).get(a.id)))
+                serializers.assignment)
 
 
 @bp.route("/decisions")

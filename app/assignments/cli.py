@@ -1,12 +1,14 @@
 """`flask reminders send`: remind recipients of status reports falling due. The worker also runs it
-every morning (app.assignments.jobs); the command is for a run by hand."""
+every morning (app.assignments.jobs); the command is for a run by hand. `flask maintenance recompute`:
+rebuild the assignments' kept state."""
 
 from datetime import date
 
 import click
 from flask.cli import AppGroup
 
-from app.assignments.operations import queue_reminders
+from app.assignments.operations import queue_reminders, recompute_state
+from app.assignments.queries import kept_state_differences
 from app.core import operations as ops
 from app.core import outbox
 
@@ -25,3 +27,24 @@ def send(days: int) -> None:
     mail = outbox.mail_configured()
     click.echo(f"{len(listed)} report(s) due; " + ("reminders queued in the outbox." if mail else
                                                    "SMTP is not configured (MAIL_SERVER): nothing sent."))
+
+
+maintenance_cli = AppGroup("maintenance", help="Rebuild what the register keeps derived from other rows.")
+
+
+@maintenance_cli.command("recompute")
+@click.option("--check", is_flag=True, help="Only report kept state that differs from its sources; change nothing.")
+def recompute(check: bool) -> None:
+    """Rebuild each assignment's kept state (latest report, due date while open) from its rows.
+
+    The operations keep it as they write; this is for after a restore, a bulk import or a repair by hand.
+    With --check it exits with status 1 when anything differs."""
+    if check:
+        wrong = kept_state_differences()
+        for assignment_id, field, kept, derived in wrong[:50]:
+            click.echo(f"assignment {assignment_id}: {field} is {kept!s}, should be {derived!s}")
+        click.echo(f"{len({w[0] for w in wrong})} assignment(s) differ from their sources.")
+        raise SystemExit(1 if wrong else 0)
+    corrected = recompute_state()
+    ops.commit()
+    click.echo(f"{corrected} assignment(s) corrected.")

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
 from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin, utcnow
+from app.core.sorting import UNDATED, swedish_key
 from app.extensions import db
 
 
@@ -64,12 +65,23 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("principal_group_id <> recipient_group_id", name="principal_not_recipient"),
         sa.CheckConstraint("due_on IS NULL OR start_on IS NULL OR due_on >= start_on", name="due_after_start"),
+        # One index per order the list offers (app.assignments.queries.SORTS), holding the order and the
+        # list's default filters (status, archived), so that any page – the 3,000th too – is read from
+        # index entries alone, without sorting or reading rows.
+        sa.Index("ix_assignments_due_order", "due_sort", "id", "status", "archived_at"),
+        sa.Index("ix_assignments_title_order", "title_sort", "id", "status", "archived_at"),
+        sa.Index("ix_assignments_id_order", "id", "status", "archived_at"),
+        # The dashboards count open assignments by status and by latest traffic light.
+        sa.Index("ix_assignments_status_light", "status", "latest_light", "archived_at"),
     )
     __permission_area__ = "governance"
     # The principal's chair or secretary commissions and changes the assignment; the
     # recipient's chair or secretary (or their delegates) reports on it.
     __group_actions__ = frozenset({"create", "edit", "transition", "request_report", "report", "delegate"})
     __search_fields__ = ("title", "description", "mandate")
+    # Kept state (below) is bookkeeping derived from other rows, not an edit worth a history line.
+    __log_exclude__ = AuditedMixin.__log_exclude__ | {"title_sort", "due_sort", "latest_light",
+                                                      "latest_reported_on", "open_due_on"}
     __field_labels__ = {
         "title": _l("Titel"),
         "description": _l("Beskrivning"),
@@ -114,6 +126,17 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     next_report_due_on: Mapped[date | None] = mapped_column(index=True)
     report_requested_at: Mapped[datetime | None]
     source: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Sort keys: the title in Swedish order; the due date with undated last on every database.
+    title_sort: Mapped[str] = mapped_column(sa.Text, default="")
+    due_sort: Mapped[date] = mapped_column(default=UNDATED)
+    # Kept current state: written by the operations in the transaction that changes what it derives
+    # from (keep_state in app.assignments.operations), rebuilt by `flask maintenance recompute`, so that lists and
+    # dashboards read one row per assignment instead of ranking every status report.
+    latest_light: Mapped[TrafficLight | None] = mapped_column(enum_column(TrafficLight, "latest_light"))
+    latest_reported_on: Mapped[date | None]
+    # The due date while the assignment is open, else NULL: "overdue" is one index range
+    # (open_due_on < today), true whatever day it is read, with no nightly job to flip a flag.
+    open_due_on: Mapped[date | None] = mapped_column(index=True)
 
     principal_group = relationship("Group", foreign_keys=[principal_group_id])
     recipient_group = relationship("Group", foreign_keys=[recipient_group_id])
@@ -148,7 +171,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         return TRANSITIONS[self.status]
 
     def is_overdue(self, on: date) -> bool:
-        return self.due_on is not None and self.due_on < on and self.status in OPEN_STATUSES
+        return self.open_due_on is not None and self.open_due_on < on
 
     def report_missing(self, on: date) -> bool:
         return (self.next_report_due_on is not None and self.next_report_due_on < on
@@ -156,6 +179,13 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
 
     def __str__(self) -> str:
         return self.title or ""
+
+
+@sa.event.listens_for(Assignment, "before_insert")
+@sa.event.listens_for(Assignment, "before_update")
+def _assignment_before_write(mapper, connection, target: Assignment) -> None:
+    target.title_sort = swedish_key(target.title)
+    target.due_sort = target.due_on or UNDATED
 
 
 class AssignmentPhase(AuditedMixin, db.Model):

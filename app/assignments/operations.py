@@ -4,6 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.assignments.models import (
     OPEN_STATUSES,
@@ -15,6 +16,7 @@ from app.assignments.models import (
     ReportRequest,
     StatusReport,
 )
+from app.assignments.queries import kept_state_columns, kept_state_stale
 from app.core import operations as ops
 from app.core import outbox
 from app.core.models import utcnow
@@ -98,6 +100,7 @@ def create_assignment(values: dict, user, note: str = "") -> Assignment:
     _set_links(assignment, links, user)
     _link_giving_decision(assignment, user)
     _add_transition(assignment, None, assignment.status, note, user)
+    keep_state(assignment)
     return assignment
 
 
@@ -124,6 +127,7 @@ def update_assignment(assignment: Assignment, values: dict, user, expected_versi
     changes = ops.update(assignment, user, values)
     _set_links(assignment, links, user)
     _link_giving_decision(assignment, user)
+    keep_state(assignment)
     return changes
 
 
@@ -149,6 +153,7 @@ def transition(assignment: Assignment, to_status: AssignmentStatus, user, note: 
         changes["next_report_due_on"] = None
     ops.update(assignment, user, changes)
     _add_transition(assignment, from_status, to_status, note, user)
+    keep_state(assignment)
 
 
 def file_report(assignment: Assignment, values: dict, user) -> StatusReport:
@@ -164,6 +169,7 @@ def file_report(assignment: Assignment, values: dict, user) -> StatusReport:
         raise BusinessRuleError(_l("Rapportdatum kan inte ligga i framtiden."), "reported_on")
     report = ops.create(StatusReport(assignment_id=assignment.id), user, **values)
     _answer_requests(assignment, report, user)
+    keep_state(assignment)
     return report
 
 
@@ -190,6 +196,32 @@ def request_report(assignment: Assignment, due_on: date, user, round_: Reporting
     earliest = min(d for d in (assignment.next_report_due_on, due_on) if d is not None)
     ops.update(assignment, user, {"next_report_due_on": earliest, "report_requested_at": utcnow()})
     return request
+
+
+def keep_state(assignment: Assignment) -> None:
+    """Bring `assignment`'s kept state (latest report, due date while open) up to date, after its
+    status, due date or reports changed. Written by an UPDATE on the primary key, not through the unit
+    of work: bookkeeping is not an edit, so it moves no version (a chair's open form does not go stale
+    because a report was filed) and writes no history line."""
+    db.session.flush()
+    a = Assignment.__table__
+    columns = kept_state_columns()
+    state = db.session.execute(sa.select(*(v.label(f) for f, v in columns.items())).where(
+        a.c.id == assignment.id)).one()._asdict()
+    if all(getattr(assignment, field) == value for field, value in state.items()):
+        return
+    db.session.execute(sa.update(a).where(a.c.id == assignment.id).values(**state))
+    for field, value in state.items():  # as stored: the object reads them without another load
+        set_committed_value(assignment, field, value)
+
+
+def recompute_state() -> int:
+    """Rebuild every assignment's kept state in one set-based UPDATE (`flask maintenance recompute`,
+    the scale seed); returns how many assignments it corrected."""
+    columns = kept_state_columns()
+    result = db.session.execute(sa.update(Assignment.__table__).where(kept_state_stale(columns)).values(**columns))
+    db.session.expire_all()
+    return result.rowcount
 
 
 def _request_label(request: ReportRequest) -> str:

@@ -1,4 +1,4 @@
-"""Reusable queries for assignment lists, dashboards and the API: filters and latest reports."""
+"""Reusable queries for assignment lists, dashboards and the API: filters and the kept state."""
 
 from datetime import date
 
@@ -11,8 +11,6 @@ from app.core.models import search_text
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, Level, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
-
-Recipient = aliased(Group)
 
 
 def apply_filters(stmt, args, today: date | None = None):
@@ -55,15 +53,14 @@ def apply_filters(stmt, args, today: date | None = None):
     if f["steered_by"]:
         stmt = stmt.where(Assignment.principal_group_id.in_(steered_group_ids(f["steered_by"])))
     if light is not None:
-        latest = latest_report_subquery()
-        stmt = stmt.outerjoin(latest, latest.c.assignment_id == Assignment.id)
-        stmt = stmt.where(latest.c.traffic_light.is_(None) if light == "none" else latest.c.traffic_light == light)
+        stmt = stmt.where(Assignment.latest_light.is_(None) if light == "none" else Assignment.latest_light == light)
     if f["principal"]:
         stmt = stmt.where(Assignment.principal_group_id == f["principal"])
     if f["recipient"]:
         stmt = stmt.where(Assignment.recipient_group_id == f["recipient"])
     if f["healthcare_region"] or level or group_type:
         # Region, level and type describe the recipient: where the work is done.
+        Recipient = aliased(Group)  # noqa: N806 – a table alias, named as one
         stmt = stmt.join(Recipient, Assignment.recipient_group_id == Recipient.id)
         if f["healthcare_region"]:
             regions = sa.select(Organisation.id).where(Organisation.healthcare_region_id == f["healthcare_region"])
@@ -82,6 +79,23 @@ def apply_filters(stmt, args, today: date | None = None):
     if f["due_to"]:
         stmt = stmt.where(Assignment.due_on <= f["due_to"])
     return stmt, f
+
+
+# The list's orders, each served by an index (Assignment.__table_args__): name → columns, ascending;
+# "-name" is the same order descending. The order ends in the id, so pages never repeat or skip a row.
+SORTS = {
+    "due": (Assignment.due_sort, Assignment.id),
+    "title": (Assignment.title_sort, Assignment.id),
+}
+DEFAULT_SORT = "due"
+
+
+def sort_order(args) -> tuple[str, tuple]:
+    """The order `?sort=` asks for (a name of SORTS, "-" first for descending) and its ORDER BY columns;
+    anything else is refused (400) like every other unknown argument value."""
+    value = Args(args).word("sort", [f"{sign}{name}" for name in SORTS for sign in ("", "-")], DEFAULT_SORT)
+    columns = SORTS[value.lstrip("-")]
+    return value, tuple(c.desc() for c in columns) if value.startswith("-") else columns
 
 
 def group_attribute_filters(stmt, group_id_col, args):
@@ -104,7 +118,8 @@ def group_attribute_filters(stmt, group_id_col, args):
 
 
 def overdue_criterion(today: date):
-    return sa.and_(Assignment.due_on < today, Assignment.status.in_(OPEN_STATUSES))
+    """Past the due date while open (the kept open_due_on is NULL for any other status)."""
+    return Assignment.open_due_on < today
 
 
 def missing_report_criterion(today: date):
@@ -125,26 +140,42 @@ def filter_context() -> dict:
     }
 
 
-def latest_report_subquery():
-    """Each assignment's newest status report: (assignment_id, traffic_light)."""
-    ranked = sa.select(StatusReport.assignment_id, StatusReport.traffic_light, sa.func.row_number().over(
-        partition_by=StatusReport.assignment_id,
-        order_by=(StatusReport.reported_on.desc(), StatusReport.id.desc())).label("rn")).where(
-        StatusReport.active()).subquery()
-    return sa.select(ranked.c.assignment_id, ranked.c.traffic_light).where(ranked.c.rn == 1).subquery()
+def kept_state_columns() -> dict:
+    """What an assignment's kept state should hold (see Assignment.latest_light), as SQL over the
+    assignments table correlated per row: the newest active report (newest date, then the later
+    filed) and the due date while open."""
+    a, r, n = Assignment.__table__, StatusReport.__table__, StatusReport.__table__.alias("newest")
+    newest = (sa.select(n.c.id).where(n.c.assignment_id == a.c.id, n.c.archived_at.is_(None))
+              .order_by(n.c.reported_on.desc(), n.c.id.desc()).limit(1).correlate(a).scalar_subquery())
+    return {
+        "latest_light": sa.select(r.c.traffic_light).where(r.c.id == newest).scalar_subquery(),
+        "latest_reported_on": sa.select(r.c.reported_on).where(r.c.id == newest).scalar_subquery(),
+        "open_due_on": sa.case((a.c.status.in_([s.value for s in OPEN_STATUSES]), a.c.due_on), else_=None),
+    }
 
 
-def latest_reports(assignment_ids: list[int]) -> dict[int, StatusReport]:
-    """The newest status report of each assignment, in one query."""
-    if not assignment_ids:
-        return {}
-    newest = (sa.select(StatusReport.id, sa.func.row_number().over(
-        partition_by=StatusReport.assignment_id,
-        order_by=(StatusReport.reported_on.desc(), StatusReport.id.desc())).label("rn"))
-        .where(StatusReport.assignment_id.in_(assignment_ids), StatusReport.active()).subquery())
-    reports = db.session.scalars(sa.select(StatusReport).join(newest, newest.c.id == StatusReport.id)
-                                 .where(newest.c.rn == 1))
-    return {r.assignment_id: r for r in reports}
+def kept_state_stale(columns: dict):
+    """Criterion: an assignment whose kept fields differ from `columns` (NULL equal to NULL)."""
+    a = Assignment.__table__
+    return sa.or_(*(sa.not_(a.c[field].is_not_distinct_from(value)) for field, value in columns.items()))
+
+
+def kept_state_differences(assignment_ids=None) -> list[tuple[int, str, object, object]]:
+    """Every kept field that differs from what its sources say: (assignment id, field, kept, derived).
+    Empty when the kept state is true; the suite and `flask maintenance recompute --check` read it."""
+    a = Assignment.__table__
+    columns = kept_state_columns()
+    stmt = (sa.select(a.c.id, *(a.c[f] for f in columns), *(v.label(f"derived_{f}") for f, v in columns.items()))
+            .where(kept_state_stale(columns)).order_by(a.c.id))
+    if assignment_ids is not None:
+        stmt = stmt.where(a.c.id.in_(assignment_ids))
+    out = []
+    for row in db.session.execute(stmt):
+        for field in columns:
+            kept, derived = getattr(row, field), getattr(row, f"derived_{field}")
+            if kept != derived:
+                out.append((row.id, field, kept, derived))
+    return out
 
 
 def steered_group_ids(group_id: int, on: date | None = None) -> set[int]:

@@ -27,7 +27,7 @@ from app.assignments.models import (
     ReportRequest,
     StatusReport,
 )
-from app.assignments.queries import apply_filters, filter_context, latest_reports
+from app.assignments.queries import apply_filters, filter_context, sort_order
 from app.core.crud import (
     archive_page,
     create_page,
@@ -83,9 +83,9 @@ def index():
     stmt = sa.select(Assignment).options(selectinload(Assignment.principal_group),
                                          selectinload(Assignment.recipient_group))
     stmt, filters = apply_filters(stmt, request.args)
-    page = paginate(stmt.order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id))
-    return render_template("assignments/index.html", page=page, filters=filters,
-                           latest=latest_reports([a.id for a in page.items]), **filter_context())
+    sort, order = sort_order(request.args)
+    page = paginate(stmt.order_by(*order))
+    return render_template("assignments/index.html", page=page, filters=filters, sort=sort, **filter_context())
 
 
 @bp.route("/<int:record_id>")

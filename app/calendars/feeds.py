@@ -69,7 +69,7 @@ def user_from_token(token: str, group_id: int | None = None):
 def _meetings(where) -> list[Meeting]:
     since = date.today() - timedelta(days=HISTORY_DAYS)
     return list(db.session.scalars(
-        sa.select(Meeting).where(Meeting.active(), sa.func.coalesce(Meeting.ends_on, Meeting.starts_on) >= since,
+        sa.select(Meeting).where(Meeting.active(), Meeting.upcoming(since),
                                  where)
         .options(selectinload(Meeting.group), selectinload(Meeting.agenda))
         .order_by(Meeting.starts_on, Meeting.id)))

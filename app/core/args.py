@@ -67,6 +67,15 @@ class Args:
             raise BadArgument(name, "must be one of " + ", ".join(allowed))
         return enum_cls(value)
 
+    def word(self, name: str, allowed, default: str) -> str:
+        """One of the `allowed` words (a list's sort order, say), or `default` when not given."""
+        value = self.raw(name)
+        if not value:
+            return default
+        if value not in allowed:
+            raise BadArgument(name, "must be one of " + ", ".join(allowed))
+        return value
+
     def date(self, name: str) -> date | None:
         value = self.raw(name)
         if not value:

@@ -6,6 +6,11 @@ the same way.
 """
 
 import unicodedata
+from datetime import date
+
+# A date column's sort key for "no date": after every real date, the same on every database (SQLite
+# sorts NULL first, PostgreSQL last), so that an index on the key serves the list's order.
+UNDATED = date(9999, 12, 31)
 
 _ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyzåäö"
 # Letters Swedish sorts as another letter.

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
 from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin
+from app.core.sorting import UNDATED
 from app.extensions import db
 
 
@@ -47,6 +48,10 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __table_args__ = (
         # A registry number is unique per issuing organisation; NULLs (no number) don't clash.
         sa.UniqueConstraint("issuing_organisation_id", "registry_number", name="uq_decisions_registry"),
+        # The list's order (newest first, undated first) and the API's (by id), each holding the
+        # archived flag, so that any page and the count are read from index entries alone.
+        sa.Index("ix_decisions_list_order", "decided_sort", "id", "archived_at"),
+        sa.Index("ix_decisions_id_order", "id", "archived_at"),
     )
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"create", "edit", "dispatch"})
@@ -81,6 +86,7 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     by_delegation: Mapped[bool] = mapped_column(default=False)
     decided_on: Mapped[date | None] = mapped_column(index=True)
+    decided_sort: Mapped[date] = mapped_column(default=UNDATED)  # decided_on, or UNDATED
     registry_number: Mapped[str | None] = mapped_column(sa.String(60))
     issuing_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     kind: Mapped[DecisionKind] = mapped_column(enum_column(DecisionKind, "decision_kind"),
@@ -188,3 +194,9 @@ class DecisionDispatch(db.Model):
     @property
     def recipient_record(self):
         return self.recipient_person or self.recipient_group or self.recipient_organisation
+
+
+@sa.event.listens_for(Decision, "before_insert")
+@sa.event.listens_for(Decision, "before_update")
+def _decision_before_write(mapper, connection, target: Decision) -> None:
+    target.decided_sort = target.decided_on or UNDATED

@@ -81,7 +81,7 @@ def index():
         selectinload(Decision.group), selectinload(Decision.executor_group), selectinload(Decision.executor_person),
         selectinload(Decision.executor_organisation)))
     q = filters["q"]
-    page = paginate(stmt.order_by(Decision.decided_on.desc().nulls_first(), Decision.id.desc()))
+    page = paginate(stmt.order_by(Decision.decided_sort.desc(), Decision.id.desc()))  # undated first
     return render_template("decisions/index.html", page=page, q=q, args=args, filters=filters, kinds=DecisionKind,
                            states=DecisionState, executions=ExecutionStatus, today=date.today())
 

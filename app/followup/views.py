@@ -11,8 +11,6 @@ from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, 
 from app.assignments.queries import (
     apply_filters,
     filter_context,
-    latest_report_subquery,
-    latest_reports,
     missing_report_criterion,
     overdue_criterion,
     steered_group_ids,
@@ -35,7 +33,7 @@ def _assignments(stmt, limit=LIST_LIMIT):
 
 
 def _count(stmt) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    return db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None))
 
 
 def _awaiting_execution():
@@ -44,21 +42,17 @@ def _awaiting_execution():
 
 
 def _by_status(base) -> dict:
-    ids = base.with_only_columns(Assignment.id).order_by(None).subquery()
-    rows = db.session.execute(sa.select(Assignment.status, sa.func.count()).where(Assignment.id.in_(
-        sa.select(ids.c.id))).group_by(Assignment.status)).all()
-    return dict(rows)
+    return dict(db.session.execute(base.with_only_columns(Assignment.status, sa.func.count(),
+                                                          maintain_column_froms=True)
+                                   .order_by(None).group_by(Assignment.status)).all())
 
 
 def _by_light(base) -> dict:
-    ids = base.with_only_columns(Assignment.id).order_by(None).where(
-        Assignment.status.in_(OPEN_STATUSES)).subquery()
-    latest = latest_report_subquery()
-    rows = db.session.execute(
-        sa.select(latest.c.traffic_light, sa.func.count()).select_from(sa.select(ids.c.id).subquery("a"))
-        .outerjoin(latest, latest.c.assignment_id == sa.literal_column("a.id"))
-        .group_by(latest.c.traffic_light)).all()
-    return {light: n for light, n in rows}
+    """Open assignments by their latest report's traffic light (None: no report yet)."""
+    return dict(db.session.execute(base.with_only_columns(Assignment.latest_light, sa.func.count(),
+                                                          maintain_column_froms=True)
+                                   .where(Assignment.status.in_(OPEN_STATUSES))
+                                   .order_by(None).group_by(Assignment.latest_light)).all())
 
 
 @bp.route("/")
@@ -66,7 +60,7 @@ def secretariat():
     """Everything overdue or unreported across groups, with the dashboard filters."""
     today = date.today()
     base, filters = apply_filters(sa.select(Assignment), request.args, today)
-    overdue = base.where(overdue_criterion(today)).order_by(Assignment.due_on)
+    overdue = base.where(overdue_criterion(today)).order_by(Assignment.open_due_on, Assignment.id)
     missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
     args = {k: v for k, v in request.args.items() if v and k != "page"}
@@ -85,7 +79,7 @@ def secretariat():
                                           .order_by(Decision.execute_by).limit(LIST_LIMIT)).all(),
         late_decisions_count=_count(decisions),
         open_count=_count(base if filters["status"] else base.where(Assignment.status.in_(OPEN_STATUSES))),
-        latest=latest_reports([a.id for a in overdue_rows + missing_rows]), list_urls=list_urls,
+        list_urls=list_urls,
         **filter_context())
 
 
@@ -98,15 +92,14 @@ def steering(group_id: int):
     scope = steered_group_ids(group.id)
     centre = competence_centre_group()
     base = sa.select(Assignment).where(Assignment.active(), Assignment.principal_group_id.in_(scope))
-    overdue = base.where(overdue_criterion(today)).order_by(Assignment.due_on)
+    overdue = base.where(overdue_criterion(today)).order_by(Assignment.open_due_on, Assignment.id)
     missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
-    open_assignments = base.where(Assignment.status.in_(OPEN_STATUSES)).order_by(
-        Assignment.due_on.is_(None), Assignment.due_on)
+    open_assignments = base.where(Assignment.status.in_(OPEN_STATUSES)).order_by(Assignment.due_sort, Assignment.id)
     shown_open = _assignments(open_assignments, 50)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
     decisions = sa.select(Decision).where(_awaiting_execution(), Decision.group_id.in_(scope))
     meetings = sa.select(Meeting).where(Meeting.active(), Meeting.group_id.in_(scope),
-                                        sa.func.coalesce(Meeting.ends_on, Meeting.starts_on) >= today)
+                                        Meeting.upcoming(today))
     return render_template(
         "followup/steering.html", group=group, scope_size=len(scope), today=today,
         steers_centre=centre is not None and centre.id in scope and centre.id != group.id,
@@ -114,7 +107,6 @@ def steering(group_id: int):
         open_assignments=shown_open, open_count=_count(open_assignments),
         overdue=overdue_rows, overdue_count=_count(overdue),
         missing=missing_rows, missing_count=_count(missing),
-        latest=latest_reports([a.id for a in shown_open + overdue_rows + missing_rows]),
         decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
                                      .order_by(Decision.execute_by.is_(None), Decision.execute_by)
                                      .limit(LIST_LIMIT)).all(),
@@ -147,4 +139,4 @@ def mine():
     rows = sorted(((a, *next_due(a)) for a in assignments), key=lambda r: (r[1] is None, r[1] or date.max))
     groups = db.session.scalars(sa.select(Group).where(Group.id.in_(group_ids)).order_by(Group.name_sort)).all()
     return render_template("followup/mine.html", rows=rows, groups=groups, today=today,
-                           soon=today + timedelta(days=14), latest=latest_reports([a.id for a in assignments]))
+                           soon=today + timedelta(days=14))

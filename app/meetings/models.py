@@ -22,7 +22,14 @@ class ApproverRole(LabeledEnum):
 
 class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "meetings"
-    __table_args__ = (sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        # The list's order (by date) and the API's (by id), each holding what the list filters on,
+        # so that any page and the count are read from index entries alone.
+        sa.Index("ix_meetings_list_order", "starts_on", "id", "ends_on", "archived_at"),
+        sa.Index("ix_meetings_id_order", "id", "archived_at"),
+        sa.Index("ix_meetings_ends_on", "ends_on"),
+    )
     __permission_area__ = "governance"
     # "approve" (minutes, as one of their adjusters) is given by name, not by a group role; recording an
     # approval on an adjuster's behalf ("record_approval") is the secretariat's alone.
@@ -94,6 +101,17 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     @property
     def display_title(self) -> str:
         return self.title or str(self.group)
+
+    @classmethod
+    def upcoming(cls, today: date):
+        """Criterion: the meeting's last day is today or later. The same as
+        coalesce(ends_on, starts_on) >= today (a meeting ends on or after its start), written so that
+        the indexes on starts_on and ends_on answer it."""
+        return sa.or_(cls.starts_on >= today, cls.ends_on >= today)
+
+    @classmethod
+    def past(cls, today: date):
+        return sa.and_(cls.starts_on < today, sa.or_(cls.ends_on.is_(None), cls.ends_on < today))
 
     def __str__(self) -> str:
         return f"{self.display_title} {self.starts_on.isoformat()}"

@@ -66,12 +66,11 @@ def index():
     stmt = sa.select(Meeting).where(Meeting.active()).options(selectinload(Meeting.group))
     if group_id:
         stmt = stmt.where(Meeting.group_id == group_id)
-    last_day = sa.func.coalesce(Meeting.ends_on, Meeting.starts_on)
     if when == "past":
-        stmt = stmt.where(last_day < today).order_by(Meeting.starts_on.desc(), Meeting.id.desc())
+        stmt = stmt.where(Meeting.past(today)).order_by(Meeting.starts_on.desc(), Meeting.id.desc())
     else:
         when = "upcoming"
-        stmt = stmt.where(last_day >= today).order_by(Meeting.starts_on, Meeting.id)
+        stmt = stmt.where(Meeting.upcoming(today)).order_by(Meeting.starts_on, Meeting.id)
     group = db.session.get(Group, group_id) if group_id else None
     return render_template("meetings/index.html", page=paginate(stmt), when=when, group=group,
                            groups=selectable_groups())

@@ -1,0 +1,49 @@
+"""Indexes behind the decision and meeting lists' orders, and a sort key for undated decisions.
+
+- decisions.decided_sort: the decision date, 9999-12-31 when there is none, so that "newest first,
+  undated first" is one index order on SQLite and PostgreSQL alike (they put NULLs at opposite ends);
+- decisions and meetings: one index per order offered (the list's and the API's by id), each holding
+  the filters the list applies by default, so any page and its count read index entries only;
+- meetings.ends_on indexed: "upcoming" is starts_on >= today OR ends_on >= today.
+
+Data carried over: decided_sort computed from decided_on for every existing decision.
+
+Reviewed by hand: server default only while adding the NOT NULL column, the data step, the downgrade.
+
+Revision ID: 4d08cba805a2
+Revises: f809f5998134
+Create Date: 2026-11-30 17:36:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '4d08cba805a2'
+down_revision = 'f809f5998134'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('decided_sort', sa.Date(), nullable=False, server_default='9999-12-31'))
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.alter_column('decided_sort', server_default=None)
+    op.execute("UPDATE decisions SET decided_sort = decided_on WHERE decided_on IS NOT NULL")
+    op.create_index('ix_decisions_id_order', 'decisions', ['id', 'archived_at'])
+    op.create_index('ix_decisions_list_order', 'decisions', ['decided_sort', 'id', 'archived_at'])
+    op.create_index('ix_meetings_ends_on', 'meetings', ['ends_on'])
+    op.create_index('ix_meetings_id_order', 'meetings', ['id', 'archived_at'])
+    op.create_index('ix_meetings_list_order', 'meetings', ['starts_on', 'id', 'ends_on', 'archived_at'])
+
+
+def downgrade():
+    op.drop_index('ix_meetings_list_order', table_name='meetings')
+    op.drop_index('ix_meetings_id_order', table_name='meetings')
+    op.drop_index('ix_meetings_ends_on', table_name='meetings')
+    op.drop_index('ix_decisions_list_order', table_name='decisions')
+    op.drop_index('ix_decisions_id_order', table_name='decisions')
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.drop_column('decided_sort')

@@ -1,0 +1,229 @@
+"""What keeps the governance pages fast at national scale: the assignments' kept state (true after
+every operation, rebuilt by `flask maintenance recompute`), list orders each served by an index,
+capped counts, and SQLite query plans that never scan a large table whole."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.assignments import operations as assignment_ops
+from app.assignments.models import Assignment, AssignmentStatus, TrafficLight
+from app.assignments.queries import SORTS, kept_state_differences
+from app.auth import operations as auth_ops
+from app.auth.models import Role
+from app.core import pagination
+from app.core.audit import history_for
+from app.extensions import db
+from app.groups.models import GroupType
+from tests import factories as f
+from tests import gov_factories as g
+from tests.conftest import make_user
+
+TODAY = date.today()
+
+
+def _kept(a: Assignment) -> tuple:
+    db.session.expire_all()
+    a = db.session.get(Assignment, a.id)
+    return a.latest_light, a.latest_reported_on, a.open_due_on
+
+
+def test_the_operations_keep_the_state_that_recomputing_gives(app):
+    w = g.world()
+    a = assignment_ops.create_assignment(dict(
+        title="Kept", principal_group_id=w.principal.id, recipient_group_id=w.recipient.id,
+        status=AssignmentStatus.COMMISSIONED, due_on=TODAY - timedelta(days=1)), None)
+    db.session.commit()
+    steps = [
+        ("created open and past due", lambda: None, (None, None, TODAY - timedelta(days=1))),
+        ("started", lambda: assignment_ops.transition(a, AssignmentStatus.IN_PROGRESS, None),
+         (None, None, TODAY - timedelta(days=1))),
+        ("reported", lambda: assignment_ops.file_report(a, dict(reported_on=TODAY - timedelta(days=5),
+                                                                 traffic_light=TrafficLight.AT_RISK), None),
+         (TrafficLight.AT_RISK, TODAY - timedelta(days=5), TODAY - timedelta(days=1))),
+        # A report dated earlier than the newest one does not become the latest.
+        ("backdated report", lambda: assignment_ops.file_report(a, dict(reported_on=TODAY - timedelta(days=9),
+                                                                         traffic_light=TrafficLight.OFF_TRACK), None),
+         (TrafficLight.AT_RISK, TODAY - timedelta(days=5), TODAY - timedelta(days=1))),
+        ("same-day report", lambda: assignment_ops.file_report(a, dict(reported_on=TODAY - timedelta(days=5),
+                                                                        traffic_light=TrafficLight.ON_TRACK), None),
+         (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), TODAY - timedelta(days=1))),
+        ("due date moved", lambda: assignment_ops.update_assignment(a, dict(
+            title=a.title, principal_group_id=a.principal_group_id, recipient_group_id=a.recipient_group_id,
+            due_on=TODAY + timedelta(days=30)), None),
+         (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), TODAY + timedelta(days=30))),
+        ("report requested", lambda: assignment_ops.request_report(a, TODAY + timedelta(days=3), None),
+         (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), TODAY + timedelta(days=30))),
+        ("paused", lambda: assignment_ops.transition(a, AssignmentStatus.PAUSED, None),
+         (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), TODAY + timedelta(days=30))),
+        ("resumed and delivered", lambda: (assignment_ops.transition(a, AssignmentStatus.IN_PROGRESS, None),
+                                           assignment_ops.transition(a, AssignmentStatus.DELIVERED, None)),
+         (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), None)),
+        ("accepted", lambda: assignment_ops.transition(a, AssignmentStatus.ACCEPTED, None),
+         (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), None)),
+    ]
+    for name, step, expected in steps:
+        step()
+        db.session.commit()
+        assert _kept(a) == expected, name
+        assert kept_state_differences() == [], name
+        a = db.session.get(Assignment, a.id)
+
+
+def test_keeping_the_state_moves_no_version_and_writes_no_history(app):
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    version = a.version
+    g.report(a, TrafficLight.OFF_TRACK)
+    db.session.expire_all()
+    a = db.session.get(Assignment, a.id)
+    assert (a.latest_light, a.latest_reported_on) == (TrafficLight.OFF_TRACK, TODAY)
+    assert a.version == version  # the chair's open edit form is not made stale by a report
+    fields = {field for entry in history_for(a) for field in (entry.changes or {})}
+    assert fields and not fields & {"latest_light", "latest_reported_on", "open_due_on", "title_sort", "due_sort"}
+
+
+def test_recompute_repairs_kept_state_and_check_reports_it(runner):
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    g.report(a, TrafficLight.AT_RISK)
+    db.session.execute(sa.update(Assignment.__table__).where(Assignment.id == a.id)
+                       .values(latest_light=None, latest_reported_on=None, open_due_on=date(2000, 1, 1)))
+    db.session.commit()
+    assert {d[1] for d in kept_state_differences()} == {"latest_light", "latest_reported_on", "open_due_on"}
+
+    check = runner.invoke(args=["maintenance", "recompute", "--check"])
+    assert check.exit_code == 1 and "1 assignment(s) differ" in check.output
+    fix = runner.invoke(args=["maintenance", "recompute"])
+    assert fix.exit_code == 0 and "1 assignment(s) corrected" in fix.output
+    assert kept_state_differences() == []
+    assert _kept(a)[0] == TrafficLight.AT_RISK
+    again = runner.invoke(args=["maintenance", "recompute", "--check"])
+    assert again.exit_code == 0 and "0 assignment(s) differ" in again.output
+
+
+# Lists: every offered order, both directions, sorted as promised (Swedish order for titles,
+# undated last), headers that sort, and unknown orders refused.
+
+def _titles(browser, url):
+    html = browser.get(url).get_data(as_text=True)
+    return re.findall(r'<a href="/assignments/\d+">([^<]+)</a>', html)
+
+
+def test_every_sort_order_sorts_the_list(app, login_as):
+    nsg, nag = f.group("NSG Sort"), f.group("NAG Sort", GroupType.NAG)
+    for title, due in (("Öppen fråga", date(2031, 1, 1)), ("Zeta", None), ("Ärende", date(2030, 6, 1)),
+                       ("alfa", date(2032, 1, 1)), ("Beta", date(2030, 1, 1))):
+        f.assignment(nsg, nag, title, due_on=due)
+    b = login_as(Role.READER)
+    assert set(SORTS) == {"due", "title"}
+    assert _titles(b, "/assignments/") == ["Beta", "Ärende", "Öppen fråga", "alfa", "Zeta"]
+    assert _titles(b, "/assignments/?sort=-due") == ["Zeta", "alfa", "Öppen fråga", "Ärende", "Beta"]
+    assert _titles(b, "/assignments/?sort=title") == ["alfa", "Beta", "Zeta", "Ärende", "Öppen fråga"]
+    assert _titles(b, "/assignments/?sort=-title") == ["Öppen fråga", "Ärende", "Zeta", "Beta", "alfa"]
+
+    html = b.get("/assignments/?sort=title").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in html and 'href="/assignments/?sort=-title"' in html
+    assert 'href="/assignments/?sort=due"' in html
+    assert b.get("/assignments/?sort=bogus").status_code == 400
+
+
+def test_pages_neither_repeat_nor_skip_and_counts_are_capped(app, login_as, monkeypatch):
+    app.config["PER_PAGE"] = 2
+    nsg, nag = f.group("NSG Sida"), f.group("NAG Sida", GroupType.NAG)
+    for i in range(7):
+        f.assignment(nsg, nag, f"Sida {i}", due_on=date(2030, 1, 1) if i % 2 else None)
+    b = login_as(Role.READER)
+    seen = []
+    for page in range(1, 5):
+        seen += _titles(b, f"/assignments/?page={page}")
+    assert sorted(seen) == sorted(f"Sida {i}" for i in range(7))
+    html = b.get("/assignments/?page=2").get_data(as_text=True)
+    assert "7 träffar" in html and "Sida 2 av 4" in html
+
+    monkeypatch.setattr(pagination.count_capped, "__defaults__", (5,))
+    html = b.get("/assignments/?page=2").get_data(as_text=True)
+    assert "5+ träffar" in html and "Sida 2<" in html and 'rel="next"' in html
+
+
+def test_api_says_when_the_total_is_capped(app, client, monkeypatch):
+    from tests.test_api import bearer
+
+    nsg, nag = f.group("NSG Api"), f.group("NAG Api", GroupType.NAG)
+    for i in range(4):
+        f.assignment(nsg, nag, f"Api {i}")
+    _record, token = auth_ops.issue_token(make_user("skala", Role.READER), None, "Skala")
+    db.session.commit()
+    monkeypatch.setattr(pagination.count_capped, "__defaults__", (3,))
+    data = client.get("/api/v1/assignments?per_page=2", headers=bearer(token)).json
+    assert data["total"] == 3 and data["total_exact"] is False and data["pages"] is None and data["has_next"]
+    monkeypatch.setattr(pagination.count_capped, "__defaults__", (10_000,))
+    data = client.get("/api/v1/assignments?per_page=2&page=2", headers=bearer(token)).json
+    assert data["total"] == 4 and data["total_exact"] is True and data["pages"] == 2 and not data["has_next"]
+    assert [i["title"] for i in data["items"]] == ["Api 2", "Api 3"]
+
+
+# Query plans: the hot queries read indexes, never a whole large table.
+
+LARGE_TABLES = ("assignments", "status_reports", "decisions", "meetings", "change_log")
+FULL_SCAN = re.compile(r"^SCAN (" + "|".join(LARGE_TABLES) + r")\b(?! USING)")
+
+
+def plans_for(browser, url: str) -> list[tuple[str, list[str]]]:
+    statements = []
+
+    def collect(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", collect)
+    try:
+        response = browser.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", collect)
+    assert response.status_code == 200, url
+    out = []
+    with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            out.append((statement, [row[-1] for row in rows]))
+    return out
+
+
+# (url, whether a page of it must come in index order without sorting: the lists' own orders; the
+# dashboards' short lists sort what their filters narrowed down).
+HOT_URLS = [(u, True) for u in ("/assignments/", "/assignments/?page=40", "/api/v1/assignments",
+                                "/api/v1/assignments?page=9", "/decisions/", "/decisions/?page=30",
+                                "/api/v1/decisions", "/api/v1/meetings", "/meetings/?when=past&page=20")]
+HOT_URLS += [(f"/assignments/?sort={sign}{name}&page=30", True) for name in SORTS for sign in ("", "-")]
+HOT_URLS += [(u, False) for u in ("/followup/", "/followup/groups/{top}", "/meetings/", "/",
+                                  "/assignments/?overdue=1", "/assignments/?missing_report=1",
+                                  "/assignments/?light=at_risk", "/assignments/?steered_by={top}")]
+
+
+def _newest_first_without_filter(statement: str, table: str) -> bool:
+    """`ORDER BY <table>.id DESC LIMIT n` with no WHERE: SQLite lists it as a scan, but it reads n rows."""
+    return " WHERE " not in statement and f"ORDER BY {table}.id DESC" in statement and "LIMIT" in statement
+
+
+@pytest.mark.parametrize("url, in_index_order", HOT_URLS)
+def test_hot_queries_scan_no_large_table(app, login_as, url, in_index_order):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query planner; PostgreSQL's plans depend on its statistics")
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    for _ in range(3):
+        g.report(a, TrafficLight.AT_RISK)
+    b = login_as(Role.SECRETARIAT)
+    problems = []
+    for statement, plan in plans_for(b, url.format(top=w.principal.id)):
+        for line in plan:
+            scan = FULL_SCAN.match(line)
+            if scan and not _newest_first_without_filter(statement, scan.group(1)):
+                problems.append(f"{line} in {plan}\n    {statement[statement.find('FROM'):][:400]}")
+        if in_index_order and re.match(r"\s*SELECT \w+\.id\s+FROM", statement) and "ORDER BY" in statement:
+            if any("TEMP B-TREE FOR ORDER BY" in line for line in plan):
+                problems.append(f"sorts rows for a page: {plan}\n    {statement[statement.find('FROM'):][:400]}")
+    assert problems == [], "\n".join(problems)
