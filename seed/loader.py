@@ -265,9 +265,21 @@ def run_seed(demo: bool = False) -> dict[str, int]:
 
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also add fictional demo people, memberships and accounts.")
+@click.option("--scale", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Instead: add a generated national-scale register of N assignments (see seed/scale.py).")
 @with_appcontext
-def seed_command(demo: bool) -> None:
-    """Load the structure from seed/data/ (idempotent)."""
+def seed_command(demo: bool, scale: int | None) -> None:
+    """Load the structure from seed/data/ (idempotent), or with --scale add a generated register."""
+    if scale:
+        import time
+
+        from seed.scale import generate
+
+        began = time.monotonic()
+        counts = generate(scale)
+        click.echo("Generated: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+                   + f" in {time.monotonic() - began:.0f} s")
+        return
     created = run_seed(demo=demo)
     if created:
         click.echo("Created: " + ", ".join(f"{n} {k}" for k, n in sorted(created.items())))

@@ -126,6 +126,18 @@ def snapshot(record) -> dict:
     return values
 
 
+def creation_changes(record, label=None) -> dict:
+    """A new record's entry in its history: every field given a value, with reference labels.
+    `label(record, field)` finds a reference's label (by default from the database)."""
+    label = label or _reference_label
+    changes = {}
+    for field in loggable_fields(record):
+        new, new_label = serialize(getattr(record, field)), label(record, field)
+        if new not in (None, ""):
+            changes[field] = {"old": None, "new": new} | ({"new_label": new_label} if new_label else {})
+    return changes
+
+
 def diff(before: dict, after: dict) -> dict:
     changes = {}
     for field, (new, new_label) in after.items():

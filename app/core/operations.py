@@ -5,7 +5,7 @@ Area operations (app/<area>/operations.py) add their business rules and call the
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.audit import ChangeAction, diff, history_for, log_change, serialize, snapshot
+from app.core.audit import ChangeAction, creation_changes, diff, history_for, log_change, serialize, snapshot
 from app.core.models import utcnow
 from app.extensions import db
 
@@ -58,10 +58,7 @@ def create(record, user, **values):
     record.created_by_id = record.updated_by_id = user_id
     db.session.add(record)
     db.session.flush()
-    after = snapshot(record)
-    changes = {field: {"old": None, "new": new} | ({"new_label": label} if label else {})
-               for field, (new, label) in after.items() if new not in (None, "")}
-    log_change(record, ChangeAction.CREATE, user, changes)
+    log_change(record, ChangeAction.CREATE, user, creation_changes(record))
     _log_on_parents(record, user, None, str(record))
     return record
 

@@ -1,0 +1,101 @@
+"""`flask seed --scale N` bulk-inserts (the one exception to the one write path): what it writes for a
+small N must be what the operations would write – the kept state a recompute gives, and change-log
+entries of the same shape as the operations' own for the same records."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.assignments import operations as assignment_ops
+from app.assignments.models import Assignment, AssignmentStatus, StatusReport
+from app.assignments.queries import kept_state_differences, steered_group_ids
+from app.core.audit import ChangeAction, ChangeLog
+from app.decisions.models import Decision
+from app.extensions import db
+from app.groups.models import Group
+from app.meetings import operations as meeting_ops
+from app.meetings.models import AgendaItem, Attendance, Meeting
+from seed import scale
+
+N = 40
+
+
+@pytest.fixture
+def small_scale(app, monkeypatch):
+    monkeypatch.setattr(scale, "GROUPS", 40)
+    monkeypatch.setattr(scale, "PROGRAMME_AREAS", 4)
+    monkeypatch.setattr(scale, "PEOPLE", 100)
+    monkeypatch.setattr(scale, "BIG_REPORTS", 60)
+    return scale.generate(N)
+
+
+def _entries(record, action=None) -> list[dict]:
+    stmt = sa.select(ChangeLog).where(ChangeLog.entity_type == record.__tablename__,
+                                      ChangeLog.entity_id == record.id).order_by(ChangeLog.id)
+    if action is not None:
+        stmt = stmt.where(ChangeLog.action == action)
+    return [e.changes for e in db.session.scalars(stmt)]
+
+
+def test_the_generated_register_has_the_promised_proportions(small_scale):
+    counts = small_scale
+    assert counts["assignments"] == N and counts["decisions"] == N // 2 and counts["meetings"] == N // 5
+    assert counts["agenda_items"] == 2 * (N // 5) and counts["attendance"] >= N // 5
+    assert counts["status_reports"] >= 60  # the one assignment with many reports, and the others'
+    top = db.session.scalar(sa.select(Group).where(Group.name.like("Nationell styrgrupp %")))
+    generated = db.session.scalar(sa.select(sa.func.count()).select_from(Group).where(
+        Group.name.like("% S%-%") | (Group.id == top.id)))
+    assert len(steered_group_ids(top.id)) == generated == 40  # the top group steers every generated group
+    assert db.session.scalar(sa.select(sa.func.max(sa.func.length(Assignment.title_sort)))) > 0
+
+
+def test_the_kept_state_is_what_a_recompute_gives(small_scale):
+    assert kept_state_differences() == []
+    with_reports = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment).where(
+        Assignment.latest_light.is_not(None)))
+    assert with_reports > N // 2
+
+
+def test_change_log_entries_have_the_operations_shape(small_scale):
+    seeded = db.session.scalar(sa.select(Assignment).where(Assignment.status == AssignmentStatus.IN_PROGRESS)
+                               .order_by(Assignment.id))
+    twin = assignment_ops.create_assignment(dict(
+        title=seeded.title, description=seeded.description, principal_group_id=seeded.principal_group_id,
+        recipient_group_id=seeded.recipient_group_id, mandate=seeded.mandate, questions=seeded.questions,
+        deliverables=seeded.deliverables, start_on=seeded.start_on, due_on=seeded.due_on, status=seeded.status,
+        source=seeded.source), None)
+    db.session.flush()
+    assert _entries(seeded) == _entries(twin)  # the creation, then the first step of its lifecycle
+
+    report = db.session.scalar(sa.select(StatusReport).where(StatusReport.assignment_id == seeded.id))
+    if report is None:
+        report = db.session.scalar(sa.select(StatusReport).order_by(StatusReport.id))
+        seeded = db.session.get(Assignment, report.assignment_id)
+    twin_report = assignment_ops.file_report(seeded, dict(
+        reported_on=report.reported_on, traffic_light=report.traffic_light, progress=report.progress,
+        needs_from_principal=report.needs_from_principal), None)
+    db.session.flush()
+    assert _entries(report) == _entries(twin_report)
+
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.title.like("Möte %")).order_by(Meeting.id))
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                             .order_by(AgendaItem.position))
+    twin_meeting = meeting_ops.create_meeting(dict(group_id=meeting.group_id, title=meeting.title,
+                                                   starts_on=meeting.starts_on, place=meeting.place,
+                                                   is_digital=meeting.is_digital), None)
+    twin_item = meeting_ops.add_agenda_item(twin_meeting, dict(position=item.position, title=item.title,
+                                                               assignment_id=item.assignment_id), None)
+    attendance = db.session.scalar(sa.select(Attendance).where(Attendance.meeting_id == meeting.id))
+    meeting_ops.set_attendance(twin_meeting, dict(person_id=attendance.person_id, status=attendance.status), None)
+    db.session.flush()
+    # The same but for the meeting it belongs to (the twin is another meeting, with the same label).
+    twin_entry = _entries(twin_item)[0]
+    twin_entry["meeting_id"]["new"] = meeting.id
+    assert _entries(item) == [twin_entry]
+    assert _entries(meeting, ChangeAction.CREATE) == _entries(twin_meeting, ChangeAction.CREATE)
+    seeded_children = [e for e in _entries(meeting, ChangeAction.UPDATE) if {"agenda", "attendance"} & set(e)]
+    twin_children = _entries(twin_meeting, ChangeAction.UPDATE)
+    assert twin_children[0] in seeded_children and twin_children[-1] in seeded_children
+
+    decision = db.session.scalar(sa.select(Decision).where(Decision.title.like("Beslut % om %")))
+    assert set(_entries(decision)[0]) >= {"title", "text", "group_id", "decided_on", "kind", "state"}
+    assert _entries(decision)[0]["group_id"]["new_label"] == str(db.session.get(Group, decision.group_id))
