@@ -84,7 +84,8 @@ class BulkWriter:
             record.created_at = record.updated_at = created_at
         else:
             record.created_at = created_at
-        mapper.dispatch.before_insert(mapper, None, sa.inspect(record))  # the model's derived fields (sort keys, search)
+        # The model's own derived fields (sort keys, search text), by its own listeners.
+        mapper.dispatch.before_insert(mapper, None, sa.inspect(record))
         self.rows.setdefault(model, []).append({c.key: getattr(record, c.key) for c in mapper.column_attrs})
         self.counts[model.__tablename__] = self.counts.get(model.__tablename__, 0) + 1
         if label is not None:
