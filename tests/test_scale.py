@@ -131,7 +131,7 @@ def test_every_sort_order_sorts_the_list(app, login_as):
 
 
 def test_pages_neither_repeat_nor_skip_and_counts_are_capped(app, login_as, monkeypatch):
-    app.config["PER_PAGE"] = 2
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
     nsg, nag = f.group("NSG Sida"), f.group("NAG Sida", GroupType.NAG)
     for i in range(7):
         f.assignment(nsg, nag, f"Sida {i}", due_on=date(2030, 1, 1) if i % 2 else None)

@@ -68,11 +68,15 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         # One index per order the list offers (app.assignments.queries.SORTS), holding the order and the
         # list's default filters (status, archived), so that any page – the 3,000th too – is read from
         # index entries alone, without sorting or reading rows.
-        sa.Index("ix_assignments_due_order", "due_sort", "id", "status", "archived_at"),
+        sa.Index("ix_assignments_due_order", "due_sort", "id", "status", "archived_at", "principal_group_id"),
         sa.Index("ix_assignments_title_order", "title_sort", "id", "status", "archived_at"),
         sa.Index("ix_assignments_id_order", "id", "status", "archived_at"),
-        # The dashboards count open assignments by status and by latest traffic light.
-        sa.Index("ix_assignments_status_light", "status", "latest_light", "archived_at"),
+        # The dashboards' figures in one pass (app.assignments.queries.figures), grouped in index order,
+        # and their overdue and unreported lists in date order, each holding the steering scope.
+        sa.Index("ix_assignments_dashboard", "status", "latest_light", "archived_at", "principal_group_id",
+                 "open_due_on", "next_report_due_on"),
+        sa.Index("ix_assignments_overdue", "open_due_on", "archived_at", "principal_group_id"),
+        sa.Index("ix_assignments_report_due", "next_report_due_on", "archived_at", "principal_group_id", "status"),
     )
     __permission_area__ = "governance"
     # The principal's chair or secretary commissions and changes the assignment; the
@@ -123,7 +127,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     given_by_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     closed_by_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     # Set by the secretariat when it asks for a report; cleared by the report that answers it.
-    next_report_due_on: Mapped[date | None] = mapped_column(index=True)
+    next_report_due_on: Mapped[date | None]
     report_requested_at: Mapped[datetime | None]
     source: Mapped[str] = mapped_column(sa.String(200), default="")
     # Sort keys: the title in Swedish order; the due date with undated last on every database.
@@ -136,7 +140,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     latest_reported_on: Mapped[date | None]
     # The due date while the assignment is open, else NULL: "overdue" is one index range
     # (open_due_on < today), true whatever day it is read, with no nightly job to flip a flag.
-    open_due_on: Mapped[date | None] = mapped_column(index=True)
+    open_due_on: Mapped[date | None]
 
     principal_group = relationship("Group", foreign_keys=[principal_group_id])
     recipient_group = relationship("Group", foreign_keys=[recipient_group_id])

@@ -52,10 +52,13 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         # archived flag, so that any page and the count are read from index entries alone.
         sa.Index("ix_decisions_list_order", "decided_sort", "id", "archived_at"),
         sa.Index("ix_decisions_id_order", "id", "archived_at"),
+        # Decisions awaiting execution, earliest date first (the dashboards), holding their filters.
+        sa.Index("ix_decisions_execution", "execute_sort", "execution_status", "state", "archived_at", "group_id"),
     )
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"create", "edit", "dispatch"})
     __search_fields__ = ("title", "text", "registry_number")
+    __log_exclude__ = AuditedMixin.__log_exclude__ | {"decided_sort", "execute_sort"}  # sort keys
     __field_labels__ = {
         "title": _l("Rubrik"),
         "text": _l("Beslutstext"),
@@ -100,6 +103,7 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     executor_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
     executor_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     execute_by: Mapped[date | None]
+    execute_sort: Mapped[date] = mapped_column(default=UNDATED)  # execute_by, or UNDATED
     execution_status: Mapped[ExecutionStatus] = mapped_column(
         enum_column(ExecutionStatus, "execution_status"), default=ExecutionStatus.NOT_STARTED, index=True)
     execution_note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -200,3 +204,4 @@ class DecisionDispatch(db.Model):
 @sa.event.listens_for(Decision, "before_update")
 def _decision_before_write(mapper, connection, target: Decision) -> None:
     target.decided_sort = target.decided_on or UNDATED
+    target.execute_sort = target.execute_by or UNDATED

@@ -50,7 +50,7 @@ def apply_filters(stmt, args=None, today: date | None = None):
     if f["execution"] == "awaiting":
         stmt = stmt.where(awaiting_execution_criterion())
     elif f["execution"] == "late":
-        stmt = stmt.where(awaiting_execution_criterion(), Decision.execute_by < today)
+        stmt = stmt.where(awaiting_execution_criterion(), Decision.execute_sort < today)
     elif f["execution"] is not None:
         stmt = stmt.where(Decision.execution_status == f["execution"])
     if f["execution_status"]:  # the API's name for the same filter

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, TrafficLight, assignment_reporters
 from app.assignments.queries import (
     apply_filters,
+    figures,
     filter_context,
     missing_report_criterion,
     overdue_criterion,
@@ -41,20 +42,6 @@ def _awaiting_execution():
                    Decision.execution_status.in_((ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)))
 
 
-def _by_status(base) -> dict:
-    return dict(db.session.execute(base.with_only_columns(Assignment.status, sa.func.count(),
-                                                          maintain_column_froms=True)
-                                   .order_by(None).group_by(Assignment.status)).all())
-
-
-def _by_light(base) -> dict:
-    """Open assignments by their latest report's traffic light (None: no report yet)."""
-    return dict(db.session.execute(base.with_only_columns(Assignment.latest_light, sa.func.count(),
-                                                          maintain_column_froms=True)
-                                   .where(Assignment.status.in_(OPEN_STATUSES))
-                                   .order_by(None).group_by(Assignment.latest_light)).all())
-
-
 @bp.route("/")
 def secretariat():
     """Everything overdue or unreported across groups, with the dashboard filters."""
@@ -70,15 +57,16 @@ def secretariat():
     list_urls = {"open": url_for("assignments.index", **first),
                  "overdue": url_for("assignments.index", **{**args, "overdue": "1"}),
                  "missing": url_for("assignments.index", **{**args, "missing_report": "1"})}
-    decisions = sa.select(Decision).where(_awaiting_execution(), Decision.execute_by < today)
+    decisions = sa.select(Decision).where(_awaiting_execution(), Decision.execute_sort < today)
+    counts = figures(base, today)
     return render_template(
         "followup/secretariat.html", filters=filters, today=today,
-        overdue=overdue_rows, overdue_count=_count(overdue),
-        missing=missing_rows, missing_count=_count(missing),
+        overdue=overdue_rows, overdue_count=counts["overdue"],
+        missing=missing_rows, missing_count=counts["missing"],
         late_decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
-                                          .order_by(Decision.execute_by).limit(LIST_LIMIT)).all(),
+                                          .order_by(Decision.execute_sort, Decision.id).limit(LIST_LIMIT)).all(),
         late_decisions_count=_count(decisions),
-        open_count=_count(base if filters["status"] else base.where(Assignment.status.in_(OPEN_STATUSES))),
+        open_count=counts["total"] if filters["status"] else counts["open"],
         list_urls=list_urls,
         **filter_context())
 
@@ -96,6 +84,7 @@ def steering(group_id: int):
     missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
     open_assignments = base.where(Assignment.status.in_(OPEN_STATUSES)).order_by(Assignment.due_sort, Assignment.id)
     shown_open = _assignments(open_assignments, 50)
+    counts = figures(base, today)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
     decisions = sa.select(Decision).where(_awaiting_execution(), Decision.group_id.in_(scope))
     meetings = sa.select(Meeting).where(Meeting.active(), Meeting.group_id.in_(scope),
@@ -103,12 +92,12 @@ def steering(group_id: int):
     return render_template(
         "followup/steering.html", group=group, scope_size=len(scope), today=today,
         steers_centre=centre is not None and centre.id in scope and centre.id != group.id,
-        by_status=_by_status(base), by_light=_by_light(base), statuses=AssignmentStatus, lights=TrafficLight,
-        open_assignments=shown_open, open_count=_count(open_assignments),
-        overdue=overdue_rows, overdue_count=_count(overdue),
-        missing=missing_rows, missing_count=_count(missing),
+        by_status=counts["by_status"], by_light=counts["by_light"], statuses=AssignmentStatus, lights=TrafficLight,
+        open_assignments=shown_open, open_count=counts["open"],
+        overdue=overdue_rows, overdue_count=counts["overdue"],
+        missing=missing_rows, missing_count=counts["missing"],
         decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
-                                     .order_by(Decision.execute_by.is_(None), Decision.execute_by)
+                                     .order_by(Decision.execute_sort, Decision.id)
                                      .limit(LIST_LIMIT)).all(),
         decisions_count=_count(decisions),
         meetings=db.session.scalars(meetings.options(selectinload(Meeting.group))

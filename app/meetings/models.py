@@ -26,9 +26,10 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
         # The list's order (by date) and the API's (by id), each holding what the list filters on,
         # so that any page and the count are read from index entries alone.
-        sa.Index("ix_meetings_list_order", "starts_on", "id", "ends_on", "archived_at"),
+        sa.Index("ix_meetings_list_order", "starts_on", "id", "last_day", "archived_at"),
         sa.Index("ix_meetings_id_order", "id", "archived_at"),
-        sa.Index("ix_meetings_ends_on", "ends_on"),
+        # Upcoming meetings (the list, the dashboards, calendars): a range of last days.
+        sa.Index("ix_meetings_upcoming", "last_day", "archived_at", "group_id"),
     )
     __permission_area__ = "governance"
     # "approve" (minutes, as one of their adjusters) is given by name, not by a group role; recording an
@@ -36,6 +37,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __group_actions__ = frozenset({"create", "edit"})
     __named_actions__ = frozenset({"approve"})
     __search_fields__ = ("title", "place", "minutes")
+    __log_exclude__ = AuditedMixin.__log_exclude__ | {"last_day"}  # derived
     __field_labels__ = {
         "group_id": _l("Grupp"),
         "title": _l("Rubrik"),
@@ -62,6 +64,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     starts_on: Mapped[date] = mapped_column(index=True)
     start_time: Mapped[str] = mapped_column(sa.String(5), default="")  # "09:30"; a day often has no time
     ends_on: Mapped[date | None]  # multi-day meetings
+    last_day: Mapped[date] = mapped_column(default=date.min)  # ends_on or starts_on: derived, for "upcoming"
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     is_digital: Mapped[bool] = mapped_column(default=False)
     minutes: Mapped[str] = mapped_column(sa.Text, default="")
@@ -104,18 +107,22 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
 
     @classmethod
     def upcoming(cls, today: date):
-        """Criterion: the meeting's last day is today or later. The same as
-        coalesce(ends_on, starts_on) >= today (a meeting ends on or after its start), written so that
-        the indexes on starts_on and ends_on answer it."""
-        return sa.or_(cls.starts_on >= today, cls.ends_on >= today)
+        """Criterion: the meeting's last day is today or later (an index range of last_day)."""
+        return cls.last_day >= today
 
     @classmethod
     def past(cls, today: date):
-        return sa.and_(cls.starts_on < today, sa.or_(cls.ends_on.is_(None), cls.ends_on < today))
+        return cls.last_day < today
 
     def __str__(self) -> str:
         return f"{self.display_title} {self.starts_on.isoformat()}"
 
+
+
+@sa.event.listens_for(Meeting, "before_insert")
+@sa.event.listens_for(Meeting, "before_update")
+def _meeting_before_write(mapper, connection, target: Meeting) -> None:
+    target.last_day = target.ends_on or target.starts_on
 
 class AgendaItem(AuditedMixin, db.Model):
     __tablename__ = "agenda_items"

@@ -7,7 +7,9 @@
 - assignments.title_sort: the title's Swedish sort key (as people's and groups' name_sort), and
   assignments.due_sort: the due date, 9999-12-31 when there is none (undated last on every database);
 - one index per order the assignment list offers, holding the order and its default filters (status,
-  archived), and one for the dashboards' counts by status and traffic light.
+  archived); the dashboards' figures in one pass over one index, and their overdue and unreported
+  lists in date order, each index holding the steering scope (the principal); these replace the
+  single-column index on next_report_due_on.
 
 Data carried over: every existing assignment gets its kept state computed here in SQL (the same
 rule as app.assignments.queries.kept_state_columns, written out so that this migration does not
@@ -37,6 +39,19 @@ NEWEST_REPORT = ("(SELECT r.id FROM status_reports r WHERE r.assignment_id = ass
                  " ORDER BY r.reported_on DESC, r.id DESC LIMIT 1)")
 
 
+# One per order the list offers, holding its default filters; the dashboards' figures in one pass and
+# their overdue and unreported lists, holding the steering scope (see Assignment.__table_args__).
+INDEXES = {
+    'ix_assignments_due_order': ['due_sort', 'id', 'status', 'archived_at', 'principal_group_id'],
+    'ix_assignments_title_order': ['title_sort', 'id', 'status', 'archived_at'],
+    'ix_assignments_id_order': ['id', 'status', 'archived_at'],
+    'ix_assignments_dashboard': ['status', 'latest_light', 'archived_at', 'principal_group_id', 'open_due_on',
+                                 'next_report_due_on'],
+    'ix_assignments_overdue': ['open_due_on', 'archived_at', 'principal_group_id'],
+    'ix_assignments_report_due': ['next_report_due_on', 'archived_at', 'principal_group_id', 'status'],
+}
+
+
 def upgrade():
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('title_sort', sa.Text(), nullable=False, server_default=''))
@@ -44,7 +59,7 @@ def upgrade():
         batch_op.add_column(sa.Column('latest_light', sa.Enum('on_track', 'at_risk', 'off_track', name='latest_light', native_enum=False, create_constraint=True), nullable=True))
         batch_op.add_column(sa.Column('latest_reported_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('open_due_on', sa.Date(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_assignments_open_due_on'), ['open_due_on'], unique=False)
+        batch_op.drop_index('ix_assignments_next_report_due_on')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.alter_column('title_sort', server_default=None)
         batch_op.alter_column('due_sort', server_default=None)
@@ -59,18 +74,15 @@ def upgrade():
     for assignment_id, title in conn.execute(sa.text("SELECT id, title FROM assignments")).all():
         conn.execute(sa.text("UPDATE assignments SET title_sort = :key WHERE id = :id"),
                      {"key": swedish_key(title), "id": assignment_id})
-    op.create_index('ix_assignments_due_order', 'assignments', ['due_sort', 'id', 'status', 'archived_at'])
-    op.create_index('ix_assignments_title_order', 'assignments', ['title_sort', 'id', 'status', 'archived_at'])
-    op.create_index('ix_assignments_id_order', 'assignments', ['id', 'status', 'archived_at'])
-    op.create_index('ix_assignments_status_light', 'assignments', ['status', 'latest_light', 'archived_at'])
+    for name, columns in INDEXES.items():
+        op.create_index(name, 'assignments', columns)
 
 
 def downgrade():
-    for name in ('ix_assignments_status_light', 'ix_assignments_id_order', 'ix_assignments_title_order',
-                 'ix_assignments_due_order'):
+    for name in INDEXES:
         op.drop_index(name, table_name='assignments')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_assignments_open_due_on'))
+        batch_op.create_index('ix_assignments_next_report_due_on', ['next_report_due_on'], unique=False)
         batch_op.drop_column('open_due_on')
         batch_op.drop_column('latest_reported_on')
         batch_op.drop_constraint('latest_light', type_='check')
