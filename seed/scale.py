@@ -20,8 +20,15 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.assignments.models import Assignment, AssignmentStatus, AssignmentTransition, StatusReport, TrafficLight
-from app.assignments.operations import recompute_state
+from app.assignments.models import (
+    Assignment,
+    AssignmentStatus,
+    AssignmentTransition,
+    ReportRequest,
+    StatusReport,
+    TrafficLight,
+)
+from app.assignments.operations import REPORTABLE, recompute_state
 from app.core import operations as ops
 from app.core.audit import ChangeAction, ChangeLog, creation_changes, serialize
 from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
@@ -39,6 +46,7 @@ REPORTS_PER_ASSIGNMENT = 5
 BIG_REPORTS = 10_000  # one assignment with this many reports: the page that must stay small
 CHUNK = 5_000
 NOW = datetime(2026, 11, 1, 9, 0)
+LAST_REPORT_DAY = date(2026, 8, 31)
 TOPICS = ["analys", "kunskapsstöd", "uppföljning", "vårdförlopp", "läkemedel", "prevention", "rehabilitering",
           "diagnostik", "implementering", "samverkan", "utbildning", "kvalitetsregister", "patientsäkerhet",
           "digitalisering", "hjärtsvikt", "diabetes", "psykisk hälsa", "cancer", "barn och unga", "äldre"]
@@ -125,6 +133,23 @@ class BulkWriter:
         self.log = []
 
 
+def _request_report(bulk: BulkWriter, a: Assignment, due_on: date) -> None:
+    """A report request as request_report writes it: the request (an "added" line on the assignment),
+    then the assignment's next report date and request time (its version moves to 2)."""
+    # Asked a month ahead, after the last report (so still unanswered), and never in the future.
+    asked_on = min(max(due_on - timedelta(days=30), LAST_REPORT_DAY + timedelta(days=1)),
+                   date.today() - timedelta(days=1))
+    requested_at = datetime.combine(asked_on, NOW.time())
+    request = ReportRequest(assignment_id=a.id, due_on=due_on, round_id=None, requested_by_id=None)
+    bulk.child(a, request, "report_requests", due_on.isoformat(), requested_at)
+    a.next_report_due_on, a.report_requested_at, a.version = due_on, requested_at, 2
+    bulk.rows[Assignment][-1].update(next_report_due_on=due_on, report_requested_at=requested_at, version=2)
+    bulk.log.append({"entity_type": "assignments", "entity_id": a.id, "action": ChangeAction.UPDATE, "version": 2,
+                     "user_id": None, "created_at": requested_at,
+                     "changes": {"next_report_due_on": {"old": None, "new": serialize(due_on)},
+                                 "report_requested_at": {"old": None, "new": serialize(requested_at)}}})
+
+
 def _structure(rng: random.Random, run: str) -> tuple[Group, list[Group], list[Group], dict, dict]:
     """Groups, relations, people and memberships, through the operations."""
     top = group_ops.create_group({"name": f"Nationell styrgrupp {run}", "type": GroupType.NSG,
@@ -192,17 +217,20 @@ def generate(n: int, seed: int = 2026) -> dict[str, int]:
         bulk.labels[("assignments", a.id)] = a.title
         bulk.child(a, AssignmentTransition(assignment_id=a.id, from_status=None, to_status=status, note=""),
                    "transitions", str(status.label), created)
+        if status in REPORTABLE and rng.random() < 0.6:
+            # The secretariat has asked for a report, due within six weeks either side of today.
+            _request_report(bulk, a, date.today() + timedelta(days=rng.randrange(-45, 45)))
         assignments.append(a)
         if len(assignments) % CHUNK == 0:
-            bulk.flush(Assignment, AssignmentTransition)
-    bulk.flush(Assignment, AssignmentTransition)
+            bulk.flush(Assignment, AssignmentTransition, ReportRequest)
+    bulk.flush(Assignment, AssignmentTransition, ReportRequest)
 
     lights = list(TrafficLight)
     reported = [a for a in assignments if a.status != AssignmentStatus.DRAFT]
     for index, a in enumerate(reported):
         count = BIG_REPORTS if index == 0 else rng.randrange(2 * REPORTS_PER_ASSIGNMENT + 1)
         for k in range(count):
-            on = min(a.start_on + timedelta(days=30 * (k + 1) % 1_500 + rng.randrange(25)), date(2026, 10, 31))
+            on = min(a.start_on + timedelta(days=30 * (k + 1) % 1_500 + rng.randrange(25)), LAST_REPORT_DAY)
             bulk.add(StatusReport(assignment_id=a.id, reported_on=on, traffic_light=lights[rng.randrange(3)],
                                   progress=f"Arbetet med {a.title.lower()} fortsätter.", needs_from_principal=""),
                      datetime.combine(on, NOW.time()))
@@ -247,8 +275,8 @@ def generate(n: int, seed: int = 2026) -> dict[str, int]:
     recompute_state()
     if db.engine.dialect.name == "postgresql":
         # Ids were given here, not by the sequences: move them past what was written.
-        for model in (Assignment, AssignmentTransition, StatusReport, Meeting, AgendaItem, Attendance, Decision,
-                      ChangeLog):
+        for model in (Assignment, AssignmentTransition, ReportRequest, StatusReport, Meeting, AgendaItem, Attendance,
+                      Decision, ChangeLog):
             table = model.__tablename__
             db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                        f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))

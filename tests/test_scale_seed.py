@@ -56,7 +56,8 @@ def test_the_kept_state_is_what_a_recompute_gives(small_scale):
 
 
 def test_change_log_entries_have_the_operations_shape(small_scale):
-    seeded = db.session.scalar(sa.select(Assignment).where(Assignment.status == AssignmentStatus.IN_PROGRESS)
+    seeded = db.session.scalar(sa.select(Assignment).where(Assignment.status == AssignmentStatus.IN_PROGRESS,
+                                                           Assignment.next_report_due_on.is_(None))
                                .order_by(Assignment.id))
     twin = assignment_ops.create_assignment(dict(
         title=seeded.title, description=seeded.description, principal_group_id=seeded.principal_group_id,
@@ -65,6 +66,19 @@ def test_change_log_entries_have_the_operations_shape(small_scale):
         source=seeded.source), None)
     db.session.flush()
     assert _entries(seeded) == _entries(twin)  # the creation, then the first step of its lifecycle
+
+    asked = db.session.scalar(sa.select(Assignment).where(Assignment.next_report_due_on.is_not(None))
+                              .order_by(Assignment.id))
+    twin_asked = assignment_ops.create_assignment(dict(
+        title=asked.title, principal_group_id=asked.principal_group_id, recipient_group_id=asked.recipient_group_id,
+        status=asked.status), None)
+    assignment_ops.request_report(twin_asked, asked.next_report_due_on, None)
+    db.session.flush()
+    assert twin_asked.version == asked.version == 2
+    seeded_updates, twin_updates = _entries(asked, ChangeAction.UPDATE), _entries(twin_asked, ChangeAction.UPDATE)
+    assert [set(e) for e in seeded_updates] == [set(e) for e in twin_updates]  # transition, request, dates
+    assert seeded_updates[1] == twin_updates[1]  # the request as its history reads it
+    assert seeded_updates[2]["next_report_due_on"] == twin_updates[2]["next_report_due_on"]
 
     report = db.session.scalar(sa.select(StatusReport).where(StatusReport.assignment_id == seeded.id))
     if report is None:
