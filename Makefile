@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: install run serve worker test lint translations translations-update db seed clean
+.PHONY: install run serve worker test lint bench translations translations-update db seed clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,13 @@ test: install
 	$(BIN)/pytest -q
 
 lint: install
-	$(BIN)/ruff check app tests seed migrations gunicorn.conf.py
+	$(BIN)/ruff check app tests seed migrations bench gunicorn.conf.py
+
+# The benchmark (README, Benchmark; not part of `make test`): a generated register of BENCH_SCALE assignments
+# (instance/bench.db, or BENCH_DB=postgresql://…, kept for the next run) under gunicorn beside a bare Flask
+# app, page by page with wrk; the result in bench/results/. Settings: BENCH_* in the environment.
+bench: install
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) instance/app.db
