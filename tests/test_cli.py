@@ -74,3 +74,14 @@ def test_account_changes_are_in_the_change_log(runner):
     text = str([e.changes for e in entries])
     assert "ett-bra-losenord" not in text and "ett-nytt-losenord" not in text and "pbkdf2" not in text
     assert "scrypt" not in text
+
+
+def test_a_token_without_a_name_is_issued_and_logged_as_unnamed(runner):
+    from app.core.audit import ChangeLog
+
+    runner.invoke(args=["users", "create", "ulf"], input="ett-bra-losenord\n")
+    result = runner.invoke(args=["users", "token", "ulf"])
+    assert result.exit_code == 0, result.output
+    logged = db.session.scalars(sa.select(ChangeLog).where(ChangeLog.entity_type == "users")
+                                .order_by(ChangeLog.id.desc())).first()
+    assert "Namnlös nyckel" in logged.changes["api_tokens"]["new"]

@@ -125,7 +125,7 @@ class ApiToken(db.Model):
         return (self.expires_at - timedelta(seconds=1)).date()
 
     def __str__(self) -> str:
-        return self.name or _l("Namnlös nyckel")
+        return self.name or str(_l("Namnlös nyckel"))
 
 
 class SessionEndReason(LabeledEnum):
