@@ -9,14 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.assignments import operations as assignment_ops
-from app.assignments.models import Assignment, AssignmentStatus, TrafficLight
+from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, TrafficLight
 from app.assignments.queries import SORTS, kept_state_differences
 from app.auth import operations as auth_ops
 from app.auth.models import Role
 from app.core import pagination
 from app.core.audit import history_for
 from app.extensions import db
-from app.groups.models import GroupType
+from app.groups.models import GroupType, RelationKind
 from tests import factories as f
 from tests import gov_factories as g
 from tests.conftest import make_user
@@ -227,3 +227,40 @@ def test_hot_queries_scan_no_large_table(app, login_as, url, in_index_order):
             if any("TEMP B-TREE FOR ORDER BY" in line for line in plan):
                 problems.append(f"sorts rows for a page: {plan}\n    {statement[statement.find('FROM'):][:400]}")
     assert problems == [], "\n".join(problems)
+
+
+def test_a_steering_group_over_most_groups_counts_what_a_direct_count_gives(app, login_as):
+    """Its figures are counted as everything less the groups outside it: they must equal a direct count."""
+    from app.decisions.models import Decision, DecisionState, ExecutionStatus
+
+    top, outsider, nag = f.group("NSG Allt"), f.group("NPO Utanför", GroupType.NPO), f.group("NAG Gör", GroupType.NAG)
+    parts = [f.group(f"NPO Del {i}", GroupType.NPO) for i in range(3)]
+    for part in parts:
+        f.relation(top, part, RelationKind.STEERING_GROUP_OF)
+    for principal, light in [(parts[0], TrafficLight.AT_RISK), (parts[1], TrafficLight.OFF_TRACK),
+                             (parts[2], None), (outsider, TrafficLight.AT_RISK)]:
+        late = g.assignment(principal, nag, f"Sent {principal.name}", due_on=TODAY - timedelta(days=3))
+        g.assignment(principal, nag, f"I tid {principal.name}", due_on=TODAY + timedelta(days=30))
+        if light:
+            g.report(late, light, reported_on=TODAY - timedelta(days=10))
+        g.report_request(late, TODAY - timedelta(days=1))
+        g.decision(principal, f"Beslut {principal.name}")
+    scope = {top.id, *(p.id for p in parts)}
+    in_scope = (Assignment.archived_at.is_(None), Assignment.principal_group_id.in_(scope))
+
+    def count(*criteria) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Assignment).where(*in_scope, *criteria))
+
+    page = login_as(Role.READER).get(f"/followup/groups/{top.id}").get_data(as_text=True)
+    shown = {label: n for label, (n, _link) in g.figures(page).items()}
+    awaiting = db.session.scalar(sa.select(sa.func.count()).select_from(Decision).where(
+        Decision.group_id.in_(scope), Decision.state == DecisionState.TAKEN,
+        Decision.execution_status.in_((ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS))))
+    assert shown == {"pågående uppdrag": count(Assignment.status.in_(OPEN_STATUSES)),
+                     "försenade": count(Assignment.due_on < TODAY, Assignment.status.in_(OPEN_STATUSES)),
+                     "saknar begärd rapport": count(Assignment.next_report_due_on < TODAY),
+                     "beslut väntar på genomförande": awaiting}
+    assert shown == {"pågående uppdrag": 6, "försenade": 3, "saknar begärd rapport": 3,
+                     "beslut väntar på genomförande": 3}
+    at_risk = re.search(r"Risk för avvikelse.*?light=at_risk\">(\d+)</a>", page, re.S)
+    assert at_risk and int(at_risk.group(1)) == count(Assignment.latest_light == TrafficLight.AT_RISK) == 1

@@ -76,6 +76,9 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.Index("ix_assignments_dashboard", "status", "latest_light", "archived_at", "principal_group_id",
                  "open_due_on", "next_report_due_on"),
         sa.Index("ix_assignments_overdue", "open_due_on", "archived_at", "principal_group_id"),
+        # A steering group's (or a principal's) assignments, with what its figures count.
+        sa.Index("ix_assignments_principal", "principal_group_id", "status", "latest_light", "archived_at",
+                 "open_due_on", "next_report_due_on"),
         sa.Index("ix_assignments_report_due", "next_report_due_on", "archived_at", "principal_group_id", "status"),
     )
     __permission_area__ = "governance"
@@ -114,7 +117,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    principal_group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"), index=True)
+    principal_group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"))  # ix_assignments_principal
     recipient_group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"), index=True)
     mandate: Mapped[str] = mapped_column(sa.Text, default="")
     questions: Mapped[str] = mapped_column(sa.Text, default="")

@@ -54,6 +54,9 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.Index("ix_decisions_id_order", "id", "archived_at"),
         # Decisions awaiting execution, earliest date first (the dashboards), holding their filters.
         sa.Index("ix_decisions_execution", "execute_sort", "execution_status", "state", "archived_at", "group_id"),
+        # How many await execution, in all and per group (a steering scope), from index entries alone.
+        sa.Index("ix_decisions_awaiting", "execution_status", "state", "archived_at", "group_id"),
+        sa.Index("ix_decisions_group", "group_id", "execution_status", "state", "archived_at"),
     )
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"create", "edit", "dispatch"})
@@ -85,7 +88,7 @@ class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text, default="")
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"), index=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"))  # ix_decisions_group
     meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     by_delegation: Mapped[bool] = mapped_column(default=False)
     decided_on: Mapped[date | None] = mapped_column(index=True)

@@ -4,6 +4,8 @@
   undated first" is one index order on SQLite and PostgreSQL alike (they put NULLs at opposite ends),
   and decisions.execute_sort likewise for the date by which a decision is to be carried out (the
   dashboards list those awaiting execution, earliest first, undated last);
+- decisions awaiting execution counted in all and per group from covering indexes (the latter
+  replacing the single-column index on group_id);
 - decisions and meetings: one index per order offered (the list's and the API's by id), each holding
   the filters the list applies by default, so any page and its count read index entries only;
 - meetings.last_day: the meeting's last day (ends_on, or starts_on for a one-day meeting), indexed:
@@ -41,6 +43,9 @@ def upgrade():
     op.execute("UPDATE decisions SET execute_sort = execute_by WHERE execute_by IS NOT NULL")
     op.create_index('ix_decisions_execution', 'decisions',
                     ['execute_sort', 'execution_status', 'state', 'archived_at', 'group_id'])
+    op.create_index('ix_decisions_awaiting', 'decisions', ['execution_status', 'state', 'archived_at', 'group_id'])
+    op.create_index('ix_decisions_group', 'decisions', ['group_id', 'execution_status', 'state', 'archived_at'])
+    op.drop_index('ix_decisions_group_id', table_name='decisions')
     op.create_index('ix_decisions_id_order', 'decisions', ['id', 'archived_at'])
     op.create_index('ix_decisions_list_order', 'decisions', ['decided_sort', 'id', 'archived_at'])
     with op.batch_alter_table('meetings', schema=None) as batch_op:
@@ -62,6 +67,9 @@ def downgrade():
     op.drop_index('ix_decisions_list_order', table_name='decisions')
     op.drop_index('ix_decisions_id_order', table_name='decisions')
     op.drop_index('ix_decisions_execution', table_name='decisions')
+    op.create_index('ix_decisions_group_id', 'decisions', ['group_id'])
+    op.drop_index('ix_decisions_group', table_name='decisions')
+    op.drop_index('ix_decisions_awaiting', table_name='decisions')
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.drop_column('execute_sort')
         batch_op.drop_column('decided_sort')

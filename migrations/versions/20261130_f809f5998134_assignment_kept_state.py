@@ -8,8 +8,9 @@
   assignments.due_sort: the due date, 9999-12-31 when there is none (undated last on every database);
 - one index per order the assignment list offers, holding the order and its default filters (status,
   archived); the dashboards' figures in one pass over one index, and their overdue and unreported
-  lists in date order, each index holding the steering scope (the principal); these replace the
-  single-column index on next_report_due_on.
+  lists in date order, each index holding the steering scope (the principal), and the principal's
+  assignments with what the figures count; these replace the single-column indexes on
+  next_report_due_on and principal_group_id.
 
 Data carried over: every existing assignment gets its kept state computed here in SQL (the same
 rule as app.assignments.queries.kept_state_columns, written out so that this migration does not
@@ -49,6 +50,8 @@ INDEXES = {
                                  'next_report_due_on'],
     'ix_assignments_overdue': ['open_due_on', 'archived_at', 'principal_group_id'],
     'ix_assignments_report_due': ['next_report_due_on', 'archived_at', 'principal_group_id', 'status'],
+    'ix_assignments_principal': ['principal_group_id', 'status', 'latest_light', 'archived_at', 'open_due_on',
+                                 'next_report_due_on'],
 }
 
 
@@ -60,6 +63,7 @@ def upgrade():
         batch_op.add_column(sa.Column('latest_reported_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('open_due_on', sa.Date(), nullable=True))
         batch_op.drop_index('ix_assignments_next_report_due_on')
+        batch_op.drop_index('ix_assignments_principal_group_id')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.alter_column('title_sort', server_default=None)
         batch_op.alter_column('due_sort', server_default=None)
@@ -83,6 +87,7 @@ def downgrade():
         op.drop_index(name, table_name='assignments')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index('ix_assignments_next_report_due_on', ['next_report_due_on'], unique=False)
+        batch_op.create_index('ix_assignments_principal_group_id', ['principal_group_id'], unique=False)
         batch_op.drop_column('open_due_on')
         batch_op.drop_column('latest_reported_on')
         batch_op.drop_constraint('latest_light', type_='check')
