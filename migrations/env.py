@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from app.core import fulltext
+
 config = context.config
 # Under pytest the app already configured logging; don't let alembic.ini replace it.
 if config.config_file_name and not current_app.testing:
@@ -33,6 +35,8 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    # The full-text index's tables, column and index are not in the models: autogenerate must not drop them.
+    conf_args.setdefault("include_name", fulltext.include_name)
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

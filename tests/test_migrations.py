@@ -5,6 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from app.core import fulltext
 from app.extensions import db
 
 
@@ -18,13 +19,50 @@ def test_upgrade_matches_models_and_downgrade_removes_everything(app):
     _empty_database()
     upgrade()
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": fulltext.include_name})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations disagree: {diff}"
 
     downgrade(revision="base")
     remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert remaining == set()
+
+
+def _search_index_objects() -> set[tuple]:
+    """The full-text index as the database holds it (the models don't declare it, so the comparison above
+    leaves it out)."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            rows = conn.execute(sa.text("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name LIKE '%fts%'"))
+            return {(r.type, r.name, r.tbl_name, " ".join((r.sql or "").split())) for r in rows}
+        columns = conn.execute(sa.text(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid) "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attgenerated = 's' AND pg_table_is_visible(c.oid)"))
+        indexes = conn.execute(sa.text("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                                        "WHERE schemaname = current_schema() AND indexname LIKE '%search_vector'"))
+        return {tuple(r) for r in columns} | {tuple(r) for r in indexes}
+
+
+def test_a_migrated_database_has_the_search_index_the_models_create(app):
+    """Triggers, FTS tables and the tsvector column are outside the comparison of models and migrations:
+    both ways of making the schema must make them alike, on all six searchable tables."""
+    db.drop_all()
+    db.create_all()
+    created = _search_index_objects()
+    _empty_database()
+    upgrade()
+    migrated = _search_index_objects()
+    assert migrated == created
+    indexed = {"assignments", "decisions", "meetings", "activities", "kpis", "use_cases"}
+    if db.engine.dialect.name == "sqlite":
+        assert {name for kind, name, _t, _s in created if kind == "trigger"} == {
+            f"{t}_fts_{event}" for t in indexed for event in ("insert", "update", "delete")}
+    else:
+        assert {row[0] for row in created} == indexed and len(created) == 2 * len(indexed)
+    downgrade(revision="9f999b2947b6")
+    assert _search_index_objects() == set()
 
 
 def test_migrated_database_accepts_the_seed(app, runner):

@@ -156,7 +156,8 @@ GROUP_ATTRIBUTE_FILTERS = [
 ]
 
 ASSIGNMENT_FILTERS = [
-    _param("q", {"type": "string"}, "Text in title, description or mandate."),
+    _param("q", {"type": "string"}, "Words in title, description or mandate (full-text: each word of q must "
+           "begin a word of the record)."),
     _param("status", {"type": "string", "enum": ["open", *[m.value for m in AssignmentStatus]]},
            "Status; 'open' = commissioned, in progress or paused."),
     _param("group", INT, "Principal or recipient group id."),
@@ -183,7 +184,8 @@ COLLECTIONS = [
         _param("level", _enum(Level), "Level."), _param("healthcare_region", INT, "Healthcare region id.")]),
     ("/assignments", "Assignment", "Assignments (uppdrag) with their latest traffic light", ASSIGNMENT_FILTERS),
     ("/decisions", "Decision", "Decisions (beslut)", [
-        _param("q", {"type": "string"}, "Text in title, text or registry number."), _param("group", INT, "Group id."),
+        _param("q", {"type": "string"}, "Words in title, text or registry number (full-text: each word of q "
+               "must begin a word of the record)."), _param("group", INT, "Group id."),
         _param("kind", _enum(DecisionKind), "Kind."), _param("state", _enum(DecisionState), "State."),
         _param("execution_status", _enum(ExecutionStatus), "Execution status."),
         _param("execution", {"type": "string", "enum": ["awaiting", "late"] + [m.value for m in ExecutionStatus]},

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport, TrafficLight
 from app.core.args import Args
-from app.core.models import search_text
+from app.core.fulltext import text_search
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, Level, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
@@ -41,8 +41,8 @@ def apply_filters(stmt, args, today: date | None = None):
     }
     if not f["archived"]:
         stmt = stmt.where(Assignment.active())
-    if f["q"]:
-        stmt = stmt.where(Assignment.search_text.contains(search_text(f["q"]), autoescape=True))
+    if search := text_search(Assignment, f["q"]):
+        stmt = stmt.where(search.criterion)
     if status == "open":
         stmt = stmt.where(Assignment.status.in_(OPEN_STATUSES))
     elif status is not None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from app.core import fulltext
 from app.core.sorting import search_text, swedish_key
 
 
@@ -109,7 +110,8 @@ def _named_before_write(mapper, connection, target) -> None:
 
 
 class SearchableMixin:
-    """Case-folded text of the record's `__search_fields__`, for searches that ignore case."""
+    """Case-folded text of the record's `__search_fields__`, for searches that ignore case; the database
+    keeps a full-text index of it (app.core.fulltext)."""
 
     __search_fields__: tuple[str, ...] = ()
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
@@ -122,6 +124,11 @@ class SearchableMixin:
 @sa.event.listens_for(SearchableMixin, "before_update", propagate=True)
 def _searchable_before_write(mapper, connection, target) -> None:
     target.refresh_search_text()
+
+
+@sa.event.listens_for(SearchableMixin, "after_mapper_constructed", propagate=True)
+def _searchable_index(mapper, class_) -> None:
+    fulltext.index_table(mapper.local_table)
 
 
 def is_current(start: date | None, end: date | None, on: date) -> bool:

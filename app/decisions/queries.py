@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.assignments.queries import group_attribute_filters, steered_group_ids
 from app.core.args import Args
-from app.core.models import search_text
+from app.core.fulltext import text_search
 from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
 from app.extensions import db
 from app.groups.models import Group
@@ -37,8 +37,8 @@ def apply_filters(stmt, args=None, today: date | None = None):
          "decided_from": a.date("decided_from"), "decided_to": a.date("decided_to"), "archived": a.flag("archived")}
     if not f["archived"]:
         stmt = stmt.where(Decision.active())
-    if f["q"]:
-        stmt = stmt.where(Decision.search_text.contains(search_text(f["q"]), autoescape=True))
+    if search := text_search(Decision, f["q"]):
+        stmt = stmt.where(search.criterion)
     if f["group"]:
         stmt = stmt.where(Decision.group_id == f["group"])
     if f["steered_by"]:

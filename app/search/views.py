@@ -1,5 +1,5 @@
 """One search box for assignments, decisions, meetings and the competence centre's activities, KPIs and
-use cases: a tab per kind, each with its count."""
+use cases: a tab per kind, each with its count, the best matches first (full-text search, app.core.fulltext)."""
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
 from app.competence.models import Activity, Kpi, UseCase
-from app.core.models import search_text
+from app.core.fulltext import text_search
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions.models import Decision
@@ -38,12 +38,17 @@ GROUP_COLUMNS = {Decision: (Decision.group_id,), Meeting: (Meeting.group_id,),
                  Activity: (Activity.responsible_group_id,)}
 
 
-def _criteria(model, q: str, group_id: int | None):
-    criteria = [model.active(), model.search_text.contains(search_text(q), autoescape=True)]
+def _criteria(model, group_id: int | None):
+    criteria = [model.active()]
     if group_id:
         columns = GROUP_COLUMNS.get(model, ())
         criteria.append(sa.or_(*(c == group_id for c in columns)) if columns else sa.false())
     return criteria
+
+
+def _count(model, search, group_id: int | None):
+    return (sa.select(sa.func.count()).select_from(model).where(*_criteria(model, group_id), search.criterion)
+            .scalar_subquery())
 
 
 @bp.route("/")
@@ -54,11 +59,16 @@ def index():
     group_id = int_arg("group")
     counts, page = {}, None
     if q:
-        for name, (model, _label, _options) in KINDS.items():
-            counts[name] = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(
-                *_criteria(model, q, group_id)))
+        searches = {name: text_search(model, q) for name, (model, _label, _options) in KINDS.items()}
         model, _label, options = KINDS[kind]
-        page = paginate(sa.select(model).where(*_criteria(model, q, group_id)).options(*options)
-                        .order_by(*ORDER[kind]))
+        if searches[kind] is None:  # nothing searchable in it (only punctuation, say): no hits anywhere
+            counts = dict.fromkeys(KINDS, 0)
+            page = paginate(sa.select(model).where(sa.false()), total=0)
+        else:
+            # Every tab's count in one query: a count per kind as a column of one row.
+            counts = db.session.execute(sa.select(*(_count(KINDS[name][0], search, group_id).label(name)
+                                                    for name, search in searches.items()))).one()._asdict()
+            stmt = searches[kind].ranked(sa.select(model).where(*_criteria(model, group_id)))
+            page = paginate(stmt.options(*options).order_by(*ORDER[kind]), total=counts[kind])
     return render_template("search/index.html", q=q, kind=kind, kinds=KINDS, counts=counts, page=page,
                            group_id=group_id, groups=selectable_groups())
