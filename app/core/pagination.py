@@ -72,7 +72,10 @@ def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None) -> P
         ids = db.session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)
                                  .limit(per_page + 1).offset(offset)).all()
         has_next, ids = len(ids) > per_page, ids[:per_page]
-        by_id = {r.id: r for r in db.session.scalars(stmt.order_by(None).where(model.id.in_(ids)))} if ids else {}
+        # The rows by their ids alone (with the list's loader options): the filters, a full-text match
+        # among them, are not evaluated again.
+        rows = sa.select(model).where(model.id.in_(ids)).options(*stmt._with_options)
+        by_id = {r.id: r for r in db.session.scalars(rows)} if ids else {}
         items = [by_id[i] for i in ids if i in by_id]
     total, exact = (total, True) if total is not None else count_capped(stmt)
     return Page(items=items, page=page, per_page=per_page, total=total, total_exact=exact, has_next=has_next)
