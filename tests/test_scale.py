@@ -264,3 +264,26 @@ def test_a_steering_group_over_most_groups_counts_what_a_direct_count_gives(app,
                      "beslut väntar på genomförande": 3}
     at_risk = re.search(r"Risk för avvikelse.*?light=at_risk\">(\d+)</a>", page, re.S)
     assert at_risk and int(at_risk.group(1)) == count(Assignment.latest_light == TrafficLight.AT_RISK) == 1
+
+
+def test_the_nightly_job_gives_the_planner_statistics(app):
+    """The planner picks the indexes above only when it knows the tables' sizes: the worker refreshes
+    the statistics every night."""
+    from app.core.db import refresh_statistics
+
+    nsg, nag = f.group("NSG Statistik"), f.group("NAG Statistik", GroupType.NAG)
+    for i in range(3):
+        f.assignment(nsg, nag, f"Statistik {i}")
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(sa.text("DROP TABLE IF EXISTS sqlite_stat1"))
+        db.session.commit()
+    refresh_statistics(db.engine)
+    if db.engine.dialect.name == "sqlite":
+        stats = db.session.execute(sa.text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'assignments'")).scalars().all()
+        assert stats and all(s.split()[0] == "3" for s in stats)  # three rows, per index
+    else:
+        analysed = db.session.scalar(sa.text(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'assignments'"))
+        assert analysed is not None
+    names = {type(task).__name__ for task in app.extensions["huey"]._registry.periodic_tasks}
+    assert "database statistics" in names

@@ -58,3 +58,14 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+def refresh_statistics(engine) -> None:
+    """Give the query planner fresh statistics of the tables' sizes and spreads: it chooses the
+    indexes the lists and dashboards are built for only when it knows the tables are large. SQLite
+    samples (analysis_limit) so that this takes moments at any size; PostgreSQL's autovacuum keeps
+    its own, this only hurries it."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        conn.exec_driver_sql("ANALYZE")

@@ -1,6 +1,7 @@
 """The background worker: Huey, with its queue in SQLite under instance/ by default (`HUEY_URL` set to
 redis://… when several app servers share one). It delivers the outbox after each commit, sweeps it
-every minute for retries, and runs the areas' scheduled jobs (e.g. daily report reminders).
+every minute for retries, refreshes the database's statistics every night, and runs the areas'
+scheduled jobs (e.g. daily report reminders).
 
 Run it with `huey_consumer app.worker.huey` (make run and make serve start it). A job that fails to be
 queued is no loss: the outbox row stays and the next sweep sends it.
@@ -40,6 +41,13 @@ def make_huey(app: Flask):
     return SqliteHuey("styrregister", filename=path)
 
 
+def _refresh_statistics() -> None:
+    from app.core.db import refresh_statistics
+    from app.extensions import db
+
+    refresh_statistics(db.engine)
+
+
 def init_app(app: Flask) -> None:
     huey = make_huey(app)
     app.extensions["huey"] = huey
@@ -55,6 +63,7 @@ def init_app(app: Flask) -> None:
 
     deliver_task = huey.task(retries=0, name="deliver")(in_app(outbox.deliver))
     huey.periodic_task(crontab(minute="*"), name="sweep outbox")(in_app(outbox.deliver_due))
+    huey.periodic_task(crontab(hour="3", minute="30"), name="database statistics")(in_app(_refresh_statistics))
     for when, name, fn in SCHEDULED:
         huey.periodic_task(crontab(**when), name=name)(in_app(fn))
     app.extensions["deliver_task"] = deliver_task
