@@ -292,6 +292,10 @@ row("/competence/report", "GET", "/competence/report?months=6&format=pdf", EVERY
 # Another group's records read like one's own.
 row("/groups/<int:record_id>", "GET", "/groups/{Y}", EVERYONE, note="group Y")
 row("/assignments/<int:record_id>", "GET", "/assignments/{a_y}", EVERYONE, note="Y's assignment")
+row("/assignments/<int:record_id>", "GET", "/assignments/{a}?reports=2000-01-01_1&history=2000-01-01T00:00:00_1",
+    EVERYONE, note="older reports and history")
+row("/decisions/<int:record_id>", "GET", "/decisions/{d_y}?history=2000-01-01T00:00:00_1", EVERYONE,
+    note="older history")
 row("/decisions/<int:record_id>", "GET", "/decisions/{d_y}", EVERYONE, note="Y's decision")
 row("/meetings/<int:record_id>", "GET", "/meetings/{m_y}", EVERYONE, note="Y's meeting")
 

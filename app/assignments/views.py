@@ -41,7 +41,7 @@ from app.core.crud import (
     save,
 )
 from app.core.forms import picker_search_field
-from app.core.pagination import paginate
+from app.core.pagination import newest_first, paginate
 from app.core.permissions import can
 from app.core.routing import int_arg
 from app.decisions.models import Decision, DecisionLink
@@ -88,11 +88,23 @@ def index():
                            latest=latest_reports([a.id for a in page.items]), **filter_context())
 
 
+# The assignment's page shows its latest reports and requests; older reports are paged by key
+# (`?reports=<date>_<id>`, through the index on assignment, date and id), so the page costs the same with
+# ten thousand reports as with one.
+REPORTS_PER_PAGE = 10
+REQUESTS_SHOWN = 10
+REPORT_ORDER = (StatusReport.reported_on, StatusReport.id)
+CORRECTABLE_REPORTS = 20
+
+
+def _reports_of(assignment: Assignment):
+    return sa.select(StatusReport).where(StatusReport.assignment_id == assignment.id, StatusReport.active())
+
+
 @bp.route("/<int:record_id>")
 def show(record_id: int):
     assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == record_id).options(
         selectinload(Assignment.phases), selectinload(Assignment.children).selectinload(Assignment.recipient_group),
-        selectinload(Assignment.reports).selectinload(StatusReport.filed_by),
         selectinload(Assignment.transitions), selectinload(Assignment.programme_areas),
         selectinload(Assignment.reporters),
         selectinload(Assignment.priorities).selectinload(PriorityItem.priority_list)))
@@ -102,8 +114,11 @@ def show(record_id: int):
     links = db.session.scalars(sa.select(DecisionLink).where(
         DecisionLink.assignment_id == assignment.id, DecisionLink.active())
         .options(selectinload(DecisionLink.decision))).all()
+    reports = newest_first(_reports_of(assignment), REPORT_ORDER, "reports", REPORTS_PER_PAGE,
+                           options=(selectinload(StatusReport.filed_by), selectinload(StatusReport.corrects)))
+    # The latest requests: one more tells whether earlier ones exist.
     requests = db.session.scalars(sa.select(ReportRequest).where(ReportRequest.assignment_id == assignment.id)
-                                  .order_by(ReportRequest.id.desc())).all()
+                                  .order_by(ReportRequest.id.desc()).limit(REQUESTS_SHOWN + 1)).all()
     transition_form = TransitionForm(formdata=None)
     transition_form.version.data = assignment.version
     transition_form.to_status.choices = [c for c in transition_form.to_status.choices
@@ -114,7 +129,8 @@ def show(record_id: int):
             reporters_form.person_ids.data = [p.id for p in assignment.reporters]
         reporters_form.person_ids.set_choices(_people())
     return render_template(
-        "assignments/show.html", a=assignment, links=links, requests=requests, today=date.today(),
+        "assignments/show.html", a=assignment, links=links, reports=reports, requests=requests[:REQUESTS_SHOWN],
+        earlier_requests=len(requests) > REQUESTS_SHOWN, today=date.today(),
         transition_form=transition_form, request_form=ReportRequestForm(formdata=None),
         reporters_form=reporters_form, history=history(assignment))
 
@@ -173,7 +189,9 @@ def report(record_id: int):
     assignment = load(Assignment, record_id)
     require("report", assignment)
     form = StatusReportForm()
-    form.corrects_id.set_choices(assignment.reports)
+    # A correction is of a recent report: the latest ones are offered, not every report ever filed.
+    form.corrects_id.set_choices(db.session.scalars(_reports_of(assignment).order_by(
+        *(k.desc() for k in REPORT_ORDER)).limit(CORRECTABLE_REPORTS)))
     return create_page(form, lambda values, user: operations.file_report(assignment, values, user),
                        "assignments/report_form.html", lambda r: url_for(".show", record_id=assignment.id),
                        _("Statusrapporten har lämnats."), assignment=assignment)
@@ -181,10 +199,11 @@ def report(record_id: int):
 
 @bp.route("/reports/<int:record_id>")
 def show_report(record_id: int):
-    """Reports are shown on their assignment's page."""
+    """Reports are shown on their assignment's page: the page of reports that starts with this one."""
     report_ = load(StatusReport, record_id)
     require("view", report_)
-    return redirect(url_for(".show", record_id=report_.assignment_id) + "#reports")
+    return redirect(url_for(".show", record_id=report_.assignment_id,
+                            reports=f"{report_.reported_on.isoformat()}_{report_.id}") + f"#report-{report_.id}")
 
 
 @bp.route("/<int:record_id>/request-report", methods=["POST"])

@@ -27,7 +27,8 @@ class ChangeAction(LabeledEnum):
 
 class ChangeLog(db.Model):
     __tablename__ = "change_log"
-    __table_args__ = (sa.Index("ix_change_log_entity", "entity_type", "entity_id"),)
+    # One record's history, newest first, read through the index a page at a time (app.core.crud.history).
+    __table_args__ = (sa.Index("ix_change_log_entity_time", "entity_type", "entity_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(sa.String(60))
@@ -151,10 +152,17 @@ def log_change(record, action: ChangeAction, user, changes: dict) -> ChangeLog:
     return entry
 
 
+# A record's history is read newest first by these, after its entity type and id (the index above).
+HISTORY_ORDER = (ChangeLog.created_at, ChangeLog.id)
+
+
+def history_query(record):
+    """The change log of one record, unordered: paged by app.core.crud.history."""
+    return sa.select(ChangeLog).where(ChangeLog.entity_type == record.__tablename__, ChangeLog.entity_id == record.id)
+
+
 def history_for(record, since_version: int | None = None) -> list[ChangeLog]:
-    stmt = sa.select(ChangeLog).where(
-        ChangeLog.entity_type == record.__tablename__, ChangeLog.entity_id == record.id
-    )
+    stmt = history_query(record)
     if since_version is not None:
         stmt = stmt.where(ChangeLog.version > since_version)
     return list(db.session.scalars(stmt.order_by(ChangeLog.created_at.desc(), ChangeLog.id.desc())))
