@@ -313,9 +313,11 @@ row("/organisations/<int:record_id>/edit", "POST", "/organisations/{region}/edit
          version=(Organisation, "region")), note="a registry-number series")
 
 # The picker's search (app.picker): everyone signed in, as everyone reads the records it finds.
-for _kind in ("group", "person", "organisation"):
+for _kind in ("group", "person", "organisation", "assignment", "decision", "meeting"):
     row("/picker/<kind>", "GET", f"/picker/{_kind}?q=a", EVERYONE, note=_kind)
-row("/picker/<kind>", "GET", "/picker/meeting?q=a", {a: "404" if a in SIGNED_IN else LOGIN for a in ACTORS},
+row("/picker/<kind>", "GET", "/picker/assignment?q=a&group={Y}&exclude={a_y}", EVERYONE,
+    note="narrowed as a field's choices are")
+row("/picker/<kind>", "GET", "/picker/user?q=a", {a: "404" if a in SIGNED_IN else LOGIN for a in ACTORS},
     note="no such kind")
 
 # Groups: the secretariat; a chair or secretary edits their own group.

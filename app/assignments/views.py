@@ -33,7 +33,6 @@ from app.core.crud import (
     create_page,
     edit_page,
     flash_form_errors,
-    groups_for,
     history,
     load,
     post_from_page,
@@ -44,31 +43,23 @@ from app.core.forms import picker_search_field
 from app.core.pagination import newest_first, paginate
 from app.core.permissions import can
 from app.core.routing import int_arg
-from app.decisions.models import Decision, DecisionLink
+from app.decisions.models import DecisionLink
 from app.extensions import db
-from app.groups.models import Group, GroupType, selectable_groups
-from app.people.models import Person
+from app.groups.models import Group, GroupType
+from app.picker.queries import offer, offer_groups_for
 from app.priorities.models import PriorityItem, PriorityList
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments", template_folder="templates")
 
 
-def _decisions():
-    return db.session.scalars(sa.select(Decision).where(Decision.active())
-                              .order_by(Decision.decided_on.desc().nulls_last(), Decision.id.desc())).all()
-
-
 def _prepare(form: AssignmentForm, assignment: Assignment | None = None) -> AssignmentForm:
-    groups = selectable_groups()
-    form.principal_group_id.set_choices(groups_for(Assignment, groups))
-    form.recipient_group_id.set_choices(groups)
-    form.programme_area_ids.set_choices(selectable_groups(GroupType.NPO, GroupType.RPO, GroupType.LPO))
-    others = db.session.scalars(sa.select(Assignment).where(
-        Assignment.active(), Assignment.id != (assignment.id if assignment else -1)).order_by(Assignment.title)).all()
-    form.parent_id.set_choices(others)
-    decisions = _decisions()
-    form.given_by_decision_id.set_choices(decisions)
-    form.closed_by_decision_id.set_choices(decisions)
+    # Groups, assignments and decisions are many: pickers that read only what is chosen or searched for.
+    offer_groups_for(form.principal_group_id, Assignment)
+    offer(form.recipient_group_id)
+    offer(form.programme_area_ids, types=(GroupType.NPO, GroupType.RPO, GroupType.LPO))
+    offer(form.parent_id, exclude=assignment.id if assignment else None)
+    offer(form.given_by_decision_id)
+    offer(form.closed_by_decision_id)
     form.priority_item_ids.set_choices(db.session.scalars(sa.select(PriorityItem).join(PriorityItem.priority_list)
                                                           .where(PriorityItem.active(), PriorityList.active())
                                                           .order_by(PriorityList.id, PriorityItem.position)).all())
@@ -127,16 +118,12 @@ def show(record_id: int):
     if can(current_user, "delegate", assignment):
         if not picker_search_field(reporters_form):
             reporters_form.person_ids.data = [p.id for p in assignment.reporters]
-        reporters_form.person_ids.set_choices(_people())
+        offer(reporters_form.person_ids)
     return render_template(
         "assignments/show.html", a=assignment, links=links, reports=reports, requests=requests[:REQUESTS_SHOWN],
         earlier_requests=len(requests) > REQUESTS_SHOWN, today=date.today(),
         transition_form=transition_form, request_form=ReportRequestForm(formdata=None),
         reporters_form=reporters_form, history=history(assignment))
-
-
-def _people():
-    return db.session.scalars(sa.select(Person).where(Person.active()).order_by(Person.name_sort)).all()
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -221,7 +208,7 @@ def reporters(record_id: int):
     assignment = load(Assignment, record_id)
     require("delegate", assignment)
     form = ReportersForm()
-    form.person_ids.set_choices(_people())
+    offer(form.person_ids)
     return post_from_page(
         form, lambda: operations.set_reporters(assignment, form.person_ids.data, current_user),
         _("Rapportörerna har sparats."), url_for(".show", record_id=assignment.id) + "#reports")
@@ -258,7 +245,7 @@ def rounds():
 def create_round():
     require("create", ReportingRound)
     form = ReportingRoundForm()
-    form.principal_group_id.set_choices(selectable_groups())
+    offer(form.principal_group_id)
 
     def make(values, user):
         stmt = sa.select(Assignment).where(Assignment.active(), Assignment.status.in_(OPEN_STATUSES))
