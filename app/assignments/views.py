@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.assignments import operations
 from app.assignments.forms import (
@@ -94,19 +94,21 @@ def _reports_of(assignment: Assignment):
 
 @bp.route("/<int:record_id>")
 def show(record_id: int):
+    # The assignment's own short lists (phases, transitions, …) load as the page reads them, each with a
+    # plain `= ?` query: for one record selectinload costs the same queries and expands an IN list anew
+    # every request. What the rows refer to is joined in.
     assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == record_id).options(
-        selectinload(Assignment.phases), selectinload(Assignment.children).selectinload(Assignment.recipient_group),
-        selectinload(Assignment.transitions), selectinload(Assignment.programme_areas),
-        selectinload(Assignment.reporters),
-        selectinload(Assignment.priorities).selectinload(PriorityItem.priority_list)))
+        joinedload(Assignment.principal_group), joinedload(Assignment.recipient_group),
+        lazyload(Assignment.children).joinedload(Assignment.recipient_group),
+        lazyload(Assignment.priorities).joinedload(PriorityItem.priority_list)))
     if assignment is None:
         abort(404)
     require("view", assignment)
     links = db.session.scalars(sa.select(DecisionLink).where(
         DecisionLink.assignment_id == assignment.id, DecisionLink.active())
-        .options(selectinload(DecisionLink.decision))).all()
+        .options(joinedload(DecisionLink.decision))).all()
     reports = newest_first(_reports_of(assignment), REPORT_ORDER, "reports", REPORTS_PER_PAGE,
-                           options=(selectinload(StatusReport.filed_by), selectinload(StatusReport.corrects)))
+                           options=(joinedload(StatusReport.filed_by), joinedload(StatusReport.corrects)))
     # The latest requests: one more tells whether earlier ones exist.
     requests = db.session.scalars(sa.select(ReportRequest).where(ReportRequest.assignment_id == assignment.id)
                                   .order_by(ReportRequest.id.desc()).limit(REQUESTS_SHOWN + 1)).all()
