@@ -257,8 +257,10 @@ class PickerWidget(Select):
                 text = _("%(shown)s av %(total)s alternativ matchar ”%(q)s”.", shown=shown, total=total, q=query)
             status = f'<p class="hint picker-status" role="status">{escape(text)}</p>'
         elif field.query is not None:
-            # Without JavaScript a long choice starts empty: the search brings its alternatives.
-            status = f'<p class="hint">{escape(_("Sök för att få fram alternativen."))}</p>'
+            # Without JavaScript a long choice starts empty: the search brings its alternatives. (Words are
+            # translated outside the f-strings: the catalog's extraction does not look inside them.)
+            hint = _("Sök för att få fram alternativen.")
+            status = f'<p class="hint">{escape(hint)}</p>'
         # The script's words, in the page's language ("%(n)s" is filled in by the script).
         words = {"data_picker_remove": _("Ta bort")} if self.multiple else {}
         if field.query is not None:
@@ -268,13 +270,14 @@ class PickerWidget(Select):
                           data_picker_none=_("Inga träffar"), data_picker_placeholder=_("Skriv för att söka"), **words)
         search = html_params(type="search", id=search_id, name=f"{field.name}-q", value=query,
                              maxlength=PICKER_QUERY_LIMIT)
+        search_label, search_button = _("Sök i listan"), _("Sök")
         return Markup(
             f'<div class="picker" {box}>{select}'
             # Several pickers on one page: each search says, to a screen reader, which field it narrows.
-            f'<div class="picker-search"><label for="{search_id}">{escape(_("Sök i listan"))}'
+            f'<div class="picker-search"><label for="{search_id}">{escape(search_label)}'
             f'<span class="visually-hidden"> {escape(field.label.text)}</span></label> '
             f'<input {search}> '
-            f'<button {button}>{escape(_("Sök"))}<span class="visually-hidden"> {escape(field.label.text)}</span>'
+            f'<button {button}>{escape(search_button)}<span class="visually-hidden"> {escape(field.label.text)}</span>'
             f'</button>{status}</div></div>')
 
 
