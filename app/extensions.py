@@ -4,7 +4,6 @@ CSRF is checked by each FlaskForm rather than globally, so that an expired token
 the form with what the user typed instead of answering 400.
 """
 
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,6 +11,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
 from app.core.db import Base
+from app.core.i18n import Babel
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)

@@ -292,6 +292,10 @@ row("/competence/report", "GET", "/competence/report?months=6&format=pdf", EVERY
 # Another group's records read like one's own.
 row("/groups/<int:record_id>", "GET", "/groups/{Y}", EVERYONE, note="group Y")
 row("/assignments/<int:record_id>", "GET", "/assignments/{a_y}", EVERYONE, note="Y's assignment")
+row("/assignments/<int:record_id>", "GET", "/assignments/{a}?reports=2000-01-01_1&history=2000-01-01T00:00:00_1",
+    EVERYONE, note="older reports and history")
+row("/decisions/<int:record_id>", "GET", "/decisions/{d_y}?history=2000-01-01T00:00:00_1", EVERYONE,
+    note="older history")
 row("/decisions/<int:record_id>", "GET", "/decisions/{d_y}", EVERYONE, note="Y's decision")
 row("/meetings/<int:record_id>", "GET", "/meetings/{m_y}", EVERYONE, note="Y's meeting")
 
@@ -309,9 +313,11 @@ row("/organisations/<int:record_id>/edit", "POST", "/organisations/{region}/edit
          version=(Organisation, "region")), note="a registry-number series")
 
 # The picker's search (app.picker): everyone signed in, as everyone reads the records it finds.
-for _kind in ("group", "person", "organisation"):
+for _kind in ("group", "person", "organisation", "assignment", "decision", "meeting"):
     row("/picker/<kind>", "GET", f"/picker/{_kind}?q=a", EVERYONE, note=_kind)
-row("/picker/<kind>", "GET", "/picker/meeting?q=a", {a: "404" if a in SIGNED_IN else LOGIN for a in ACTORS},
+row("/picker/<kind>", "GET", "/picker/assignment?q=a&group={Y}&exclude={a_y}", EVERYONE,
+    note="narrowed as a field's choices are")
+row("/picker/<kind>", "GET", "/picker/user?q=a", {a: "404" if a in SIGNED_IN else LOGIN for a in ACTORS},
     note="no such kind")
 
 # Groups: the secretariat; a chair or secretary edits their own group.

@@ -29,6 +29,7 @@ from app.meetings import operations as meeting_ops
 from app.meetings.models import ApproverRole, AttendanceStatus
 from tests import gov_factories as g
 from tests.conftest import PASSWORD, make_user
+from tests.test_pages_stay_small import bulk_history, bulk_reports
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -321,19 +322,24 @@ def test_main_pages_have_no_axe_violations(app, chrome, browser_as, width):
     w = g.world()
     m = _meeting_with_everything(w)
     g.decision(w.recipient, meeting_id=m.id, executor_group_id=w.principal.id)
+    # An assignment with more reports and history than its page shows: the pagers are drawn too.
+    a = g.assignment(w.principal, w.recipient)
+    bulk_reports(a, 12)
+    bulk_history(a, 25)
     browser_as(Role.SECRETARIAT)
     if width:
         # 320 CSS pixels: a phone held upright, or 1280 px zoomed to 400 % (WCAG 1.4.10 reflow).
         chrome.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": width, "height": 720, "deviceScaleFactor": 1, "mobile": False})
     pages = {"start page": "/", "meeting page": f"/meetings/{m.id}", "decision form": "/decisions/new",
-             "account page": "/account/"}
+             "account page": "/account/", "assignment page": f"/assignments/{a.id}",
+             "assignment form": "/assignments/new", "meeting list": "/meetings/"}
     found = []
     for name, path in pages.items():
         chrome.get(chrome.base + path)
         wait(chrome, lambda d: d.execute_script("return document.readyState") == "complete")
         assert "/login" not in chrome.current_url, f"{name}: not signed in"
-        if path == "/decisions/new":  # the pickers enhanced, as a person sees them
+        if path in ("/decisions/new", "/assignments/new"):  # the pickers enhanced, as a person sees them
             wait(chrome, EC.presence_of_element_located((By.CSS_SELECTOR, ".picker-enhanced [role=combobox]")))
         if width:
             assert chrome.execute_script("return window.innerWidth") == width

@@ -58,7 +58,9 @@ URLS = ["/", "/groups/", "/groups/?healthcare_region={hr}", "/people/", "/organi
         "/people/{person}", "/assignments/", "/decisions/", "/meetings/", "/followup/", "/followup/groups/{hub}",
         "/search/?q=uppdrag", "/priorities/", "/api/v1/groups", "/api/v1/assignments", "/api/v1/decisions",
         "/api/v1/meetings", "/api/v1/status-reports", "/decisions/?executor_group={hub}&execution=awaiting",
-        "/picker/group?q=rag", "/picker/person?q=person", "/picker/organisation?q=region"]
+        "/picker/group?q=rag", "/picker/person?q=person", "/picker/organisation?q=region",
+        "/picker/assignment?q=uppdrag", "/picker/decision?q=beslut", "/picker/meeting?q=",
+        "/picker/group?q=&type=NPO&type=RAG", "/meetings/?group={hub}"]
 
 
 @pytest.mark.parametrize("url", URLS)

@@ -33,9 +33,9 @@ class AssignmentForm(RecordForm):
     start_on = SwedishDateField(_l("Start"), validators=[optional()])
     due_on = SwedishDateField(_l("Slutdatum"), validators=[optional(), end_not_before_start(
         "start_on", _l("Slutdatum kan inte ligga före startdatum."))])
-    parent_id = ReferenceSelectField(_l("Del av uppdrag"), blank=_l("– inget –"))
-    given_by_decision_id = ReferenceSelectField(_l("Givet genom beslut"), blank=_l("– inget –"))
-    closed_by_decision_id = ReferenceSelectField(_l("Godkänt/avslutat genom beslut"), blank=_l("– inget –"))
+    parent_id = PickerField(_l("Del av uppdrag"), "assignment", blank=_l("– inget –"))
+    given_by_decision_id = PickerField(_l("Givet genom beslut"), "decision", blank=_l("– inget –"))
+    closed_by_decision_id = PickerField(_l("Godkänt/avslutat genom beslut"), "decision", blank=_l("– inget –"))
     programme_area_ids = PickerMultiField(_l("Programområden"), "group")
     priority_item_ids = ReferenceMultiField(_l("Prioriteringar som uppdraget svarar mot"))
     source = StringField(_l("Källa"), validators=[optional(), max_length(200)])

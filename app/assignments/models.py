@@ -254,6 +254,8 @@ class StatusReport(AuditedMixin, db.Model):
     """A periodic report from the recipient. Never edited away: a correction is a new report."""
 
     __tablename__ = "status_reports"
+    # An assignment's reports newest first, a page at a time (its page, the latest report per assignment).
+    __table_args__ = (sa.Index("ix_status_reports_assignment_reported", "assignment_id", "reported_on", "id"),)
     __permission_area__ = "governance"
     __field_labels__ = {
         "reported_on": _l("Rapportdatum"),

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.assignments import operations
 from app.assignments.forms import (
@@ -33,7 +33,6 @@ from app.core.crud import (
     create_page,
     edit_page,
     flash_form_errors,
-    groups_for,
     history,
     load,
     post_from_page,
@@ -41,34 +40,26 @@ from app.core.crud import (
     save,
 )
 from app.core.forms import picker_search_field
-from app.core.pagination import paginate
+from app.core.pagination import newest_first, paginate
 from app.core.permissions import can
 from app.core.routing import int_arg
-from app.decisions.models import Decision, DecisionLink
+from app.decisions.models import DecisionLink
 from app.extensions import db
-from app.groups.models import Group, GroupType, selectable_groups
-from app.people.models import Person
+from app.groups.models import Group, GroupType
+from app.picker.queries import offer, offer_groups_for
 from app.priorities.models import PriorityItem, PriorityList
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments", template_folder="templates")
 
 
-def _decisions():
-    return db.session.scalars(sa.select(Decision).where(Decision.active())
-                              .order_by(Decision.decided_on.desc().nulls_last(), Decision.id.desc())).all()
-
-
 def _prepare(form: AssignmentForm, assignment: Assignment | None = None) -> AssignmentForm:
-    groups = selectable_groups()
-    form.principal_group_id.set_choices(groups_for(Assignment, groups))
-    form.recipient_group_id.set_choices(groups)
-    form.programme_area_ids.set_choices(selectable_groups(GroupType.NPO, GroupType.RPO, GroupType.LPO))
-    others = db.session.scalars(sa.select(Assignment).where(
-        Assignment.active(), Assignment.id != (assignment.id if assignment else -1)).order_by(Assignment.title)).all()
-    form.parent_id.set_choices(others)
-    decisions = _decisions()
-    form.given_by_decision_id.set_choices(decisions)
-    form.closed_by_decision_id.set_choices(decisions)
+    # Groups, assignments and decisions are many: pickers that read only what is chosen or searched for.
+    offer_groups_for(form.principal_group_id, Assignment)
+    offer(form.recipient_group_id)
+    offer(form.programme_area_ids, types=(GroupType.NPO, GroupType.RPO, GroupType.LPO))
+    offer(form.parent_id, exclude=assignment.id if assignment else None)
+    offer(form.given_by_decision_id)
+    offer(form.closed_by_decision_id)
     form.priority_item_ids.set_choices(db.session.scalars(sa.select(PriorityItem).join(PriorityItem.priority_list)
                                                           .where(PriorityItem.active(), PriorityList.active())
                                                           .order_by(PriorityList.id, PriorityItem.position)).all())
@@ -88,22 +79,39 @@ def index():
     return render_template("assignments/index.html", page=page, filters=filters, sort=sort, **filter_context())
 
 
+# The assignment's page shows its latest reports and requests; older reports are paged by key
+# (`?reports=<date>_<id>`, through the index on assignment, date and id), so the page costs the same with
+# ten thousand reports as with one.
+REPORTS_PER_PAGE = 10
+REQUESTS_SHOWN = 10
+REPORT_ORDER = (StatusReport.reported_on, StatusReport.id)
+CORRECTABLE_REPORTS = 20
+
+
+def _reports_of(assignment: Assignment):
+    return sa.select(StatusReport).where(StatusReport.assignment_id == assignment.id, StatusReport.active())
+
+
 @bp.route("/<int:record_id>")
 def show(record_id: int):
+    # The assignment's own short lists (phases, transitions, …) load as the page reads them, each with a
+    # plain `= ?` query: for one record selectinload costs the same queries and expands an IN list anew
+    # every request. What the rows refer to is joined in.
     assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == record_id).options(
-        selectinload(Assignment.phases), selectinload(Assignment.children).selectinload(Assignment.recipient_group),
-        selectinload(Assignment.reports).selectinload(StatusReport.filed_by),
-        selectinload(Assignment.transitions), selectinload(Assignment.programme_areas),
-        selectinload(Assignment.reporters),
-        selectinload(Assignment.priorities).selectinload(PriorityItem.priority_list)))
+        joinedload(Assignment.principal_group), joinedload(Assignment.recipient_group),
+        lazyload(Assignment.children).joinedload(Assignment.recipient_group),
+        lazyload(Assignment.priorities).joinedload(PriorityItem.priority_list)))
     if assignment is None:
         abort(404)
     require("view", assignment)
     links = db.session.scalars(sa.select(DecisionLink).where(
         DecisionLink.assignment_id == assignment.id, DecisionLink.active())
-        .options(selectinload(DecisionLink.decision))).all()
+        .options(joinedload(DecisionLink.decision))).all()
+    reports = newest_first(_reports_of(assignment), REPORT_ORDER, "reports", REPORTS_PER_PAGE,
+                           options=(joinedload(StatusReport.filed_by), joinedload(StatusReport.corrects)))
+    # The latest requests: one more tells whether earlier ones exist.
     requests = db.session.scalars(sa.select(ReportRequest).where(ReportRequest.assignment_id == assignment.id)
-                                  .order_by(ReportRequest.id.desc())).all()
+                                  .order_by(ReportRequest.id.desc()).limit(REQUESTS_SHOWN + 1)).all()
     transition_form = TransitionForm(formdata=None)
     transition_form.version.data = assignment.version
     transition_form.to_status.choices = [c for c in transition_form.to_status.choices
@@ -112,15 +120,12 @@ def show(record_id: int):
     if can(current_user, "delegate", assignment):
         if not picker_search_field(reporters_form):
             reporters_form.person_ids.data = [p.id for p in assignment.reporters]
-        reporters_form.person_ids.set_choices(_people())
+        offer(reporters_form.person_ids)
     return render_template(
-        "assignments/show.html", a=assignment, links=links, requests=requests, today=date.today(),
+        "assignments/show.html", a=assignment, links=links, reports=reports, requests=requests[:REQUESTS_SHOWN],
+        earlier_requests=len(requests) > REQUESTS_SHOWN, today=date.today(),
         transition_form=transition_form, request_form=ReportRequestForm(formdata=None),
         reporters_form=reporters_form, history=history(assignment))
-
-
-def _people():
-    return db.session.scalars(sa.select(Person).where(Person.active()).order_by(Person.name_sort)).all()
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -173,7 +178,9 @@ def report(record_id: int):
     assignment = load(Assignment, record_id)
     require("report", assignment)
     form = StatusReportForm()
-    form.corrects_id.set_choices(assignment.reports)
+    # A correction is of a recent report: the latest ones are offered, not every report ever filed.
+    form.corrects_id.set_choices(db.session.scalars(_reports_of(assignment).order_by(
+        *(k.desc() for k in REPORT_ORDER)).limit(CORRECTABLE_REPORTS)))
     return create_page(form, lambda values, user: operations.file_report(assignment, values, user),
                        "assignments/report_form.html", lambda r: url_for(".show", record_id=assignment.id),
                        _("Statusrapporten har lämnats."), assignment=assignment)
@@ -181,10 +188,11 @@ def report(record_id: int):
 
 @bp.route("/reports/<int:record_id>")
 def show_report(record_id: int):
-    """Reports are shown on their assignment's page."""
+    """Reports are shown on their assignment's page: the page of reports that starts with this one."""
     report_ = load(StatusReport, record_id)
     require("view", report_)
-    return redirect(url_for(".show", record_id=report_.assignment_id) + "#reports")
+    return redirect(url_for(".show", record_id=report_.assignment_id,
+                            reports=f"{report_.reported_on.isoformat()}_{report_.id}") + f"#report-{report_.id}")
 
 
 @bp.route("/<int:record_id>/request-report", methods=["POST"])
@@ -202,7 +210,7 @@ def reporters(record_id: int):
     assignment = load(Assignment, record_id)
     require("delegate", assignment)
     form = ReportersForm()
-    form.person_ids.set_choices(_people())
+    offer(form.person_ids)
     return post_from_page(
         form, lambda: operations.set_reporters(assignment, form.person_ids.data, current_user),
         _("Rapportörerna har sparats."), url_for(".show", record_id=assignment.id) + "#reports")
@@ -239,7 +247,7 @@ def rounds():
 def create_round():
     require("create", ReportingRound)
     form = ReportingRoundForm()
-    form.principal_group_id.set_choices(selectable_groups())
+    offer(form.principal_group_id)
 
     def make(values, user):
         stmt = sa.select(Assignment).where(Assignment.active(), Assignment.status.in_(OPEN_STATUSES))

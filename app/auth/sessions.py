@@ -9,6 +9,7 @@ cookie after the browser closes and makes the session last `REMEMBER_DAYS` (at m
 
 import logging
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, g, request
@@ -71,12 +72,18 @@ def _write_aside(stmt) -> None:
         logger.warning("could not record last use", exc_info=True)
 
 
+@cache
+def _live_session_by_key():
+    # Built once: every signed-in request asks it, and a statement built anew costs as much again as its run.
+    return sa.select(UserSession, User).join(UserSession.user).where(
+        UserSession.key_hash == sa.bindparam("key_hash"), UserSession.ended_at.is_(None))
+
+
 def load_user_from_session(key: str) -> User | None:
     """Flask-Login's user loader: the session cookie's key → the live session → its user."""
     if not key:
         return None
-    row = db.session.execute(sa.select(UserSession, User).join(UserSession.user).where(
-        UserSession.key_hash == secret_hash(key), UserSession.ended_at.is_(None))).first()
+    row = db.session.execute(_live_session_by_key(), {"key_hash": secret_hash(key)}).first()
     if row is None:
         return None
     record, user = row

@@ -72,7 +72,7 @@ class ActivityForm(RecordForm):
     end_quarter = QuarterField(_l("Slutkvartal"), validators=[optional(), max_length(20)])
     open_ended = BooleanField(_l("Löpande (inget slut)"))
     status = EnumSelectField(_l("Status"), ActivityStatus, required_message=_l("Välj status."))
-    assignment_id = ReferenceSelectField(_l("Genomförs som uppdrag"), blank=_l("– inget uppdrag –"))
+    assignment_id = PickerField(_l("Genomförs som uppdrag"), "assignment", blank=_l("– inget uppdrag –"))
     plan_note = TextAreaField(_l("Om planen"), validators=[optional(), max_length(20000)])
 
     def record_values(self) -> dict:
@@ -127,7 +127,7 @@ class PriorityVersionForm(RecordForm):
 
     adopted_on = SwedishDateField(_l("Fastställd"), validators=[required()], default=date.today)
     note = TextAreaField(_l("Kommentar"), validators=[optional(), max_length(20000)])
-    decision_id = ReferenceSelectField(_l("Beslut"), blank=_l("– inget beslut –"))
+    decision_id = PickerField(_l("Beslut"), "decision", blank=_l("– inget beslut –"))
 
 
 class StanceForm(RecordForm):

@@ -71,11 +71,9 @@ from app.core.crud import (
 from app.core.pagination import paginate
 from app.core.pdf import pdf_response, render_pdf, safe_filename
 from app.core.routing import int_arg
-from app.decisions.models import Decision
 from app.extensions import db
-from app.groups.models import selectable_groups
 from app.organisations.models import Organisation, OrganisationKind
-from app.people.models import Person
+from app.picker.queries import offer
 
 bp = Blueprint("competence", __name__, url_prefix="/competence", template_folder="templates")
 
@@ -183,13 +181,12 @@ def edit_work_package(record_id: int):
 
 def _activity_form(form: ActivityForm) -> ActivityForm:
     form.work_package_id.set_choices(_packages())
-    form.responsible_group_id.set_choices(selectable_groups())
-    form.responsible_person_id.set_choices(db.session.scalars(sa.select(Person).where(Person.active())
-                                                              .order_by(Person.name_sort)))
+    offer(form.responsible_group_id)
+    offer(form.responsible_person_id)
     # The assignment already linked stays a choice even if it has since been archived.
     linked = form.assignment_id.object_data
-    form.assignment_id.set_choices(db.session.scalars(sa.select(Assignment).where(
-        sa.or_(Assignment.active(), Assignment.id == (linked or -1))).order_by(Assignment.title)))
+    offer(form.assignment_id, stmt=sa.select(Assignment).where(
+        sa.or_(Assignment.active(), Assignment.id == (linked or -1))).order_by(Assignment.title, Assignment.id))
     return form
 
 
@@ -462,8 +459,7 @@ def new_priority_version():
     require("create", UseCasePriorityVersion)
     cases = db.session.scalars(sa.select(UseCase).where(UseCase.active()).order_by(UseCase.code)).all()
     form = PriorityVersionForm()
-    form.decision_id.set_choices(db.session.scalars(sa.select(Decision).where(Decision.active())
-                                                    .order_by(Decision.id.desc())))
+    offer(form.decision_id)
     latest = operations.latest_priority_version()
     places = {}  # use-case id -> the place typed (kept as typed on error)
     place_errors = {}

@@ -27,7 +27,8 @@ class ChangeAction(LabeledEnum):
 
 class ChangeLog(db.Model):
     __tablename__ = "change_log"
-    __table_args__ = (sa.Index("ix_change_log_entity", "entity_type", "entity_id"),)
+    # One record's history, newest first, read through the index a page at a time (app.core.crud.history).
+    __table_args__ = (sa.Index("ix_change_log_entity_time", "entity_type", "entity_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(sa.String(60))
@@ -163,10 +164,17 @@ def log_change(record, action: ChangeAction, user, changes: dict) -> ChangeLog:
     return entry
 
 
+# A record's history is read newest first by these, after its entity type and id (the index above).
+HISTORY_ORDER = (ChangeLog.created_at, ChangeLog.id)
+
+
+def history_query(record):
+    """The change log of one record, unordered: paged by app.core.crud.history."""
+    return sa.select(ChangeLog).where(ChangeLog.entity_type == record.__tablename__, ChangeLog.entity_id == record.id)
+
+
 def history_for(record, since_version: int | None = None) -> list[ChangeLog]:
-    stmt = sa.select(ChangeLog).where(
-        ChangeLog.entity_type == record.__tablename__, ChangeLog.entity_id == record.id
-    )
+    stmt = history_query(record)
     if since_version is not None:
         stmt = stmt.where(ChangeLog.version > since_version)
     return list(db.session.scalars(stmt.order_by(ChangeLog.created_at.desc(), ChangeLog.id.desc())))
@@ -176,17 +184,32 @@ def history_for(record, since_version: int | None = None) -> list[ChangeLog]:
 SHARED_FIELD_LABELS = {"documents": _l("Dokument")}
 
 
+def _ordered_fields(record_cls, entry: ChangeLog) -> list[str]:
+    labels = record_cls.__field_labels__
+    return [f for f in labels if f in entry.changes] + [f for f in entry.changes if f not in labels]
+
+
+def changed_fields(record_cls, entry: ChangeLog) -> list:
+    """The labels of the fields a change touched, in the model's field order (what `describe` shows,
+    without formatting the values)."""
+    return [_label(record_cls, f) for f in _ordered_fields(record_cls, entry)]
+
+
+def _label(record_cls, field: str):
+    # Looked up, not tested for truth: a lazy label would be translated only to be tested.
+    labels = record_cls.__field_labels__
+    return labels[field] if field in labels else SHARED_FIELD_LABELS.get(field, field)
+
+
 def describe(record_cls, entry: ChangeLog) -> list[tuple[object, object, object]]:
     """(field label, old, new) lines a person can read, in the model's field order."""
-    labels = record_cls.__field_labels__
     columns = sa.inspect(record_cls).columns
     lines = []
-    ordered = [f for f in labels if f in entry.changes] + [f for f in entry.changes if f not in labels]
-    for field in ordered:
+    for field in _ordered_fields(record_cls, entry):
         change = entry.changes[field]
         col_type = columns[field].type if field in columns else None
         lines.append((
-            labels.get(field) or SHARED_FIELD_LABELS.get(field, field),
+            _label(record_cls, field),
             _display(change.get("old_label", change["old"]), col_type),
             _display(change.get("new_label", change["new"]), col_type),
         ))

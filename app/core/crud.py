@@ -7,8 +7,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import Forbidden
 
 from app.core import operations as ops
-from app.core.audit import describe
+from app.core.audit import HISTORY_ORDER, describe, history_query
 from app.core.operations import BusinessRuleError, StaleRecordError
+from app.core.pagination import newest_first
 from app.core.permissions import NotAllowed, can
 from app.extensions import db
 
@@ -112,10 +113,15 @@ def edit_page(record, form, update, template: str, next_url: str, **context):
     return render_template(template, form=form, conflict=conflict, **context)
 
 
-def history(record):
-    from app.core.audit import history_for
+HISTORY_PER_PAGE = 20
 
-    return [(entry, describe(type(record), entry)) for entry in history_for(record)]
+
+def history(record):
+    """The latest page of a record's history (older pages by `?history=<key>`), each entry with its
+    readable lines: a record changed a million times costs the same page as one changed once."""
+    page = newest_first(history_query(record), HISTORY_ORDER, "history", HISTORY_PER_PAGE)
+    page.items = [(entry, describe(type(record), entry)) for entry in page.items]
+    return page
 
 
 def not_found_unless(condition) -> None:

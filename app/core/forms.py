@@ -25,6 +25,7 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import Select, html_params
 
+from app.core.routing import MAX_ID
 from app.core.sorting import search_text
 
 REQUIRED = _l("Fältet måste fyllas i.")
@@ -194,18 +195,26 @@ class ReferenceSelectField(SelectField):
             raise ValueError(_l("Välj ett av alternativen.")) from None
 
 
-# --- The picker: one way to choose among many groups, people or organisations -------------------------
+# --- The picker: one way to choose among many groups, people, organisations, assignments, decisions ----
 #
 # A PickerField is a ReferenceSelectField (same data, same checks) drawn as a <select> followed by a small
 # search: typing a few letters and pressing "Sök" sends the whole form by GET to the page it is on
 # (nothing is saved; the form's fields go in the query string, so a very long text can exceed what a server
 # takes in a URL); the page comes back with everything typed kept and that field's choices narrowed to
 # those matching. With JavaScript, app/static/picker.js turns the select into
-# an accessible type-ahead combobox asking /picker/<kind>?q= (app.picker), offering only the select's own
-# choices. The search's query string is `picker=<field name>&<field name>-q=<text>` plus the form's fields.
+# an accessible type-ahead combobox asking /picker/<kind>?q= (app.picker).
+# The search's query string is `picker=<field name>&<field name>-q=<text>` plus the form's fields.
+#
+# Its choices come one of two ways. A short list (`set_choices(records)`) is drawn whole, and the type-ahead
+# offers only the select's own choices. A long one is a query (`set_query(stmt)`, through
+# app.picker.queries.offer): the select then holds only what is chosen (and a plain search's matches), the
+# type-ahead offers what /picker/<kind> answers, and a posted id is checked against the query – so a form
+# costs the same with three thousand people or a hundred thousand assignments as with ten.
 
 PICKER_ARG = "picker"
 PICKER_QUERY_LIMIT = 200
+# A plain search shows at most this many matches of a query's choices: type more to narrow them.
+PICKER_MATCHES = 50
 
 
 def picker_search_field(form) -> str | None:
@@ -230,7 +239,7 @@ class PickerWidget(Select):
         query = picker_query(field)
         search_id = f"{field.id}-q"
         try:
-            url = url_for("picker.search", kind=field.kind)
+            url = url_for("picker.search", kind=field.kind, **(field.url_args or {}))
         except BuildError:  # an app without the picker area (app.picker): the plain select and search
             url = ""
         action = f"{request.path}#{field.id}" if has_request_context() else ""
@@ -239,37 +248,115 @@ class PickerWidget(Select):
         status = ""
         if field.narrowed is not None:
             shown, total = field.narrowed
-            text = (_("%(shown)s av %(total)s alternativ matchar ”%(q)s”.", shown=shown, total=total, q=query)
-                    if shown else _("Inget av alternativen matchar ”%(q)s”.", q=query))
+            if not shown:
+                text = _("Inget av alternativen matchar ”%(q)s”.", q=query)
+            elif total is None:  # a query's choices: the first matches, not counted further
+                text = (_("Fler än %(n)s alternativ matchar ”%(q)s”. Skriv mer för att begränsa.", n=shown, q=query)
+                        if field.more else _("%(n)s alternativ matchar ”%(q)s”.", n=shown, q=query))
+            else:
+                text = _("%(shown)s av %(total)s alternativ matchar ”%(q)s”.", shown=shown, total=total, q=query)
             status = f'<p class="hint picker-status" role="status">{escape(text)}</p>'
+        elif field.query is not None:
+            # Without JavaScript a long choice starts empty: the search brings its alternatives. (Words are
+            # translated outside the f-strings: the catalog's extraction does not look inside them.)
+            hint = _("Sök för att få fram alternativen.")
+            status = f'<p class="hint">{escape(hint)}</p>'
         # The script's words, in the page's language ("%(n)s" is filled in by the script).
         words = {"data_picker_remove": _("Ta bort")} if self.multiple else {}
+        if field.query is not None:
+            # The select holds only what is chosen: the script offers the app's answers, which add options.
+            words["data_picker_remote"] = "1"
         box = html_params(data_picker=field.kind, data_picker_url=url, data_picker_count=_("%(n)s träffar"),
                           data_picker_none=_("Inga träffar"), data_picker_placeholder=_("Skriv för att söka"), **words)
         search = html_params(type="search", id=search_id, name=f"{field.name}-q", value=query,
                              maxlength=PICKER_QUERY_LIMIT)
+        search_label, search_button = _("Sök i listan"), _("Sök")
         return Markup(
             f'<div class="picker" {box}>{select}'
             # Several pickers on one page: each search says, to a screen reader, which field it narrows.
-            f'<div class="picker-search"><label for="{search_id}">{escape(_("Sök i listan"))}'
+            f'<div class="picker-search"><label for="{search_id}">{escape(search_label)}'
             f'<span class="visually-hidden"> {escape(field.label.text)}</span></label> '
             f'<input {search}> '
-            f'<button {button}>{escape(_("Sök"))}<span class="visually-hidden"> {escape(field.label.text)}</span>'
+            f'<button {button}>{escape(search_button)}<span class="visually-hidden"> {escape(field.label.text)}</span>'
             f'</button>{status}</div></div>')
 
 
-class PickerField(ReferenceSelectField):
-    """A long choice of groups, people or organisations (`kind`: "group", "person", "organisation"):
-    declare it like a ReferenceSelectField and give it its records with `set_choices`."""
+def _is_id(value) -> bool:
+    # Beyond what an id column holds is no record (and not a database error).
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
+
+class _QueryChoices:
+    """A picker's choices from a query (`set_query`): what is chosen and, after a plain search, its first
+    matches – read when the choices are first needed (to check or to draw) and again only if what is chosen
+    changed meanwhile (a view may set the data after the choices)."""
+
+    query = None  # the records that may be chosen: a select of one model, ordered as they are offered
+    url_args = None  # narrowing the type-ahead's /picker/<kind> as the query narrows the choices
+    _static = None
+    _cached = None
+
+    def set_query(self, stmt, url_args: dict | None = None, options=()) -> None:
+        self.query, self.url_args, self._options, self._cached = stmt, url_args, options, None
+
+    def _chosen_ids(self) -> list[int]:
+        raise NotImplementedError
+
+    def _blank(self) -> list:
+        return []
+
+    @property
+    def choices(self):
+        if self.query is None:
+            return self._static
+        chosen = tuple(self._chosen_ids())
+        if self._cached is None or self._cached[0] != chosen:
+            self._cached = (chosen, self._blank() + [SelectChoice(r.id, str(r)) for r in self._records(chosen)])
+        return self._cached[1]
+
+    @choices.setter
+    def choices(self, value):
+        self._static = value
+
+    def _records(self, chosen) -> list:
+        from app.extensions import db
+
+        model = self.query.column_descriptions[0]["entity"]
+        records = list(db.session.scalars(self.query.where(model.id.in_(chosen)).options(*self._options))) \
+            if chosen else []
+        query = search_text(picker_query(self))
+        if query:
+            # The no-JavaScript search: its first matches, after whatever is chosen now.
+            found = list(db.session.scalars(self.query.where(model.search_text.contains(query, autoescape=True))
+                                            .options(*self._options).limit(PICKER_MATCHES + 1)))
+            self.more = len(found) > PICKER_MATCHES
+            found = found[:PICKER_MATCHES]
+            self.narrowed = (len(found), None)
+            records += [r for r in found if r.id not in chosen]
+        return records
+
+
+class PickerField(_QueryChoices, ReferenceSelectField):
+    """A long choice (`kind`: "group", "person", "organisation", "assignment", "decision", "meeting"):
+    declare it like a ReferenceSelectField and give it its records with `set_choices`, or – when they can be
+    many – the query of them with app.picker.queries.offer."""
 
     widget = PickerWidget()
 
     def __init__(self, label, kind: str, blank: str | None = None, required: bool = False, **kwargs):
         super().__init__(label, blank=blank, required=required, **kwargs)
         self.kind = kind
-        self.narrowed = None  # (shown, total) after a search narrowed the choices
+        self.narrowed = None  # (shown, total or None) after a search narrowed the choices
+        self.more = False  # more matched than a plain search shows
+
+    def _chosen_ids(self) -> list[int]:
+        return [self.data] if _is_id(self.data) else []
+
+    def _blank(self) -> list:
+        return [SelectChoice("", self.blank)] if self.blank is not None else []
 
     def set_choices(self, records) -> None:
+        self.query = None
         records = list(records)
         query = search_text(picker_query(self))
         if query:
@@ -302,10 +389,10 @@ class ReferenceMultiField(SelectMultipleField):
             raise ValidationError(_l("Välj bland alternativen."))
 
 
-class PickerMultiField(ReferenceMultiField):
-    """Several groups, people or organisations by id (`kind` as for PickerField); choices set by the view
-    with `set_choices`. Drawn like a PickerField: a multiple select with the plain search, and with
-    JavaScript a type-ahead that adds to a list of chosen ones, each with a button to take it away."""
+class PickerMultiField(_QueryChoices, ReferenceMultiField):
+    """Several records by id (`kind` as for PickerField); choices set by the view with `set_choices` or a
+    query (app.picker.queries.offer). Drawn like a PickerField: a multiple select with the plain search, and
+    with JavaScript a type-ahead that adds to a list of chosen ones, each with a button to take it away."""
 
     widget = PickerWidget(multiple=True)
 
@@ -313,8 +400,13 @@ class PickerMultiField(ReferenceMultiField):
         super().__init__(label, **kwargs)
         self.kind = kind
         self.narrowed = None
+        self.more = False
+
+    def _chosen_ids(self) -> list[int]:
+        return [v for v in (self.data or []) if _is_id(v)]
 
     def set_choices(self, records) -> None:
+        self.query = None
         records = list(records)
         query = search_text(picker_query(self))
         chosen = set(self.data or [])

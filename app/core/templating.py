@@ -6,13 +6,34 @@ from flask import current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
+from app.core.i18n import install_template_gettext
 from app.core.logs import request_id
 from app.core.models import utcnow
 from app.core.permissions import can
 
 
 def register(app) -> None:
+    install_template_gettext(app)
+    # The main menu differs only by language, page and two rights: drawn once for each, then reused
+    # (its links and words cost more than the rest of a short page's frame).
+    menus = {}
+
+    @app.template_global()
+    def main_menu():
+        from app.core.outbox import OutboxMessage
+
+        may_see_outbox = can(current_user, "edit", OutboxMessage)
+        may_manage_users = can(current_user, "manage_users")
+        key = (str(get_locale()), request.endpoint, request.blueprint, request.script_root, may_see_outbox,
+               may_manage_users)
+        menu = menus.get(key)
+        if menu is None:
+            menu = menus[key] = Markup(app.jinja_env.get_template("_menu.html").render(
+                may_see_outbox=may_see_outbox, may_manage_users=may_manage_users))
+        return menu
+
     @app.context_processor
     def inject():
         def user_can(action, record=None):

@@ -7,7 +7,6 @@ from app.core.forms import (
     Form,
     PickerField,
     RecordForm,
-    ReferenceSelectField,
     SwedishDateField,
     max_length,
     optional,
@@ -24,7 +23,7 @@ NUMBER_MODES = [SelectChoice(NUMBER_NEXT, _l("Nästa nummer i organisationens se
 class DecisionForm(RecordForm):
     title = StringField(_l("Rubrik"), validators=[required(), max_length(300)])
     group_id = PickerField(_l("Beslutande grupp"), "group", blank=_l("– välj –"), required=True)
-    meeting_id = ReferenceSelectField(_l("Möte"), blank=_l("– inget möte –"))
+    meeting_id = PickerField(_l("Möte"), "meeting", blank=_l("– inget möte –"))
     by_delegation = BooleanField(_l("Beslut på delegation (utan möte)"))
     state = EnumSelectField(_l("Läge"), DecisionState)
     kind = EnumSelectField(_l("Typ"), DecisionKind)
@@ -56,7 +55,7 @@ class DecisionForm(RecordForm):
 
 
 class LinkForm(Form):
-    assignment_id = ReferenceSelectField(_l("Uppdrag"), blank=_l("– välj –"), required=True)
+    assignment_id = PickerField(_l("Uppdrag"), "assignment", blank=_l("– välj –"), required=True)
     effect = EnumSelectField(_l("Beslutet"), LinkEffect, blank=_l("– välj –"), required_message=_l("Välj verkan."))
 
 

@@ -9,14 +9,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.assignments.models import Assignment
 from app.core import outbox
 from app.core.crud import (
     archive_page,
     create_page,
     edit_page,
     flash_form_errors,
-    groups_for,
     history,
     load,
     post_from_page,
@@ -40,38 +38,29 @@ from app.decisions.models import (
     ExecutionStatus,
 )
 from app.extensions import db
-from app.groups.models import selectable_groups
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
-from app.people.models import Person
+from app.picker.queries import offer, offer_groups_for
 from app.priorities.models import PriorityList
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions", template_folder="templates")
 
 
 def _prepare(form: DecisionForm) -> DecisionForm:
-    form.group_id.set_choices(groups_for(Decision, selectable_groups()))
-    form.meeting_id.set_choices(db.session.scalars(sa.select(Meeting).where(Meeting.active())
-                                                   .order_by(Meeting.starts_on.desc())).all())
-    organisations = _active(Organisation)
-    form.issuing_organisation_id.set_choices(organisations)
-    form.executor_group_id.set_choices(selectable_groups())
-    form.executor_person_id.set_choices(_active(Person))
-    form.executor_organisation_id.set_choices(organisations)
+    # Pickers: groups, meetings and people are many; only what is chosen or searched for is read.
+    offer_groups_for(form.group_id, Decision)
+    for field in (form.meeting_id, form.issuing_organisation_id, form.executor_group_id, form.executor_person_id,
+                  form.executor_organisation_id):
+        offer(field)
     return form
 
 
 def _prepare_dispatch(form: DispatchForm, decision: Decision) -> DispatchForm:
-    """The dispatch form's choices: only for those who may add recipients (the page reads cheaper for others)."""
+    """The dispatch form's choices: only for those who may add recipients."""
     if can(current_user, "dispatch", decision):
-        form.recipient_person_id.set_choices(_active(Person))
-        form.recipient_group_id.set_choices(selectable_groups())
-        form.recipient_organisation_id.set_choices(_active(Organisation))
+        for field in (form.recipient_person_id, form.recipient_group_id, form.recipient_organisation_id):
+            offer(field)
     return form
-
-
-def _active(model):
-    return db.session.scalars(sa.select(model).where(model.active()).order_by(model.name_sort)).all()
 
 
 @bp.route("/")
@@ -95,8 +84,7 @@ def show(record_id: int):
     require("view", decision)
     link_form = LinkForm(formdata=None)
     if can(current_user, "edit", decision):
-        link_form.assignment_id.set_choices(db.session.scalars(
-            sa.select(Assignment).where(Assignment.active()).order_by(Assignment.title)).all())
+        offer(link_form.assignment_id)
     priority_lists = db.session.scalars(sa.select(PriorityList).where(
         PriorityList.decision_id == decision.id, PriorityList.active())).all()
     return render_template("decisions/show.html", d=decision, priority_lists=priority_lists,
@@ -186,7 +174,7 @@ def add_link(record_id: int):
     decision = load(Decision, record_id)
     require("edit", decision)
     form = LinkForm()
-    form.assignment_id.set_choices(db.session.scalars(sa.select(Assignment).where(Assignment.active())).all())
+    offer(form.assignment_id)
     return post_from_page(
         form, lambda: operations.link_assignment(decision, form.assignment_id.data, form.effect.data, current_user),
         _("Kopplingen har sparats."), url_for(".show", record_id=decision.id) + "#links")

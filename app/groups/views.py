@@ -18,6 +18,7 @@ from app.groups.forms import GroupForm, HostingForm, RelationForm
 from app.groups.models import Group, GroupRelation, GroupType, HostingStatus, Level, NpoHosting
 from app.organisations.models import Organisation, OrganisationKind
 from app.people.models import Membership
+from app.picker.queries import offer
 
 bp = Blueprint("groups", __name__, url_prefix="/groups", template_folder="templates")
 
@@ -142,9 +143,7 @@ def archive(record_id: int):
 # --- Relations -----------------------------------------------------------------------------
 
 def _relation_form(form: RelationForm, group: Group) -> RelationForm:
-    others = db.session.scalars(sa.select(Group).where(Group.active(), Group.id != group.id)
-                                .order_by(Group.name_sort)).all()
-    form.target_id.set_choices(others)
+    offer(form.target_id, exclude=group.id)
     return form
 
 
@@ -195,8 +194,7 @@ def archive_relation(record_id: int):
 # --- NPO hosting ---------------------------------------------------------------------------
 
 def _hosting_form(form: HostingForm) -> HostingForm:
-    form.npo_id.set_choices(db.session.scalars(sa.select(Group).where(
-        Group.type == GroupType.NPO, Group.active()).order_by(Group.name_sort)).all())
+    offer(form.npo_id, types=(GroupType.NPO,))
     form.host_id.set_choices(db.session.scalars(sa.select(Organisation).where(
         Organisation.active(), Organisation.kind != OrganisationKind.REGION)
         .order_by(Organisation.kind != OrganisationKind.HEALTHCARE_REGION, Organisation.name_sort)).all())

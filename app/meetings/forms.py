@@ -21,8 +21,17 @@ from app.decisions.models import DecisionKind
 from app.meetings.models import ApproverRole, AttendanceStatus
 
 
+class MeetingFilterForm(Form):
+    """The meeting list's group filter (sent by GET: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    group = PickerField(_l("Grupp"), "group", blank=_l("Alla"))
+
+
 class MeetingForm(RecordForm):
-    group_id = ReferenceSelectField(_l("Grupp"), blank=_l("– välj –"), required=True)
+    group_id = PickerField(_l("Grupp"), "group", blank=_l("– välj –"), required=True)
     title = StringField(_l("Rubrik"), validators=[optional(), max_length(300)])
     starts_on = SwedishDateField(_l("Datum"), validators=[required()])
     start_time = StringField(_l("Starttid"), validators=[optional(), max_length(5)], render_kw={"placeholder": "09:30"})
@@ -42,9 +51,9 @@ class AgendaItemForm(RecordForm):
         min=1, max=999, message=_l("Ange ett tal mellan 1 och 999."))])
     title = StringField(_l("Ärende"), validators=[required(), max_length(300)])
     description = TextAreaField(_l("Beskrivning"), validators=[optional(), max_length(20000)])
-    assignment_id = ReferenceSelectField(_l("Gäller uppdrag"), blank=_l("– inget –"))
+    assignment_id = PickerField(_l("Gäller uppdrag"), "assignment", blank=_l("– inget –"))
     status_report_id = ReferenceSelectField(_l("Gäller statusrapport"), blank=_l("– ingen –"))
-    decision_id = ReferenceSelectField(_l("Förslag till beslut"), blank=_l("– inget –"))
+    decision_id = PickerField(_l("Förslag till beslut"), "decision", blank=_l("– inget –"))
 
 
 # The meeting page holds several small forms with fields of the same name: each its own element ids.

@@ -13,7 +13,6 @@ from app.core.crud import (
     archive_page,
     create_page,
     edit_page,
-    groups_for,
     history,
     load,
     not_found_unless,
@@ -25,9 +24,9 @@ from app.core.forms import ConfirmForm, picker_search_field
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions import operations as decision_ops
-from app.decisions.models import Decision, DecisionState
+from app.decisions.models import DecisionState
 from app.extensions import db
-from app.groups.models import Group, selectable_groups
+from app.groups.models import Group
 from app.meetings import operations, pdfs, printing
 from app.meetings.forms import (
     AgendaItemForm,
@@ -37,25 +36,24 @@ from app.meetings.forms import (
     ConflictForm,
     CorrectMinutesForm,
     ItemMinutesForm,
+    MeetingFilterForm,
     MeetingForm,
     MinutesForm,
     RecordApprovalForm,
 )
 from app.meetings.models import AgendaItem, Meeting, MinutesApproval
 from app.organisations.models import Organisation
-from app.people.models import Person
+from app.picker.queries import offer, offer_groups_for
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
 pdfs.attach(bp)  # the invitation, minutes and meeting pack as PDFs
 
 
-def _people():
-    return db.session.scalars(sa.select(Person).where(Person.active()).order_by(Person.name_sort)).all()
-
-
-def _organisations():
-    return db.session.scalars(sa.select(Organisation).where(Organisation.active()).order_by(
-        Organisation.name_sort)).all()
+def _attendance_choices(form: AttendanceForm) -> AttendanceForm:
+    offer(form.person_id)
+    offer(form.substitute_for_id)
+    offer(form.representing_id)
+    return form
 
 
 @bp.route("/")
@@ -72,8 +70,11 @@ def index():
         when = "upcoming"
         stmt = stmt.where(Meeting.upcoming(today)).order_by(Meeting.starts_on, Meeting.id)
     group = db.session.get(Group, group_id) if group_id else None
+    # The group to filter by is a picker: a thousand groups are not drawn as options.
+    filter_form = MeetingFilterForm(formdata=None, data={"group": group_id})
+    offer(filter_form.group)
     return render_template("meetings/index.html", page=paginate(stmt), when=when, group=group,
-                           groups=selectable_groups())
+                           filter_form=filter_form)
 
 
 @bp.route("/<int:record_id>")
@@ -85,16 +86,14 @@ def show(record_id: int):
     agenda = [i for i in meeting.agenda if not i.is_archived]
     # Built from the request, so that a picker's plain search (a GET of this page) keeps what was chosen.
     attendance_form, conflict_form = AttendanceForm(), ConflictForm()
-    people = _people()
-    attendance_form.person_id.set_choices(people)
-    attendance_form.substitute_for_id.set_choices(people)
-    attendance_form.representing_id.set_choices(_organisations())
+    # People are many: pickers that read only who is chosen or searched for.
+    _attendance_choices(attendance_form)
     conflict_form.agenda_item_id.set_choices(agenda)
-    conflict_form.person_id.set_choices(people)
+    offer(conflict_form.person_id)
     approve_form = ApproveMinutesForm(formdata=None)
     approve_form.version.data = meeting.version
     approver_form = ApproverForm()
-    approver_form.person_id.set_choices(people)
+    offer(approver_form.person_id)
     record_form = RecordApprovalForm(formdata=None)
     record_form.approved_on.data = date.today()
     mine = next((a for a in meeting.approvals if current_user.person_id and a.person_id == current_user.person_id
@@ -109,7 +108,7 @@ def show(record_id: int):
 def create():
     require("create", Meeting)
     form = MeetingForm()
-    form.group_id.set_choices(groups_for(Meeting, selectable_groups()))
+    offer_groups_for(form.group_id, Meeting)
     if request.method == "GET" and int_arg("group"):
         form.group_id.data = int_arg("group")
     return create_page(form, operations.create_meeting, "meetings/form.html",
@@ -121,7 +120,7 @@ def edit(record_id: int):
     meeting = load(Meeting, record_id)
     require("edit", meeting)
     form = MeetingForm(obj=meeting)
-    form.group_id.set_choices(groups_for(Meeting, selectable_groups()))
+    offer_groups_for(form.group_id, Meeting)
     return edit_page(meeting, form, operations.update_meeting, "meetings/form.html",
                      url_for(".show", record_id=meeting.id), meeting=meeting)
 
@@ -131,16 +130,24 @@ def archive(record_id: int):
     return archive_page(Meeting, record_id, ".show")
 
 
+# An agenda item may refer to one of the latest reports on the group's assignments (or keep the one it has).
+AGENDA_REPORTS = 50
+
+
 def _agenda_form(form: AgendaItemForm, meeting: Meeting) -> AgendaItemForm:
     group_id = meeting.group_id
-    assignments = db.session.scalars(sa.select(Assignment).where(Assignment.active(), sa.or_(
+    offer(form.assignment_id, group=group_id)
+    offer(form.decision_id, group=group_id)
+    of_group = sa.select(Assignment.id).where(Assignment.active(), sa.or_(
         Assignment.principal_group_id == group_id, Assignment.recipient_group_id == group_id))
-        .order_by(Assignment.title)).all()
-    form.assignment_id.set_choices(assignments)
-    form.status_report_id.set_choices(db.session.scalars(sa.select(StatusReport).where(
-        StatusReport.assignment_id.in_([a.id for a in assignments])).order_by(StatusReport.reported_on.desc())).all())
-    form.decision_id.set_choices(db.session.scalars(sa.select(Decision).where(
-        Decision.group_id == group_id, Decision.active()).order_by(Decision.id.desc())).all())
+    reports = list(db.session.scalars(sa.select(StatusReport).where(
+        StatusReport.assignment_id.in_(of_group), StatusReport.active())
+        .order_by(StatusReport.reported_on.desc(), StatusReport.id.desc()).limit(AGENDA_REPORTS)))
+    kept = form.status_report_id.object_data  # the item's own, however old
+    current = db.session.get(StatusReport, kept) if kept else None
+    if current is not None and current not in reports:
+        reports.append(current)
+    form.status_report_id.set_choices(reports)
     return form
 
 
@@ -167,11 +174,7 @@ def edit_item(record_id: int):
 def attendance(record_id: int):
     meeting = load(Meeting, record_id)
     require("edit", meeting)
-    form = AttendanceForm()
-    people = _people()
-    form.person_id.set_choices(people)
-    form.substitute_for_id.set_choices(people)
-    form.representing_id.set_choices(db.session.scalars(sa.select(Organisation)).all())
+    form = _attendance_choices(AttendanceForm())
     return post_from_page(
         form, lambda: operations.set_attendance(meeting, {
             "person_id": form.person_id.data, "representing_id": form.representing_id.data,
@@ -185,7 +188,7 @@ def conflicts(record_id: int):
     require("edit", meeting)
     form = ConflictForm()
     form.agenda_item_id.set_choices([i for i in meeting.agenda if not i.is_archived])
-    form.person_id.set_choices(_people())
+    offer(form.person_id)
     return post_from_page(
         form, lambda: operations.declare_conflict(meeting, form.agenda_item_id.data, form.person_id.data,
                                                   form.note.data or "", current_user),
@@ -219,7 +222,7 @@ def item_minutes(record_id: int):
     if request.method == "GET" and not form.issuing_organisation_id.data and not searching:
         group = item.meeting.group  # a regional body registers in its region
         form.issuing_organisation_id.data = group.region_id or group.healthcare_region_id
-    form.issuing_organisation_id.set_choices(_organisations())
+    offer(form.issuing_organisation_id)
     organisation = db.session.get(Organisation, form.issuing_organisation_id.data or -1)
     suggested = decision_ops.suggest_registry_number(organisation, item.meeting.starts_on) if organisation else None
     return edit_page(item, form, lambda i, values, user, expected: operations.write_item_minutes(
@@ -233,7 +236,7 @@ def add_approver(record_id: int):
     meeting = load(Meeting, record_id)
     require("edit", meeting)
     form = ApproverForm()
-    form.person_id.set_choices(_people())
+    offer(form.person_id)
     return post_from_page(form, lambda: operations.add_approver(meeting, form.person_id.data, form.role.data,
                                                                 current_user),
                           _("Justeraren har lagts till."), url_for(".show", record_id=meeting.id) + "#minutes")

@@ -18,7 +18,7 @@ from app.competence.models import (
     UseCasePriorityVersion,
     WorkPackage,
 )
-from app.core.audit import ChangeLog, describe
+from app.core.audit import ChangeLog, changed_fields
 from app.decisions.models import Decision
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, Level, NpoHosting
@@ -104,6 +104,5 @@ def recent_changes() -> list[dict]:
             continue
         model, endpoint, id_attr = RECORD_PAGES[e.entity_type]
         url = url_for(endpoint, record_id=getattr(record, id_attr)) if id_attr else url_for(endpoint)
-        rows.append({"entry": e, "record": record, "url": url,
-                     "fields": [label for label, _old, _new in describe(model, e)]})
+        rows.append({"entry": e, "record": record, "url": url, "fields": changed_fields(model, e)})
     return rows

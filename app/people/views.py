@@ -20,6 +20,7 @@ from app.people import operations
 from app.people.forms import DeclarationForm, MembershipForm, PersonForm
 from app.people.models import ConflictDeclaration, MemberRole, Membership, Person
 from app.people.operations import ASSESSMENT_FIELDS
+from app.picker.queries import offer
 
 bp = Blueprint("people", __name__, url_prefix="/people", template_folder="templates")
 
@@ -88,10 +89,11 @@ def archive(record_id: int):
 # --- Memberships ---------------------------------------------------------------------------
 
 def _membership_form(form: MembershipForm, group: Group, membership: Membership | None = None) -> MembershipForm:
-    people = db.session.scalars(sa.select(Person).where(sa.or_(
-        Person.active(), Person.id == (membership.person_id if membership else -1))).order_by(Person.name_sort)).all()
-    form.person_id.set_choices(people)
-    form.representing_id.set_choices(_organisations())
+    # The person already a member stays a choice even if since archived.
+    offer(form.person_id, stmt=sa.select(Person).where(sa.or_(
+        Person.active(), Person.id == (membership.person_id if membership else -1))).order_by(Person.name_sort,
+                                                                                             Person.id))
+    offer(form.representing_id)
     # Whom a substitute stands in for: the group's other members (the operation checks the rest).
     form.substitute_for_id.set_choices(db.session.scalars(
         sa.select(Membership).join(Membership.person).options(selectinload(Membership.person))

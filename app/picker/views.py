@@ -1,52 +1,29 @@
-"""/picker/<kind>?q= – the type-ahead's answers: active groups, people or organisations whose name (or
-short name) contains what was typed, with what tells namesakes apart: a group's type and region, a
-person's organisation and title, an organisation's kind. Anyone signed in may read them, as they may read
-the records themselves. A query too long is a 400 (app.core.args), an unknown kind a 404."""
+"""/picker/<kind>?q= – the type-ahead's answers: active groups, people, organisations, assignments,
+decisions or meetings whose searchable text contains what was typed, with what tells namesakes apart: a
+group's type and region, a person's organisation and title, an organisation's kind, an assignment's
+recipient and status, a decision's group and date, a meeting's group. A field narrows them as its choices
+are narrowed (app.picker.queries): `type` (groups, repeated), `group` (an assignment's principal or
+recipient, a decision's or meeting's group), `exclude` (one record). Anyone signed in may read them, as
+they may read the records themselves. A query too long or a narrowing that cannot be read is a 400
+(app.core.args), an unknown kind a 404."""
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, jsonify
-from sqlalchemy.orm import selectinload
+from flask import Blueprint, abort, jsonify, request
 
-from app.core.args import Args
+from app.core.args import Args, BadArgument
 from app.core.crud import require
-from app.core.models import search_text
-from app.extensions import db
-from app.groups.models import Group
-from app.organisations.models import Organisation
-from app.people.models import Person
+from app.groups.models import GroupType
+from app.picker.queries import KINDS, matches
 
 bp = Blueprint("picker", __name__, url_prefix="/picker")
 
 LIMIT = 20
 
 
-def _group(group: Group) -> str:
-    region = group.region or group.healthcare_region
-    return " · ".join(part for part in (group.type.value, region.name if region else "") if part)
-
-
-def _person(person: Person) -> str:
-    return " · ".join(part for part in (person.organisation.name if person.organisation else "", person.title) if part)
-
-
-def _organisation(organisation: Organisation) -> str:
-    return str(organisation.kind.label)
-
-
-KINDS = {
-    "group": (Group, (selectinload(Group.region), selectinload(Group.healthcare_region)), _group),
-    "person": (Person, (selectinload(Person.organisation),), _person),
-    "organisation": (Organisation, (), _organisation),
-}
-
-
-def matches(kind: str, query: str, limit: int = LIMIT) -> list:
-    """Active records of `kind` whose searchable name contains `query`, in Swedish order."""
-    model, options, _detail = KINDS[kind]
-    stmt = sa.select(model).where(model.active()).options(*options)
-    if query:
-        stmt = stmt.where(model.search_text.contains(search_text(query), autoescape=True))
-    return list(db.session.scalars(stmt.order_by(model.name_sort, model.id).limit(limit)))
+def _types() -> tuple:
+    values = request.args.getlist("type")
+    if any(v not in GroupType._value2member_map_ for v in values):
+        raise BadArgument("type", "must be a type of group: " + ", ".join(t.value for t in GroupType))
+    return tuple(GroupType(v) for v in values)
 
 
 @bp.route("/<kind>")
@@ -54,7 +31,13 @@ def search(kind: str):
     if kind not in KINDS:
         abort(404)
     require("view")
-    query = Args().text("q")
-    detail = KINDS[kind][2]
+    args = Args()
+    query = args.text("q")
+    narrowing = {"types": _types() if kind == "group" else (), "group": args.id("group"),
+                 "exclude": args.id("exclude")}
+    if kind not in ("assignment", "decision", "meeting"):
+        narrowing["group"] = None
+    detail = KINDS[kind].detail
     return jsonify(kind=kind, q=query, results=[
-        {"id": record.id, "label": str(record), "detail": detail(record)} for record in matches(kind, query)])
+        {"id": record.id, "label": str(record), "detail": detail(record)}
+        for record in matches(kind, query, LIMIT, **narrowing)])

@@ -4,7 +4,6 @@ from wtforms import StringField, TextAreaField
 from app.core.forms import (
     PickerField,
     RecordForm,
-    ReferenceSelectField,
     SwedishDateField,
     end_not_before_start,
     max_length,
@@ -19,7 +18,7 @@ class PriorityListForm(RecordForm):
     valid_from = SwedishDateField(_l("Från"), validators=[optional()])
     valid_to = SwedishDateField(_l("Till"), validators=[optional(), end_not_before_start(
         "valid_from", _l("Slutdatum kan inte ligga före startdatum."))])
-    decision_id = ReferenceSelectField(_l("Fastställd genom beslut"), blank=_l("– inget beslut ännu –"))
+    decision_id = PickerField(_l("Fastställd genom beslut"), "decision", blank=_l("– inget beslut ännu –"))
 
 
 class PriorityItemForm(RecordForm):

@@ -10,7 +10,6 @@ from app.core.crud import (
     create_page,
     edit_page,
     flash_form_errors,
-    groups_for,
     history,
     load,
     post_from_page,
@@ -20,9 +19,8 @@ from app.core.crud import (
 from app.core.forms import ConfirmForm
 from app.core.pagination import paginate
 from app.core.routing import int_arg
-from app.decisions.models import Decision
 from app.extensions import db
-from app.groups.models import selectable_groups
+from app.picker.queries import offer, offer_groups_for
 from app.priorities import operations
 from app.priorities.forms import PriorityItemForm, PriorityListForm
 from app.priorities.models import PriorityItem, PriorityList
@@ -31,14 +29,13 @@ bp = Blueprint("priorities", __name__, url_prefix="/priorities", template_folder
 
 
 def _list_form(form: PriorityListForm) -> PriorityListForm:
-    form.group_id.set_choices(groups_for(PriorityList, selectable_groups()))
-    form.decision_id.set_choices(db.session.scalars(sa.select(Decision).where(Decision.active())
-                                                    .order_by(Decision.id.desc())).all())
+    offer_groups_for(form.group_id, PriorityList)
+    offer(form.decision_id)
     return form
 
 
 def _item_form(form: PriorityItemForm) -> PriorityItemForm:
-    form.input_from_group_id.set_choices(selectable_groups())
+    offer(form.input_from_group_id)
     return form
 
 

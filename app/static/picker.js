@@ -1,7 +1,9 @@
 // The picker (app.core.forms.PickerField): turns <div class="picker" data-picker-url> – a <select> and a
 // plain search that works without JavaScript – into a type-ahead combobox (WAI-ARIA 1.2 combobox with a
-// listbox popup). Matches come from the app (/picker/<kind>?q=) with their type and region or
-// organisation; only the select's own choices are offered, so the server's checks and the page agree.
+// listbox popup). Matches come from the app (/picker/<kind>?q=) with what tells them apart. A short
+// choice's select holds every choice, and only those are offered, so the server's checks and the page
+// agree. A long one's (data-picker-remote) holds only what is chosen: the app's matches are offered, the
+// URL narrowed as the field's choices are, and a choice adds its option; the server checks the post.
 // The select stays in the form, hidden, and carries the value that is posted.
 (function () {
   "use strict";
@@ -12,6 +14,7 @@
     if (!select || !url) { return; }
     var search = box.querySelector(".picker-search");
     var label = document.querySelector('label[for="' + select.id + '"]');
+    var remote = box.hasAttribute("data-picker-remote");
     var allowed = {};
     var blank = null;
     Array.prototype.forEach.call(select.options, function (option) {
@@ -56,10 +59,24 @@
     var timer = null;
     var asked = 0;
 
-    function chosenText() { return !multiple && select.value ? (allowed[select.value] || "") : ""; }
-
     function optionFor(value) {
       return Array.prototype.filter.call(select.options, function (o) { return o.value === value; })[0];
+    }
+
+    function chosenText() {
+      var option = !multiple && select.value ? optionFor(select.value) : null;
+      return option ? option.text : "";
+    }
+
+    // A long choice's select gets the option of what is chosen from the app's answer.
+    function ensureOption(li) {
+      var value = li.getAttribute("data-value");
+      var option = optionFor(value);
+      if (!option) {
+        option = new Option(li.getAttribute("data-label"), value);
+        select.appendChild(option);
+      }
+      return option;
     }
 
     // A multiple choice: the chosen ones listed, each with a button that takes it away.
@@ -105,11 +122,12 @@
     }
 
     function choose(li) {
+      var option = ensureOption(li);
       if (multiple) {
-        optionFor(li.getAttribute("data-value")).selected = true;
+        option.selected = true;
         renderChosen();
       } else {
-        select.value = li.getAttribute("data-value");
+        select.value = option.value;
       }
       input.value = chosenText();
       select.dispatchEvent(new Event("change", {bubbles: true}));
@@ -120,13 +138,15 @@
       list.textContent = "";
       options = [];
       results.forEach(function (r) {
-        if (!Object.prototype.hasOwnProperty.call(allowed, String(r.id))) { return; }
-        if (multiple && optionFor(String(r.id)).selected) { return; }
+        if (!remote && !Object.prototype.hasOwnProperty.call(allowed, String(r.id))) { return; }
+        var existing = optionFor(String(r.id));
+        if (multiple && existing && existing.selected) { return; }
         var li = document.createElement("li");
         li.id = list.id + "-" + r.id;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.setAttribute("data-value", String(r.id));
+        li.setAttribute("data-label", r.label);
         li.textContent = r.label;
         if (r.detail) {
           var detail = document.createElement("span");
@@ -150,7 +170,7 @@
       clearTimeout(timer);  // asked now (ArrowDown): not again when the typing's delay runs out
       var q = input.value.trim();
       var mine = ++asked;
-      fetch(url + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (response) { return response.ok ? response.json() : {results: []}; })
         .then(function (data) { if (mine === asked) { show(data.results || []); } })
         .catch(function () { if (mine === asked) { show([]); } });

@@ -14,6 +14,7 @@ from app.core.forms import ConfirmForm
 from app.core.pagination import paginate
 from app.extensions import db
 from app.people.models import Person
+from app.picker.queries import offer
 from app.users import queries
 from app.users.forms import UserForm
 
@@ -28,8 +29,8 @@ def admins_only():
 def _prepare(form: UserForm, user: User | None = None) -> UserForm:
     # People without an account, and the one this account is linked to.
     taken = sa.select(User.person_id).where(User.person_id.is_not(None), User.id != (user.id if user else -1))
-    form.person_id.set_choices(db.session.scalars(sa.select(Person).where(
-        Person.active(), Person.id.not_in(taken)).order_by(Person.name_sort, Person.id)))
+    offer(form.person_id, stmt=sa.select(Person).where(
+        Person.active(), Person.id.not_in(taken)).order_by(Person.name_sort, Person.id))
     form.record_id = user.id if user else None
     return form
 
