@@ -43,7 +43,7 @@ PROGRAMME_AREAS = 25
 GROUPS = 1_000
 PEOPLE = 3_000
 REPORTS_PER_ASSIGNMENT = 5
-BIG_REPORTS = 10_000  # one assignment with this many reports: the page that must stay small
+BIG_REPORTS = 10_000  # one assignment with this many reports (at N ≥ 100,000): the page that must stay small
 CHUNK = 5_000
 NOW = datetime(2026, 11, 1, 9, 0)
 LAST_REPORT_DAY = date(2026, 8, 31)
@@ -228,7 +228,8 @@ def generate(n: int, seed: int = 2026) -> dict[str, int]:
     lights = list(TrafficLight)
     reported = [a for a in assignments if a.status != AssignmentStatus.DRAFT]
     for index, a in enumerate(reported):
-        count = BIG_REPORTS if index == 0 else rng.randrange(2 * REPORTS_PER_ASSIGNMENT + 1)
+        # The first has many: 10,000 at national scale, in proportion below it (a small run stays small).
+        count = min(BIG_REPORTS, max(50, n // 10)) if index == 0 else rng.randrange(2 * REPORTS_PER_ASSIGNMENT + 1)
         for k in range(count):
             on = min(a.start_on + timedelta(days=30 * (k + 1) % 1_500 + rng.randrange(25)), LAST_REPORT_DAY)
             bulk.add(StatusReport(assignment_id=a.id, reported_on=on, traffic_light=lights[rng.randrange(3)],

@@ -141,6 +141,13 @@ def test_relation_rules(kansli, hr):
         .get_data(as_text=True)
     assert field_error(page, "target_id") == "Välj ett av alternativen."
     assert count(GroupRelation) == 1
+    # An archived group takes no new relation until it is restored (the property tests found this).
+    from tests.gov_factories import archive
+
+    archive(a)
+    assert kansli.post(f"/groups/{a.id}/relations/new", dict(data, valid_to="", kind="gives_input_to")) \
+        .status_code == 403
+    assert count(GroupRelation) == 1
 
 
 def test_hosting_rules(kansli, hr):

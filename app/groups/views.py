@@ -151,6 +151,7 @@ def _relation_form(form: RelationForm, group: Group) -> RelationForm:
 def create_relation_view(record_id: int):
     group = load(Group, record_id)
     require("create", GroupRelation)
+    require("edit", group)  # a relation is part of its group: an archived group takes none until restored
     return create_page(_relation_form(RelationForm(), group),
                        lambda values, user: operations.create_relation(group, values, user),
                        "groups/relation_form.html", lambda r: url_for(".show", record_id=group.id) + "#relations",
