@@ -200,7 +200,9 @@ HOT_URLS = [(u, True) for u in ("/assignments/", "/assignments/?page=40", "/api/
 HOT_URLS += [(f"/assignments/?sort={sign}{name}&page=30", True) for name in SORTS for sign in ("", "-")]
 HOT_URLS += [(u, False) for u in ("/followup/", "/followup/groups/{top}", "/meetings/", "/",
                                   "/assignments/?overdue=1", "/assignments/?missing_report=1",
-                                  "/assignments/?light=at_risk", "/assignments/?steered_by={top}")]
+                                  "/assignments/?light=at_risk", "/assignments/?steered_by={top}",
+                                  "/picker/assignment?q=uppdrag", "/picker/decision?q=beslut",
+                                  "/picker/meeting?q=möte")]
 
 
 def _newest_first_without_filter(statement: str, table: str) -> bool:

@@ -266,7 +266,7 @@ class StatusReport(AuditedMixin, db.Model):
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))  # ix_status_reports_assignment_reported
     reported_on: Mapped[date]
     traffic_light: Mapped[TrafficLight] = mapped_column(enum_column(TrafficLight, "traffic_light"))
     progress: Mapped[str] = mapped_column(sa.Text, default="")

@@ -10,6 +10,8 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
+from app.core.fulltext import text_search
+from app.core.models import SearchableMixin
 from app.core.permissions import group_scope
 from app.core.sorting import search_text
 from app.decisions.models import Decision
@@ -120,6 +122,12 @@ def matches(kind: str, query: str, limit: int, **narrowing) -> list:
     spec = KINDS[kind]
     stmt = allowed(kind, **narrowing).options(*spec.options)
     if query:
-        stmt = stmt.where(spec.model.search_text.contains(search_text(query), autoescape=True))
+        # Records with a full-text index (assignments, decisions, meetings: tens of thousands) are found
+        # through it, each word as a word's beginning; the short registers by their text.
+        found = text_search(spec.model, query) if issubclass(spec.model, SearchableMixin) else None
+        if found is not None:
+            stmt = stmt.where(found.criterion)
+        elif not issubclass(spec.model, SearchableMixin):
+            stmt = stmt.where(spec.model.search_text.contains(search_text(query), autoescape=True))
     return list(db.session.scalars(stmt.limit(limit)))
 
