@@ -91,6 +91,7 @@ def _form_pages(w) -> dict[str, dict[str, str]]:
         f"/decisions/{d.id}": {"assignment_id": "assignment", "recipient_person_id": "person",
                                "recipient_group_id": "group"},
         "/meetings/": {"group": "group"},
+        "/search/?q=uppdrag": {"group": "group"},
         "/meetings/new": {"group_id": "group"},
         f"/meetings/{m.id}": {"attendance-person": "person", "attendance-substitute-for": "person",
                               "conflict-person": "person", "approver-person": "person"},

@@ -474,3 +474,13 @@ class RecordForm(Form):
 
 class ConfirmForm(Form):
     """An empty form for POST buttons (archive, restore, sign out): CSRF only."""
+
+
+class GroupFilterForm(Form):
+    """A list's group filter (sent by GET: no CSRF token), a picker: a thousand groups are not drawn as
+    options on every list page."""
+
+    class Meta:
+        csrf = False
+
+    group = PickerField(_l("Grupp"), "group", blank=_l("Alla"))

@@ -21,15 +21,6 @@ from app.decisions.models import DecisionKind
 from app.meetings.models import ApproverRole, AttendanceStatus
 
 
-class MeetingFilterForm(Form):
-    """The meeting list's group filter (sent by GET: no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    group = PickerField(_l("Grupp"), "group", blank=_l("Alla"))
-
-
 class MeetingForm(RecordForm):
     group_id = PickerField(_l("Grupp"), "group", blank=_l("– välj –"), required=True)
     title = StringField(_l("Rubrik"), validators=[optional(), max_length(300)])

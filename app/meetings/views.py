@@ -20,7 +20,7 @@ from app.core.crud import (
     require,
     save,
 )
-from app.core.forms import ConfirmForm, picker_search_field
+from app.core.forms import ConfirmForm, GroupFilterForm, picker_search_field
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions import operations as decision_ops
@@ -36,7 +36,6 @@ from app.meetings.forms import (
     ConflictForm,
     CorrectMinutesForm,
     ItemMinutesForm,
-    MeetingFilterForm,
     MeetingForm,
     MinutesForm,
     RecordApprovalForm,
@@ -71,7 +70,7 @@ def index():
         stmt = stmt.where(Meeting.upcoming(today)).order_by(Meeting.starts_on, Meeting.id)
     group = db.session.get(Group, group_id) if group_id else None
     # The group to filter by is a picker: a thousand groups are not drawn as options.
-    filter_form = MeetingFilterForm(formdata=None, data={"group": group_id})
+    filter_form = GroupFilterForm(formdata=None, data={"group": group_id})
     offer(filter_form.group)
     return render_template("meetings/index.html", page=paginate(stmt), when=when, group=group,
                            filter_form=filter_form)

@@ -9,13 +9,14 @@ from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
 from app.competence.models import Activity, Kpi, UseCase
+from app.core.forms import GroupFilterForm
 from app.core.fulltext import text_search
 from app.core.pagination import paginate
 from app.core.routing import int_arg
 from app.decisions.models import Decision
 from app.extensions import db
-from app.groups.models import selectable_groups
 from app.meetings.models import Meeting
+from app.picker.queries import offer
 
 bp = Blueprint("search", __name__, url_prefix="/search", template_folder="templates")
 
@@ -70,5 +71,7 @@ def index():
                                                     for name, search in searches.items()))).one()._asdict()
             stmt = searches[kind].ranked(sa.select(model).where(*_criteria(model, group_id)))
             page = paginate(stmt.options(*options).order_by(*ORDER[kind]), total=counts[kind])
+    filter_form = GroupFilterForm(formdata=None, data={"group": group_id})
+    offer(filter_form.group)
     return render_template("search/index.html", q=q, kind=kind, kinds=KINDS, counts=counts, page=page,
-                           group_id=group_id, groups=selectable_groups())
+                           group_id=group_id, filter_form=filter_form)
