@@ -698,7 +698,13 @@ def measure(page: Page, connections: int, server: Server, headers: dict, s: Sett
     problems = []
     if raw["requests"] == 0:
         problems.append("no request was answered")
-    if any(errors.values()):
+    # gunicorn's sync workers close each connection after answering; now and then wrk writes its next
+    # request into one just closed and counts a socket error. A few of those (at most 1 in 200) are
+    # no failure of the page – every answer's status is checked in the access log below – anything
+    # more, or any other kind of error, is.
+    socket_errors = errors.get("connect", 0) + errors.get("read", 0) + errors.get("write", 0)
+    others = {k: v for k, v in errors.items() if v and k not in ("connect", "read", "write")}
+    if others or socket_errors > max(1, raw["requests"] // 200):
         problems.append("wrk errors: " + ", ".join(f"{k} {v}" for k, v in errors.items() if v))
     other = {k: v for k, v in statuses.items() if k != "200"}
     if other:
