@@ -79,17 +79,22 @@ def steering(group_id: int):
     today = date.today()
     scope = steered_group_ids(group.id)
     centre = competence_centre_group()
-    base = sa.select(Assignment).where(Assignment.active(), Assignment.principal_group_id.in_(scope))
+    # A scope of most groups (the national steering group steers all) is named by the few groups outside
+    # it, and counted as everything less those: the scans then check no scope, the rest is a short index
+    # lookup, and no statement carries a thousand group ids. (A small scope is counted directly, less
+    # nothing: the same queries either way.)
+    outside = _outside(scope)
+
+    def in_scope(column):
+        return column.in_(scope) if outside is None else column.not_in(outside)
+
+    base = sa.select(Assignment).where(Assignment.active(), in_scope(Assignment.principal_group_id))
     overdue = base.where(overdue_criterion(today)).order_by(Assignment.open_due_on, Assignment.id)
     missing = base.where(missing_report_criterion(today)).order_by(Assignment.next_report_due_on)
     open_assignments = base.where(Assignment.status.in_(OPEN_STATUSES)).order_by(Assignment.due_sort, Assignment.id)
     shown_open = _assignments(open_assignments, LIST_LIMIT)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
-    decisions = sa.select(Decision).where(_awaiting_execution(), Decision.group_id.in_(scope))
-    # A scope of most groups (the national steering group steers all) is counted as everything less
-    # the few groups outside it: the scans then check no scope, and the rest is a short index lookup.
-    # (A small scope is counted directly, less nothing: the same queries either way.)
-    outside = _outside(scope)
+    decisions = sa.select(Decision).where(_awaiting_execution(), in_scope(Decision.group_id))
     if outside is None:
         whole, less, awaiting, awaiting_less = base, base.where(sa.false()), decisions, decisions.where(sa.false())
     else:
@@ -99,7 +104,7 @@ def steering(group_id: int):
         awaiting_less = awaiting.where(Decision.group_id.in_(outside))
     counts = _less(figures(whole, today), figures(less, today, few_principals=True))
     decisions_count = _count(awaiting) - _count(awaiting_less)
-    meetings = sa.select(Meeting).where(Meeting.active(), Meeting.group_id.in_(scope),
+    meetings = sa.select(Meeting).where(Meeting.active(), in_scope(Meeting.group_id),
                                         Meeting.upcoming(today))
     return render_template(
         "followup/steering.html", group=group, scope_size=len(scope), today=today,
