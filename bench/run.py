@@ -366,26 +366,14 @@ def inspect_and_set_up(s: Settings, db: Database, password: str) -> tuple[Target
         t.ordinary_assignment = {"id": ordinary[0], "reports": ordinary[1]}
         t.busiest_assignment = {"id": busiest[0], "reports": busiest[1]}
         # The group that steers the most groups, directly or through those it steers.
-        edges = session.execute(sa.select(GroupRelation.source_id, GroupRelation.target_id).where(
-            GroupRelation.kind == RelationKind.STEERING_GROUP_OF, GroupRelation.active())).all()
-        children: dict[int, list[int]] = {}
-        for source, target in edges:
-            children.setdefault(source, []).append(target)
-
-        def reach(group_id: int) -> int:
-            found, todo = {group_id}, [group_id]
-            while todo:
-                for child in children.get(todo.pop(), []):
-                    if child not in found:
-                        found.add(child)
-                        todo.append(child)
-            return len(found)
-
+        sources = session.scalars(sa.select(GroupRelation.source_id).where(
+            GroupRelation.kind == RelationKind.STEERING_GROUP_OF, GroupRelation.active()).distinct()).all()
         active = set(session.scalars(sa.select(Group.id).where(Group.active())))
-        candidates = [g for g in children if g in active] or sorted(active)[:1]
+        candidates = [g for g in sources if g in active] or sorted(active)[:1]
         if not candidates:
             raise BenchError("the database has no groups: nothing to bench")
-        top_id = min(candidates, key=lambda g: (-reach(g), g))
+        reach = {g: len(steered_group_ids(g)) for g in candidates}
+        top_id = min(candidates, key=lambda g: (-reach[g], g))
         top = session.get(Group, top_id)
         t.top_group = {"id": top.id, "name": top.name, "steers": len(steered_group_ids(top.id)) - 1}
 

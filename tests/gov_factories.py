@@ -189,6 +189,14 @@ def figures(page: str) -> dict[str, tuple[int, str]]:
     return {html.unescape(label).strip(): (int(n), html.unescape(href)) for href, n, label in found}
 
 
+def select_options(text: str, field_id: str) -> dict[str, str]:
+    """A select's options as value → label."""
+    match = re.search(rf'<select[^>]*id="{field_id}"[^>]*>(.*?)</select>', text, re.S)
+    assert match, f"no select {field_id}"
+    options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', match.group(1), re.S)
+    return {value: html.unescape(label).strip() for value, label in options}
+
+
 def text(page: str) -> str:
     """The page's visible text, tags removed and white space collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

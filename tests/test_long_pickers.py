@@ -27,11 +27,7 @@ def page(response) -> str:
     return response.get_data(as_text=True)
 
 
-def options(text: str, field_id: str) -> dict[str, str]:
-    match = re.search(rf'<select[^>]*id="{field_id}"[^>]*>(.*?)</select>', text, re.S)
-    assert match, f"no select {field_id}"
-    found = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', match.group(1), re.S)
-    return {value: html.unescape(label).strip() for value, label in found}
+options = g.select_options
 
 
 def picker(text: str, field_id: str) -> dict[str, str] | None:

@@ -49,12 +49,7 @@ def page(response) -> str:
     return response.get_data(as_text=True)
 
 
-def select_options(text: str, field_id: str) -> dict[str, str]:
-    """A select's options as value → label."""
-    match = re.search(rf'<select[^>]*id="{field_id}"[^>]*>(.*?)</select>', text, re.S)
-    assert match, f"no select {field_id}"
-    options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', match.group(1), re.S)
-    return {value: html.unescape(label).strip() for value, label in options}
+select_options = g.select_options
 
 
 # --- The format -----------------------------------------------------------------------------------
