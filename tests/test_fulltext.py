@@ -334,3 +334,19 @@ def test_a_restored_backup_searches_as_before(app, target, tmp_path, new):  # no
         db.session.commit()
         assert found(Assignment, "återläsn") == [record_id] and found(Assignment, "återstä") == []
         db.session.remove()
+
+
+def test_a_word_with_very_many_hits_lists_the_newest_first_and_says_so(groups, new, login_as, monkeypatch):
+    """Ranking weighs every hit; past RANKED_UP_TO the page lists the newest first and asks for another word."""
+    from app.search import views as search_views
+
+    monkeypatch.setattr(search_views, "RANKED_UP_TO", 2)
+    first, second = new("Analys av läget"), new("Analys analys analys")
+    latest = new("Analys om analys")
+    browser = login_as(Role.READER)
+    page = browser.get("/search/?q=analys").get_data(as_text=True)
+    assert "de senaste visas först" in page
+    order = [int(i) for i in re.findall(r'href="/assignments/(\d+)"', page)]
+    assert order == [latest.id, second.id, first.id]
+    monkeypatch.setattr(search_views, "RANKED_UP_TO", 1_000)
+    assert "de senaste visas först" not in browser.get("/search/?q=analys").get_data(as_text=True)

@@ -20,6 +20,7 @@ from app.picker.queries import offer
 
 bp = Blueprint("search", __name__, url_prefix="/search", template_folder="templates")
 
+RANKED_UP_TO = 1_000
 KINDS = {
     "assignments": (Assignment, _lp("plural", "Uppdrag"), (selectinload(Assignment.principal_group),
                                                  selectinload(Assignment.recipient_group))),
@@ -69,9 +70,14 @@ def index():
             # Every tab's count in one query: a count per kind as a column of one row.
             counts = db.session.execute(sa.select(*(_count(KINDS[name][0], search, group_id).label(name)
                                                     for name, search in searches.items()))).one()._asdict()
-            stmt = searches[kind].ranked(sa.select(model).where(*_criteria(model, group_id)))
+            stmt = sa.select(model).where(*_criteria(model, group_id))
+            # Ranking weighs every hit; past RANKED_UP_TO hits (a common word alone) the newest come first,
+            # and the page says so: another word narrows it down to a ranked list.
+            ranked = counts[kind] <= RANKED_UP_TO
+            stmt = searches[kind].ranked(stmt) if ranked else stmt.where(searches[kind].criterion)
             page = paginate(stmt.options(*options).order_by(*ORDER[kind]), total=counts[kind])
     filter_form = GroupFilterForm(formdata=None, data={"group": group_id})
     offer(filter_form.group)
     return render_template("search/index.html", q=q, kind=kind, kinds=KINDS, counts=counts, page=page,
-                           group_id=group_id, filter_form=filter_form)
+                           group_id=group_id, filter_form=filter_form,
+                           unranked=bool(q) and page is not None and page.total > RANKED_UP_TO)
