@@ -333,7 +333,9 @@ def test_main_pages_have_no_axe_violations(app, chrome, browser_as, width):
                                {"width": width, "height": 720, "deviceScaleFactor": 1, "mobile": False})
     pages = {"start page": "/", "meeting page": f"/meetings/{m.id}", "decision form": "/decisions/new",
              "account page": "/account/", "assignment page": f"/assignments/{a.id}",
-             "assignment form": "/assignments/new", "meeting list": "/meetings/"}
+             "assignment form": "/assignments/new", "meeting list": "/meetings/",
+             "assignment list sorted": "/assignments/?sort=-title", "search": "/search/?q=uppdrag",
+             "secretariat's dashboard": "/followup/", "steering dashboard": f"/followup/groups/{w.principal.id}"}
     found = []
     for name, path in pages.items():
         chrome.get(chrome.base + path)
