@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport, TrafficLight
 from app.core.args import Args
 from app.core.fulltext import text_search
+from app.core.pagination import count_rows
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, Level, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
@@ -135,15 +136,12 @@ def figures(base, today: date, few_principals: bool = False) -> dict:
     (ix_assignments_report_due). With `few_principals` (`base` names a few principal groups) they
     are grouped per principal too, so that the database reads just those groups' entries of
     ix_assignments_principal, in its order."""
-    def count(stmt) -> int:
-        return db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None))
-
     groups = (Assignment.principal_group_id,) if few_principals else ()
     rows = db.session.execute(base.with_only_columns(Assignment.status, Assignment.latest_light, sa.func.count(),
                                                      maintain_column_froms=True)
                               .order_by(None).group_by(*groups, Assignment.status, Assignment.latest_light)).all()
-    out = {"by_status": {}, "by_light": {}, "overdue": count(base.where(overdue_criterion(today))),
-           "missing": count(base.where(missing_report_criterion(today)))}
+    out = {"by_status": {}, "by_light": {}, "overdue": count_rows(base.where(overdue_criterion(today))),
+           "missing": count_rows(base.where(missing_report_criterion(today)))}
     for status, light, n in rows:
         out["by_status"][status] = out["by_status"].get(status, 0) + n
         if status in OPEN_STATUSES:

@@ -49,6 +49,11 @@ class Page:
         return self.page + 1 if self.has_next else None
 
 
+def count_rows(stmt) -> int:
+    """How many rows `stmt` selects, counted in place of its columns (an index can answer)."""
+    return db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None))
+
+
 def count_capped(stmt, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(number of rows `stmt` selects, True) up to `cap`; (cap, False) when there are more. Counts
     the statement's first column only, so the database can answer from an index."""

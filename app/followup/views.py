@@ -18,6 +18,7 @@ from app.assignments.queries import (
 )
 from app.competence.derived import competence_centre_group
 from app.core.crud import load, require
+from app.core.pagination import count_rows
 from app.core.permissions import governed_group_ids
 from app.decisions.models import Decision, DecisionState, ExecutionStatus
 from app.extensions import db
@@ -31,10 +32,6 @@ LIST_LIMIT = 20  # each dashboard list shows this many, then links to the full l
 def _assignments(stmt, limit=LIST_LIMIT):
     return db.session.scalars(stmt.options(selectinload(Assignment.principal_group),
                                            selectinload(Assignment.recipient_group)).limit(limit)).all()
-
-
-def _count(stmt) -> int:
-    return db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None))
 
 
 def _awaiting_execution():
@@ -65,7 +62,7 @@ def secretariat():
         missing=missing_rows, missing_count=counts["missing"],
         late_decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
                                           .order_by(Decision.execute_sort, Decision.id).limit(LIST_LIMIT)).all(),
-        late_decisions_count=_count(decisions),
+        late_decisions_count=count_rows(decisions),
         open_count=counts["total"] if filters["status"] else counts["open"],
         list_urls=list_urls,
         **filter_context())
@@ -103,7 +100,7 @@ def steering(group_id: int):
         awaiting = sa.select(Decision).where(_awaiting_execution())
         awaiting_less = awaiting.where(Decision.group_id.in_(outside))
     counts = _less(figures(whole, today), figures(less, today, few_principals=True))
-    decisions_count = _count(awaiting) - _count(awaiting_less)
+    decisions_count = count_rows(awaiting) - count_rows(awaiting_less)
     meetings = sa.select(Meeting).where(Meeting.active(), in_scope(Meeting.group_id),
                                         Meeting.upcoming(today))
     return render_template(
