@@ -1,5 +1,7 @@
 """`flask db upgrade` on an empty database yields exactly the schema the models declare."""
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -97,3 +99,25 @@ def test_the_sign_in_migration_carries_existing_accounts_and_tokens(app):
     with db.engine.connect() as conn:
         flags = dict(conn.execute(sa.text("SELECT username, is_active_account FROM users")).all())
     assert {k: bool(v) for k, v in flags.items()} == {"aktiv": True, "borta": False}
+
+
+def test_the_tallies_migration_counts_the_register_as_it_stands(app, runner):
+    """Upgrading a register that has data fills the dashboards' tallies as the operations keep them."""
+    from app.core import tallies
+    from app.groups.models import Group
+    from tests import gov_factories as gov
+
+    _empty_database()
+    upgrade()
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    first, second = db.session.scalars(sa.select(Group).order_by(Group.id).limit(2)).all()
+    late = gov.assignment(first, second, due_on=date.today() - timedelta(days=3))
+    gov.report_request(late, date.today() - timedelta(days=1))
+    nonzero = sa.select(tallies.Tally.__table__).where(tallies.Tally.n != 0)
+    kept = db.session.execute(nonzero).all()
+    db.session.remove()
+    downgrade(revision="4b7d2e9c1a58")
+    upgrade()
+    assert {kind for kind, *_ in kept} == set(tallies.SPECS)
+    assert sorted(db.session.execute(nonzero).all()) == sorted(kept)
+    assert all(tallies.differences(kind) == [] for kind in tallies.SPECS)

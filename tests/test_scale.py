@@ -13,8 +13,11 @@ from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, 
 from app.assignments.queries import SORTS, kept_state_differences
 from app.auth import operations as auth_ops
 from app.auth.models import Role
-from app.core import pagination
+from app.core import operations as core_ops
+from app.core import pagination, tallies
 from app.core.audit import history_for
+from app.decisions import operations as decision_ops
+from app.decisions.models import ExecutionStatus
 from app.extensions import db
 from app.groups.models import GroupType, RelationKind
 from tests import factories as f
@@ -63,13 +66,46 @@ def test_the_operations_keep_the_state_that_recomputing_gives(app):
          (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), None)),
         ("accepted", lambda: assignment_ops.transition(a, AssignmentStatus.ACCEPTED, None),
          (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), None)),
+        ("given by another group", lambda: assignment_ops.update_assignment(a, dict(
+            title=a.title, principal_group_id=w.steering.id, recipient_group_id=a.recipient_group_id,
+            due_on=a.due_on), None),
+         (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), None)),
+        ("archived", lambda: core_ops.archive(a, None), (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), None)),
+        ("restored", lambda: core_ops.restore(a, None), (TrafficLight.ON_TRACK, TODAY - timedelta(days=5), None)),
     ]
     for name, step, expected in steps:
         step()
         db.session.commit()
         assert _kept(a) == expected, name
         assert kept_state_differences() == [], name
+        assert _tally_differences() == {}, name
         a = db.session.get(Assignment, a.id)
+    # The counts followed: the assignment is counted under its new principal, no longer the old one.
+    accepted = f"{AssignmentStatus.ACCEPTED.value}|{TrafficLight.ON_TRACK.value}"
+    assert tallies.counts("assignments.state", [w.steering.id]) == {accepted: 1}
+    assert tallies.counts("assignments.state", [w.principal.id]) == {}
+
+
+def _tally_differences() -> dict:
+    return {kind: wrong for kind in tallies.SPECS if (wrong := tallies.differences(kind))}
+
+
+def test_the_decisions_awaiting_execution_are_kept_counted_per_group_and_date(app):
+    w = g.world()
+    late = g.decision(w.principal, execute_by=TODAY - timedelta(days=3))
+    g.decision(w.principal, title="Utan datum")
+    g.decision(w.steering, title="Senare", execute_by=TODAY + timedelta(days=10))
+    kind = "decisions.awaiting"
+    assert tallies.total(kind, before=TODAY.isoformat()) == 1
+    assert tallies.total(kind, [w.principal.id]) == 2
+    assert tallies.total(kind, None, less=[w.principal.id]) == 1
+    assert tallies.total(kind, [w.principal.id, w.steering.id], less=[w.steering.id]) == 2
+    decision_ops.update_decision(late, dict(title=late.title, text=late.text, kind=late.kind, group_id=late.group_id,
+                                            state=late.state, decided_on=late.decided_on, execute_by=late.execute_by,
+                                            execution_status=ExecutionStatus.DONE), None)
+    db.session.commit()
+    assert tallies.total(kind, before=TODAY.isoformat()) == 0
+    assert _tally_differences() == {}
 
 
 def test_keeping_the_state_moves_no_version_and_writes_no_history(app):
@@ -95,13 +131,30 @@ def test_recompute_repairs_kept_state_and_check_reports_it(runner):
     assert {d[1] for d in kept_state_differences()} == {"latest_light", "latest_reported_on", "open_due_on"}
 
     check = runner.invoke(args=["maintenance", "recompute", "--check"])
-    assert check.exit_code == 1 and "1 assignment(s) differ" in check.output
+    assert check.exit_code == 1 and "1 assignment(s) and" in check.output
     fix = runner.invoke(args=["maintenance", "recompute"])
-    assert fix.exit_code == 0 and "1 assignment(s) corrected" in fix.output
-    assert kept_state_differences() == []
+    assert fix.exit_code == 0 and "1 assignment(s) and" in fix.output
+    assert kept_state_differences() == [] and _tally_differences() == {}
     assert _kept(a)[0] == TrafficLight.AT_RISK
     again = runner.invoke(args=["maintenance", "recompute", "--check"])
-    assert again.exit_code == 0 and "0 assignment(s) differ" in again.output
+    assert again.exit_code == 0 and "0 assignment(s) and 0 tally count(s) differ" in again.output
+
+
+def test_recompute_repairs_a_wrong_tally_and_check_names_it(runner):
+    w = g.world()
+    g.assignment(w.principal, w.recipient, due_on=TODAY - timedelta(days=2))
+    table = tallies.Tally.__table__
+    db.session.execute(sa.update(table).where(table.c.kind == "assignments.overdue", table.c.scope_id == 0)
+                       .values(n=table.c.n + 5))
+    db.session.commit()
+    check = runner.invoke(args=["maintenance", "recompute", "--check"])
+    day = (TODAY - timedelta(days=2)).isoformat()
+    assert check.exit_code == 1 and f"tally assignments.overdue group all {day}: 6, should be 1" in check.output
+    assert "0 assignment(s) and 1 tally count(s) differ" in check.output
+    fix = runner.invoke(args=["maintenance", "recompute"])
+    assert fix.exit_code == 0 and "0 assignment(s) and 1 tally count(s) corrected" in fix.output
+    assert _tally_differences() == {}
+    assert tallies.total("assignments.overdue", before=TODAY.isoformat()) == 1
 
 
 # Lists: every offered order, both directions, sorted as promised (Swedish order for titles,

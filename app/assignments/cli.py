@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from app.assignments.operations import queue_reminders, recompute_state
 from app.assignments.queries import kept_state_differences
 from app.core import operations as ops
-from app.core import outbox
+from app.core import outbox, tallies
 
 reminders_cli = AppGroup("reminders", help="Reminders of status reports falling due.")
 
@@ -35,16 +35,23 @@ maintenance_cli = AppGroup("maintenance", help="Rebuild what the register keeps 
 @maintenance_cli.command("recompute")
 @click.option("--check", is_flag=True, help="Only report kept state that differs from its sources; change nothing.")
 def recompute(check: bool) -> None:
-    """Rebuild each assignment's kept state (latest report, due date while open) from its rows.
+    """Rebuild each assignment's kept state (latest report, due date while open) from its rows, and the
+    dashboards' kept counts (tallies) from theirs.
 
-    The operations keep it as they write; this is for after a restore, a bulk import or a repair by hand.
-    With --check it exits with status 1 when anything differs."""
+    The operations keep both as they write; this is for after a restore, a bulk import or a repair by
+    hand. With --check it exits with status 1 when anything differs."""
     if check:
         wrong = kept_state_differences()
         for assignment_id, field, kept, derived in wrong[:50]:
             click.echo(f"assignment {assignment_id}: {field} is {kept!s}, should be {derived!s}")
-        click.echo(f"{len({w[0] for w in wrong})} assignment(s) differ from their sources.")
-        raise SystemExit(1 if wrong else 0)
+        counts = {kind: tallies.differences(kind) for kind in tallies.SPECS}
+        for kind, rows in counts.items():
+            for scope_id, key, kept, actual in rows[:20]:
+                click.echo(f"tally {kind} group {scope_id or 'all'} {key}: {kept}, should be {actual}")
+        click.echo(f"{len({w[0] for w in wrong})} assignment(s) and {sum(map(len, counts.values()))} "
+                   "tally count(s) differ from their sources.")
+        raise SystemExit(1 if wrong or any(counts.values()) else 0)
+    wrong_counts = sum(len(tallies.differences(kind)) for kind in tallies.SPECS)
     corrected = recompute_state()
     ops.commit()
-    click.echo(f"{corrected} assignment(s) corrected.")
+    click.echo(f"{corrected} assignment(s) and {wrong_counts} tally count(s) corrected.")

@@ -18,7 +18,7 @@ from app.assignments.models import (
 )
 from app.assignments.queries import kept_state_columns, kept_state_stale
 from app.core import operations as ops
-from app.core import outbox
+from app.core import outbox, tallies
 from app.core.models import utcnow
 from app.core.operations import BusinessRuleError
 from app.core.permissions import authorize, check_group_choice
@@ -213,14 +213,16 @@ def keep_state(assignment: Assignment) -> None:
     db.session.execute(sa.update(a).where(a.c.id == assignment.id).values(**state))
     for field, value in state.items():  # as stored: the object reads them without another load
         set_committed_value(assignment, field, value)
+    tallies.recount_for(assignment)  # the dashboards' counts by light and due date follow
 
 
 def recompute_state() -> int:
-    """Rebuild every assignment's kept state in one set-based UPDATE (`flask maintenance recompute`,
-    the scale seed); returns how many assignments it corrected."""
+    """Rebuild every assignment's kept state in one set-based UPDATE, then every tally the dashboards
+    count from (`flask maintenance recompute`, the scale seed); returns how many assignments it corrected."""
     columns = kept_state_columns()
     result = db.session.execute(sa.update(Assignment.__table__).where(kept_state_stale(columns)).values(**columns))
     db.session.expire_all()
+    tallies.rebuild()
     return result.rowcount
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport, TrafficLight
+from app.core import tallies
 from app.core.args import Args
 from app.core.fulltext import text_search
 from app.core.pagination import count_rows
@@ -129,26 +130,58 @@ def missing_report_criterion(today: date):
                    Assignment.status.in_((*OPEN_STATUSES, AssignmentStatus.DELIVERED)))
 
 
-def figures(base, today: date, few_principals: bool = False) -> dict:
-    """A dashboard's counts over the assignments `base` selects, each read from a covering index:
-    by status and, for the open ones, by latest traffic light (ix_assignments_dashboard, grouped in
-    index order), how many are overdue (ix_assignments_overdue) and how many miss a requested report
-    (ix_assignments_report_due). With `few_principals` (`base` names a few principal groups) they
-    are grouped per principal too, so that the database reads just those groups' entries of
-    ix_assignments_principal, in its order."""
-    groups = (Assignment.principal_group_id,) if few_principals else ()
+def figures(base, today: date) -> dict:
+    """A filtered dashboard's counts over the assignments `base` selects, each read from a covering
+    index: by status and, for the open ones, by latest traffic light (ix_assignments_dashboard, grouped
+    in index order), how many are overdue (ix_assignments_overdue) and how many miss a requested report
+    (ix_assignments_report_due). Unfiltered, kept_figures reads the same from the tallies."""
     rows = db.session.execute(base.with_only_columns(Assignment.status, Assignment.latest_light, sa.func.count(),
                                                      maintain_column_froms=True)
-                              .order_by(None).group_by(*groups, Assignment.status, Assignment.latest_light)).all()
-    out = {"by_status": {}, "by_light": {}, "overdue": count_rows(base.where(overdue_criterion(today))),
-           "missing": count_rows(base.where(missing_report_criterion(today)))}
-    for status, light, n in rows:
+                              .order_by(None).group_by(Assignment.status, Assignment.latest_light)).all()
+    return _figures(rows, count_rows(base.where(overdue_criterion(today))),
+                    count_rows(base.where(missing_report_criterion(today))))
+
+
+def _figures(by_state, overdue: int, missing: int) -> dict:
+    """The dashboards' figures from (status, light, count) rows and the two date counts."""
+    out = {"by_status": {}, "by_light": {}, "overdue": overdue, "missing": missing}
+    for status, light, n in by_state:
         out["by_status"][status] = out["by_status"].get(status, 0) + n
         if status in OPEN_STATUSES:
             out["by_light"][light] = out["by_light"].get(light, 0) + n
     out["open"] = sum(out["by_status"].get(s, 0) for s in OPEN_STATUSES)
     out["total"] = sum(out["by_status"].values())
     return out
+
+
+# The dashboards' figures kept as tallies per principal group (app.core.tallies): by status and
+# latest light, by kept due date while open (overdue: before today) and by the date of a requested
+# report while the assignment takes reports (missing: before today).
+_KEPT_FIELDS = frozenset({"status", "archived_at", "principal_group_id", "latest_light", "open_due_on",
+                          "next_report_due_on"})
+STATE_TALLY = tallies.declare(tallies.TallySpec(
+    "assignments.state", Assignment, Assignment.principal_group_id,
+    sa.cast(Assignment.status, sa.String) + "|" + sa.func.coalesce(sa.cast(Assignment.latest_light, sa.String), ""),
+    (Assignment.active(),), _KEPT_FIELDS))
+OVERDUE_TALLY = tallies.declare(tallies.TallySpec(
+    "assignments.overdue", Assignment, Assignment.principal_group_id, sa.cast(Assignment.open_due_on, sa.String),
+    (Assignment.active(),), _KEPT_FIELDS))
+REPORT_DUE_TALLY = tallies.declare(tallies.TallySpec(
+    "assignments.report_due", Assignment, Assignment.principal_group_id,
+    sa.cast(Assignment.next_report_due_on, sa.String),
+    (Assignment.active(), Assignment.status.in_((*OPEN_STATUSES, AssignmentStatus.DELIVERED))), _KEPT_FIELDS))
+
+
+def kept_figures(today: date, scope_ids=None, less=None) -> dict:
+    """figures() for the assignments of every principal group (`scope_ids` None) or of `scope_ids`,
+    less those of the groups `less`, read from the tallies: a few rows however many assignments."""
+    def state(key: str) -> tuple:
+        status, light = key.split("|")
+        return AssignmentStatus(status), TrafficLight(light) if light else None
+
+    by_state = [(*state(key), n) for key, n in tallies.counts(STATE_TALLY.kind, scope_ids, less).items()]
+    return _figures(by_state, tallies.total(OVERDUE_TALLY.kind, scope_ids, less, before=today.isoformat()),
+                    tallies.total(REPORT_DUE_TALLY.kind, scope_ids, less, before=today.isoformat()))
 
 
 def filter_context() -> dict:

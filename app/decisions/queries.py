@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.assignments.queries import group_attribute_filters, steered_group_ids
+from app.core import tallies
 from app.core.args import Args
 from app.core.fulltext import text_search
 from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
@@ -23,6 +24,13 @@ EXECUTOR_FILTERS = {"executor_group": (Decision.executor_group_id, Group),
 def awaiting_execution_criterion():
     return sa.and_(Decision.state == DecisionState.TAKEN,
                    Decision.execution_status.in_((ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)))
+
+
+# Decisions awaiting execution per deciding group, keyed by the date they are to be executed by (the
+# sort key: undated ones last), so that the dashboards count them, late or all, from a few rows.
+AWAITING_TALLY = tallies.declare(tallies.TallySpec(
+    "decisions.awaiting", Decision, Decision.group_id, sa.cast(Decision.execute_sort, sa.String),
+    (Decision.active(), awaiting_execution_criterion())))
 
 
 def apply_filters(stmt, args=None, today: date | None = None):

@@ -12,15 +12,17 @@ from app.assignments.queries import (
     apply_filters,
     figures,
     filter_context,
+    kept_figures,
     missing_report_criterion,
     overdue_criterion,
     steered_group_ids,
 )
 from app.competence.derived import competence_centre_group
+from app.core import tallies
 from app.core.crud import load, require
-from app.core.pagination import count_rows
 from app.core.permissions import governed_group_ids
 from app.decisions.models import Decision, DecisionState, ExecutionStatus
+from app.decisions.queries import AWAITING_TALLY
 from app.extensions import db
 from app.groups.models import Group
 from app.meetings.models import Meeting
@@ -55,14 +57,15 @@ def secretariat():
                  "overdue": url_for("assignments.index", **{**args, "overdue": "1"}),
                  "missing": url_for("assignments.index", **{**args, "missing_report": "1"})}
     decisions = sa.select(Decision).where(_awaiting_execution(), Decision.execute_sort < today)
-    counts = figures(base, today)
+    # Unfiltered, the figures are the kept tallies; a filter counts the assignments it selects.
+    counts = figures(base, today) if any(filters.values()) else kept_figures(today)
     return render_template(
         "followup/secretariat.html", filters=filters, today=today,
         overdue=overdue_rows, overdue_count=counts["overdue"],
         missing=missing_rows, missing_count=counts["missing"],
         late_decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
                                           .order_by(Decision.execute_sort, Decision.id).limit(LIST_LIMIT)).all(),
-        late_decisions_count=count_rows(decisions),
+        late_decisions_count=tallies.total(AWAITING_TALLY.kind, before=today.isoformat()),
         open_count=counts["total"] if filters["status"] else counts["open"],
         list_urls=list_urls,
         **filter_context())
@@ -77,9 +80,8 @@ def steering(group_id: int):
     scope = steered_group_ids(group.id)
     centre = competence_centre_group()
     # A scope of most groups (the national steering group steers all) is named by the few groups outside
-    # it, and counted as everything less those: the scans then check no scope, the rest is a short index
-    # lookup, and no statement carries a thousand group ids. (A small scope is counted directly, less
-    # nothing: the same queries either way.)
+    # it: its lists check those, its figures are everything less those (read from the kept tallies, as
+    # are a small scope's), and no statement carries a thousand group ids.
     outside = _outside(scope)
 
     def in_scope(column):
@@ -92,15 +94,9 @@ def steering(group_id: int):
     shown_open = _assignments(open_assignments, LIST_LIMIT)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
     decisions = sa.select(Decision).where(_awaiting_execution(), in_scope(Decision.group_id))
-    if outside is None:
-        whole, less, awaiting, awaiting_less = base, base.where(sa.false()), decisions, decisions.where(sa.false())
-    else:
-        whole = sa.select(Assignment).where(Assignment.active())
-        less = whole.where(Assignment.principal_group_id.in_(outside))
-        awaiting = sa.select(Decision).where(_awaiting_execution())
-        awaiting_less = awaiting.where(Decision.group_id.in_(outside))
-    counts = _less(figures(whole, today), figures(less, today, few_principals=True))
-    decisions_count = count_rows(awaiting) - count_rows(awaiting_less)
+    counted, less = (scope, None) if outside is None else (None, outside)
+    counts = kept_figures(today, counted, less)
+    decisions_count = tallies.total(AWAITING_TALLY.kind, counted, less)
     meetings = sa.select(Meeting).where(Meeting.active(), in_scope(Meeting.group_id),
                                         Meeting.upcoming(today))
     return render_template(
@@ -122,14 +118,6 @@ def _outside(scope: set[int]) -> list[int] | None:
     """The groups outside `scope` when it holds most of them, else None."""
     every = db.session.scalars(sa.select(Group.id)).all()
     return [g for g in every if g not in scope] if 2 * len(scope) > len(every) else None
-
-
-def _less(total: dict, part: dict) -> dict:
-    """Figures of `total` less those of `part` (as figures() returns them)."""
-    def minus(a, b):
-        return {k: v - b.get(k, 0) for k, v in a.items()} if isinstance(a, dict) else a - b
-
-    return {key: minus(value, part[key]) for key, value in total.items()}
 
 
 @bp.route("/mine")
