@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.api import serializers
 from app.api.openapi import build_openapi
 from app.assignments.models import Assignment, StatusReport, TrafficLight
-from app.assignments.queries import apply_filters, group_attribute_filters
+from app.assignments.queries import apply_filters, group_attribute_filters, kept_total, list_loading
 from app.auth.security_log import client_address
 from app.auth.security_log import logger as security_logger
 from app.auth.sessions import rate_limit_key
@@ -51,11 +51,11 @@ limiter.limit(lambda: current_app.config["API_REFUSED_RATE_LIMIT"], key_func=cli
 MAX_PER_PAGE = 200
 
 
-def _page(stmt, serialize):
+def _page(stmt, serialize, total: int | None = None):
     args = Args()
     page = args.number("page", 1, 1, MAX_PAGE)
     per_page = args.number("per_page", 50, 1, MAX_PER_PAGE)
-    result = paginate_stmt(stmt, page, per_page)
+    result = paginate_stmt(stmt, page, per_page, total)
     # Beyond COUNT_CAP matches the total is a lower bound and pages unknown: follow has_next.
     return jsonify({"items": serialize(result.items), "page": result.page, "per_page": result.per_page,
                     "total": result.total, "total_exact": result.total_exact, "pages": result.pages,
@@ -110,14 +110,14 @@ def group(record_id: int):
 
 
 def _assignment_options():
-    return (selectinload(Assignment.principal_group), selectinload(Assignment.recipient_group))
+    return list_loading()
 
 
 @bp.route("/assignments")
 def assignments():
-    stmt, _filters = apply_filters(sa.select(Assignment).options(*_assignment_options()), request.args)
-
-    return _page(stmt.order_by(Assignment.id), lambda items: [serializers.assignment(a) for a in items])
+    stmt, filters = apply_filters(sa.select(Assignment).options(*_assignment_options()), request.args)
+    return _page(stmt.order_by(Assignment.id), lambda items: [serializers.assignment(a) for a in items],
+                 kept_total(filters))
 
 
 @bp.route("/assignments/<int:record_id>")

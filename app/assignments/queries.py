@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, StatusReport, TrafficLight
 from app.core import tallies
@@ -13,6 +13,13 @@ from app.core.pagination import count_rows
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, Level, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
+
+
+def list_loading() -> tuple:
+    """Loader options for a page of assignments: both groups joined into the page's one query (every
+    assignment has both), cheaper than a query per relation for a page of rows."""
+    return (joinedload(Assignment.principal_group, innerjoin=True),
+            joinedload(Assignment.recipient_group, innerjoin=True))
 
 
 def apply_filters(stmt, args, today: date | None = None):
@@ -182,6 +189,24 @@ def kept_figures(today: date, scope_ids=None, less=None) -> dict:
     by_state = [(*state(key), n) for key, n in tallies.counts(STATE_TALLY.kind, scope_ids, less).items()]
     return _figures(by_state, tallies.total(OVERDUE_TALLY.kind, scope_ids, less, before=today.isoformat()),
                     tallies.total(REPORT_DUE_TALLY.kind, scope_ids, less, before=today.isoformat()))
+
+
+def kept_total(filters: dict) -> int | None:
+    """How many assignments `filters` (as apply_filters understood them) select, read from the tallies
+    when they filter by status, latest light and principal at most (the list as it opens, say); None
+    when the list has to count them itself."""
+    if any(value for name, value in filters.items() if name not in ("status", "light", "principal")):
+        return None
+    status, light = filters["status"], filters["light"]
+    wanted_statuses = {s.value for s in OPEN_STATUSES} if status == "open" else {status} if status else None
+    total = 0
+    scopes = [filters["principal"]] if filters["principal"] else None
+    for key, n in tallies.counts(STATE_TALLY.kind, scopes).items():
+        key_status, key_light = key.split("|")
+        if (wanted_statuses is None or key_status in wanted_statuses) and (
+                not light or key_light == ("" if light == "none" else light)):
+            total += n
+    return total
 
 
 def filter_context() -> dict:

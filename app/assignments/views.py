@@ -27,7 +27,7 @@ from app.assignments.models import (
     ReportRequest,
     StatusReport,
 )
-from app.assignments.queries import apply_filters, filter_context, sort_order
+from app.assignments.queries import apply_filters, filter_context, kept_total, list_loading, sort_order
 from app.core.crud import (
     archive_page,
     create_page,
@@ -71,11 +71,10 @@ def _prepare(form: AssignmentForm, assignment: Assignment | None = None) -> Assi
 
 @bp.route("/")
 def index():
-    stmt = sa.select(Assignment).options(selectinload(Assignment.principal_group),
-                                         selectinload(Assignment.recipient_group))
+    stmt = sa.select(Assignment).options(*list_loading())
     stmt, filters = apply_filters(stmt, request.args)
     sort, order = sort_order(request.args)
-    page = paginate(stmt.order_by(*order))
+    page = paginate(stmt.order_by(*order), total=kept_total(filters))
     return render_template("assignments/index.html", page=page, filters=filters, sort=sort, **filter_context())
 
 
