@@ -156,3 +156,29 @@ def test_database_refuses_a_write_that_raced_past_the_form_check(app):
             raised = True
     assert raised
     assert db.session.get(Group, group.id).mandate == "Först"
+
+
+def test_every_audited_model_says_where_it_is_shown(app):
+    """The start page's latest changes link each change to the page showing its record: every model with a
+    change log declares that page (None only for accounts), and the page's endpoint takes the id it gets."""
+    from app.auth.models import User
+    from app.core.audit import audited_models
+    from app.core.models import RecordPage
+    from app.meetings.models import AgendaItem
+
+    models = audited_models()
+    assert {User, AgendaItem, Group} <= set(models)  # all areas' models are mapped, not just core's
+    assert [m.__name__ for m in models if not hasattr(m, "__record_page__")] == []
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    for model in models:
+        page = model.__record_page__
+        if page is None:
+            assert model is User, f"{model.__name__} is left off the start page"
+            continue
+        assert isinstance(page, RecordPage), model.__name__
+        rule = rules.get(page.endpoint)
+        assert rule is not None, f"{model.__name__}: no endpoint {page.endpoint}"
+        assert "GET" in rule.methods, f"{model.__name__}: {page.endpoint} is not a page"
+        assert rule.arguments == ({"record_id"} if page.id_attr else set()), f"{model.__name__}: {page.endpoint}"
+        if page.id_attr:
+            assert page.id_attr in sa.inspect(model).columns, f"{model.__name__}.{page.id_attr}"

@@ -169,6 +169,19 @@ def test_the_same_file_is_stored_once(w, login_as, files_dir):
     assert len([p for p in files_dir.rglob(first.sha256)]) == 1
 
 
+def test_an_upload_returns_to_where_its_record_is_shown(w, login_as):
+    """Its record's own page at the documents, or the agenda item on its meeting's page."""
+    m, a = g.meeting(w.principal), g.assignment(w.principal, w.recipient)
+    item, report = g.agenda_item(m), g.report(a)
+    keeper = login_as(Role.SECRETARIAT)
+    pdf = text_pdf("Underlag", ["Till posten"])
+    for url, page in [(f"/documents/new/agenda_item/{item.id}", f"/meetings/{m.id}#item-{item.id}"),
+                      (f"/documents/new/status_report/{report.id}", f"/assignments/reports/{report.id}#documents"),
+                      (f"/documents/new/group/{w.principal.id}", f"/groups/{w.principal.id}#documents")]:
+        response = upload(keeper, url, "underlag.pdf", pdf)
+        assert response.status_code == 302 and response.headers["Location"].endswith(page), url
+
+
 def test_who_may_upload_follows_the_record(w, login_as):
     a = g.assignment(w.principal, w.recipient)
     report = g.report(a)

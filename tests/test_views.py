@@ -1,6 +1,7 @@
 """What users see: lists with search, filters and paging, Swedish order, hosting matrix,
 organisation charts, the missing-assessment list, and English on request."""
 
+import re
 from datetime import date
 
 import pytest
@@ -201,6 +202,53 @@ def test_start_page_lists_recent_changes_with_links(app, login_as):
     page = b.get("/").get_data(as_text=True)
     assert f'<a href="/groups/{group.id}">NSG Ändrad</a>' in page
     assert "Ändrad: Mandat" in page
+
+
+def test_start_page_links_changes_to_records_shown_on_their_parents_page(app, login_as):
+    """Kinds the start page once left out: each change shows, linked to the page where the record is seen."""
+    from markupsafe import escape
+
+    from app.assignments import operations as assignment_ops
+    from app.competence.models import ProblemArea, Recommendation
+    from app.decisions import operations as decision_ops
+    from app.decisions.models import LinkEffect
+    from app.meetings import operations as meeting_ops
+    from app.priorities import operations as priority_ops
+    from tests import gov_factories as g
+
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    d = g.decision(w.principal)
+    m = g.meeting(w.principal)
+    item = g.agenda_item(m)
+    phase = g.phase(a)
+    pl = priority_ops.create_list(dict(group_id=w.principal.id, title="Prioriteringar 2026"), None)
+    priority = priority_ops.add_item(pl, dict(title="Hjärtsvikt först"), None)
+    area = ops.create(ProblemArea(), None, code="P1", title="Problem")
+    recommendation = ops.create(Recommendation(), None, code="R1", text="Rekommendation")
+    db.session.commit()
+    b = login_as(Role.SECRETARIAT)
+
+    def shown(record, url: str, what: str) -> None:
+        db.session.commit()
+        page = b.get("/").get_data(as_text=True)
+        assert re.search(rf'<a href="{re.escape(url)}">{re.escape(escape(str(record)))}</a></td>\s*<td>{what}</td>',
+                         page), (type(record).__name__, url)
+        assert b.get(url.split("#")[0]).status_code == 200, url
+
+    meeting_ops.update_agenda_item(item, {"title": "Nytt ärende"}, None)
+    shown(item, f"/meetings/{m.id}#item-{item.id}", "Ändrad: Ärende")
+    assignment_ops.update_phase(phase, {"title": "Fas två"}, None)
+    shown(phase, f"/assignments/{a.id}#phases", "Ändrad: Titel")
+    shown(decision_ops.link_assignment(d, a.id, LinkEffect.GIVES, None), f"/decisions/{d.id}#links", "Skapad")
+    priority_ops.update_item(priority, {"title": "Hjärtsvikt sist"}, None)
+    shown(priority, f"/priorities/{pl.id}", "Ändrad: Prioritering")
+    ops.update(area, None, {"title": "Nytt problem"})
+    shown(area, "/competence/use-cases", "Ändrad: Problemformulering")
+    ops.update(recommendation, None, {"text": "Ny rekommendation"})
+    shown(recommendation, "/competence/work-packages", "Ändrad: Rekommendation")
+    round_ = assignment_ops.create_round(dict(title="Våromgången", due_on=g.NEXT_MONTH), [a], None)
+    shown(round_, f"/assignments/rounds/{round_.id}", "Skapad")
 
 
 def test_org_chart_draws_groups_that_steer_each_other(app, reader):

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin, utcnow
+from app.core.models import AuditedMixin, LabeledEnum, RecordPage, SearchableMixin, SeededMixin, utcnow
 from app.core.sorting import UNDATED, swedish_key
 from app.extensions import db
 
@@ -62,6 +62,7 @@ assignment_reporters = sa.Table(
 
 class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "assignments"
+    __record_page__ = RecordPage("assignments.show")
     __table_args__ = (
         sa.CheckConstraint("principal_group_id <> recipient_group_id", name="principal_not_recipient"),
         sa.CheckConstraint("due_on IS NULL OR start_on IS NULL OR due_on >= start_on", name="due_after_start"),
@@ -199,6 +200,7 @@ class AssignmentPhase(AuditedMixin, db.Model):
     """A phase or milestone (insatsområde) with its own due date; a checkpoint asks for a decision."""
 
     __tablename__ = "assignment_phases"
+    __record_page__ = RecordPage("assignments.show", "assignment_id", anchor="phases")
     __log_parents__ = {"assignment": "phases"}
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"edit"})
@@ -254,6 +256,7 @@ class StatusReport(AuditedMixin, db.Model):
     """A periodic report from the recipient. Never edited away: a correction is a new report."""
 
     __tablename__ = "status_reports"
+    __record_page__ = RecordPage("assignments.show_report")
     # An assignment's reports newest first, a page at a time (its page, the latest report per assignment).
     __table_args__ = (sa.Index("ix_status_reports_assignment_reported", "assignment_id", "reported_on", "id"),)
     __permission_area__ = "governance"
@@ -286,6 +289,7 @@ class ReportingRound(AuditedMixin, db.Model):
     """The secretariat asks many assignments for a status report by one date."""
 
     __tablename__ = "reporting_rounds"
+    __record_page__ = RecordPage("assignments.show_round")
     __permission_area__ = "governance"
     __field_labels__ = {"title": _l("Titel"), "due_on": _l("Rapportera senast"), "note": _l("Meddelande")}
 

@@ -37,6 +37,8 @@ class User(UserMixin, AuditedMixin, db.Model):
     """An account. Deactivating it archives it: it stays, with its history, and can be activated."""
 
     __tablename__ = "users"
+    # Accounts are the admins' business (users pages): their changes stay off every reader's start page.
+    __record_page__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)

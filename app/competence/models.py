@@ -16,7 +16,7 @@ from app.assignments.models import AssignmentStatus, TrafficLight
 from app.competence.quarters import Quarter
 from app.competence.targets import Target, TargetKind
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin
+from app.core.models import AuditedMixin, LabeledEnum, RecordPage, SearchableMixin
 from app.extensions import db
 
 AREA = "competence_centre"
@@ -118,6 +118,7 @@ class CodedMixin:
 
 class Recommendation(CodedMixin, AuditedMixin, db.Model):
     __tablename__ = "recommendations"
+    __record_page__ = RecordPage("competence.work_packages", id_attr=None)
     __permission_area__ = AREA
     __field_labels__ = {"code": _l("Nummer"), "text": _l("Rekommendation"), "area": _l("Delprojekt"),
                         "source": _l("Källa")}
@@ -132,6 +133,7 @@ class Recommendation(CodedMixin, AuditedMixin, db.Model):
 
 class WorkPackage(CodedMixin, AuditedMixin, db.Model):
     __tablename__ = "work_packages"
+    __record_page__ = RecordPage("competence.work_package")
     __permission_area__ = AREA
     __field_labels__ = {"code": _l("Arbetspaket"), "title": _l("Rubrik"), "owner": _l("Ägare"),
                         "purpose": _l("Syfte"), "recommendations": _l("Rekommendationer"), "source": _l("Källa")}
@@ -152,6 +154,7 @@ class WorkPackage(CodedMixin, AuditedMixin, db.Model):
 
 class Activity(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
     __tablename__ = "activities"
+    __record_page__ = RecordPage("competence.activity")
     __search_fields__ = ("code", "area", "text", "purpose", "responsible")
     __table_args__ = (
         sa.CheckConstraint("end_quarter IS NULL OR start_quarter IS NULL OR end_quarter >= start_quarter",
@@ -237,6 +240,7 @@ class ActivityUpdate(AuditedMixin, db.Model):
     """A dated progress update with a traffic light, like an assignment's status report."""
 
     __tablename__ = "activity_updates"
+    __record_page__ = RecordPage("competence.activity", "activity_id")
     __log_parents__ = {"activity": "updates"}
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "activity_id": _l("Aktivitet"), "reported_on": _l("Datum"),
@@ -258,6 +262,7 @@ class ActivityUpdate(AuditedMixin, db.Model):
 
 class Kpi(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
     __tablename__ = "kpis"
+    __record_page__ = RecordPage("competence.kpi")
     __search_fields__ = ("code", "indicator", "note")
     __permission_area__ = AREA
     __field_labels__ = {
@@ -296,6 +301,7 @@ class Kpi(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
 
 class KpiTarget(AuditedMixin, db.Model):
     __tablename__ = "kpi_targets"
+    __record_page__ = RecordPage("competence.kpi", "kpi_id")
     __log_parents__ = {"kpi": "targets"}
     __table_args__ = (sa.UniqueConstraint("kpi_id", "months", name="uq_kpi_targets_kpi_months"),)
     __permission_area__ = AREA
@@ -327,6 +333,7 @@ class KpiMeasurement(AuditedMixin, db.Model):
     """A typed measurement; `created_by` is who entered it. Derived KPIs have none: they are counted."""
 
     __tablename__ = "kpi_measurements"
+    __record_page__ = RecordPage("competence.kpi", "kpi_id")
     __log_parents__ = {"kpi": "measurements"}
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "kpi_id": _l("Indikator"), "measured_on": _l("Mätdatum"),
@@ -355,6 +362,7 @@ class KpiMeasurement(AuditedMixin, db.Model):
 
 class ProblemArea(CodedMixin, AuditedMixin, db.Model):
     __tablename__ = "problem_areas"
+    __record_page__ = RecordPage("competence.use_cases", id_attr=None)
     __permission_area__ = AREA
     __field_labels__ = {"code": _l("Nummer"), "title": _l("Problemformulering"), "description": _l("Beskrivning")}
 
@@ -368,6 +376,7 @@ class ProblemArea(CodedMixin, AuditedMixin, db.Model):
 
 class UseCase(CodedMixin, AuditedMixin, SearchableMixin, db.Model):
     __tablename__ = "use_cases"
+    __record_page__ = RecordPage("competence.use_case")
     __search_fields__ = ("code", "title", "description", "steps_text", "legal_note")
     __permission_area__ = AREA
     __field_labels__ = {"code": _l("Id"), "title": _l("Användningsfall"), "description": _l("Beskrivning"),
@@ -398,6 +407,7 @@ class UseCasePriorityVersion(AuditedMixin, db.Model):
     """One adopted version of the prioritised use-case list; an update is a new version."""
 
     __tablename__ = "use_case_priority_versions"
+    __record_page__ = RecordPage("competence.priority_version")
     __table_args__ = (sa.UniqueConstraint("number", name="uq_use_case_priority_versions_number"),)
     __permission_area__ = AREA
     __field_labels__ = {"number": _l("Version"), "adopted_on": _l("Fastställd"), "note": _l("Kommentar"),
@@ -436,6 +446,7 @@ class RegionStance(AuditedMixin, db.Model):
     """A region's stance to a common health-data hub on a date (the latest one counts)."""
 
     __tablename__ = "region_stances"
+    __record_page__ = RecordPage("competence.stances", id_attr=None)
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "organisation_id": _l("Region"), "stance": _l("Inställning"),
                         "recorded_on": _l("Datum"), "source": _l("Källa"), "note": _l("Kommentar")}
@@ -458,6 +469,7 @@ class MaturityAssessment(AuditedMixin, db.Model):
     """A region's data-maturity level (1–4) in one area on a date (002 §2.3.2)."""
 
     __tablename__ = "maturity_assessments"
+    __record_page__ = RecordPage("competence.maturity", id_attr=None)
     __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_1_to_4"),)
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "organisation_id": _l("Region"), "area": _l("Område"),

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import LabeledEnum, utcnow
+from app.core.models import AuditedMixin, LabeledEnum, utcnow
 from app.extensions import db
 
 
@@ -79,10 +79,17 @@ sa.event.listen(ChangeLog.__table__, "after_drop",
 
 
 def model_for_table(table_name: str):
+    """The model of a change log's entity type (its table), found among the mapped classes: no table of
+    kinds to keep up to date."""
     for mapper in db.Model.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table_name:
             return mapper.class_
     return None
+
+
+def audited_models() -> list[type]:
+    """Every mapped model that keeps a change log."""
+    return [m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, AuditedMixin)]
 
 
 def serialize(value):

@@ -1,9 +1,11 @@
 """Behaviour every record that matters shares: who/when, archive instead of delete, a version."""
 
 import enum
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.core import fulltext
@@ -32,11 +34,33 @@ class LabeledEnum(enum.StrEnum):
         return [(m.value, m.label) for m in cls]
 
 
+@dataclass(frozen=True)
+class RecordPage:
+    """Where a user sees a record, so that pages listing changes (the start page) can link to it: the
+    page's endpoint, the attribute holding its `record_id` – the record's own id, its parent's (a KPI
+    measurement is shown on its KPI's page) or None for a page without one – and an optional anchor on
+    that page, `{id}` standing for the record's id."""
+
+    endpoint: str
+    id_attr: str | None = "id"
+    anchor: str | None = None
+
+    def url(self, record) -> str:
+        args = {"record_id": getattr(record, self.id_attr)} if self.id_attr else {}
+        if self.anchor:
+            args["_anchor"] = self.anchor.format(id=record.id)
+        return url_for(self.endpoint, **args)
+
+
 class AuditedMixin:
     """Created/updated by whom and when, archived flag and an optimistic-locking version.
 
     SQLAlchemy bumps `version` on every UPDATE and refuses a write whose row changed meanwhile;
     forms carry the version they were rendered with so a stale save is caught before that.
+
+    Each audited model declares `__record_page__`: a RecordPage, or None for records whose changes are
+    not for every reader's start page (accounts). Deliberately no default here, so a new model cannot
+    forget it (tests/test_audit.py checks every one).
     """
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin
+from app.core.models import AuditedMixin, LabeledEnum, RecordPage, SearchableMixin, SeededMixin
 from app.core.sorting import UNDATED
 from app.extensions import db
 
@@ -45,6 +45,7 @@ class DispatchStatus(LabeledEnum):
 
 class Decision(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "decisions"
+    __record_page__ = RecordPage("decisions.show")
     __table_args__ = (
         # A registry number is unique per issuing organisation; NULLs (no number) don't clash.
         sa.UniqueConstraint("issuing_organisation_id", "registry_number", name="uq_decisions_registry"),
@@ -152,6 +153,7 @@ class DecisionLink(AuditedMixin, db.Model):
     """What a decision does to an assignment: gives, changes, accepts or closes it."""
 
     __tablename__ = "decision_links"
+    __record_page__ = RecordPage("decisions.show", "decision_id", anchor="links")
     __log_parents__ = {"decision": "links", "assignment": "decision_links"}
     __table_args__ = (sa.UniqueConstraint("decision_id", "assignment_id", "effect", name="uq_decision_links"),)
     __permission_area__ = "governance"

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, utcnow
+from app.core.models import AuditedMixin, LabeledEnum, RecordPage, utcnow
 from app.extensions import db
 
 
@@ -35,6 +35,7 @@ OWNERS = {
 
 class Document(AuditedMixin, db.Model):
     __tablename__ = "documents"
+    __record_page__ = RecordPage("documents.show")
     __table_args__ = (sa.CheckConstraint(
         " + ".join(f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)" for column, _r, _t in OWNERS.values()) + " = 1",
         name="one_owner"),)

@@ -15,19 +15,11 @@ from app.documents.types import ALLOWED, download_name
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="templates")
 
-# Where each kind of record is shown (its documents are listed there).
-RECORD_PAGES = {
-    "meeting": lambda r: url_for("meetings.show", record_id=r.id),
-    "agenda_item": lambda r: url_for("meetings.show", record_id=r.meeting_id) + f"#item-{r.id}",
-    "decision": lambda r: url_for("decisions.show", record_id=r.id),
-    "assignment": lambda r: url_for("assignments.show", record_id=r.id),
-    "status_report": lambda r: url_for("assignments.show_report", record_id=r.id),
-    "group": lambda r: url_for("groups.show", record_id=r.id),
-}
-
-
 def record_page(record) -> str:
-    return RECORD_PAGES[owner_key(record)](record) + ("" if owner_key(record) == "agenda_item" else "#documents")
+    """The page showing the record (its own __record_page__), at its documents; a record shown as part
+    of another's page (an agenda item) is found by its own anchor there."""
+    page = type(record).__record_page__
+    return page.url(record) + ("" if page.anchor else "#documents")
 
 
 @bp.app_context_processor

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, SeededMixin, is_current
+from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, RecordPage, SeededMixin, is_current
 from app.extensions import db
 
 
@@ -70,6 +70,7 @@ class HostingStatus(LabeledEnum):
 
 class Group(AuditedMixin, SeededMixin, NamedMixin, db.Model):
     __tablename__ = "groups"
+    __record_page__ = RecordPage("groups.show")
     __permission_area__ = "structure"
     __group_actions__ = frozenset({"edit", "add_member"})
     __field_labels__ = {
@@ -127,6 +128,7 @@ class GroupRelation(AuditedMixin, db.Model):
     """A typed link between two groups, read as "source <kind> target"."""
 
     __tablename__ = "group_relations"
+    __record_page__ = RecordPage("groups.show_relation")
     __table_args__ = (sa.CheckConstraint("source_id <> target_id", name="not_self"),)
     __permission_area__ = "structure"
     __field_labels__ = {
@@ -163,6 +165,7 @@ class NpoHosting(AuditedMixin, db.Model):
     """A healthcare region's (or SKR's) hosting of an NPO for a period, active or dormant."""
 
     __tablename__ = "npo_hostings"
+    __record_page__ = RecordPage("groups.show_hosting")
     __permission_area__ = "structure"
     __field_labels__ = {
         "npo_id": _l("NPO"),

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, SearchableMixin, SeededMixin, utcnow
+from app.core.models import AuditedMixin, LabeledEnum, RecordPage, SearchableMixin, SeededMixin, utcnow
 from app.extensions import db
 
 
@@ -22,6 +22,7 @@ class ApproverRole(LabeledEnum):
 
 class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __tablename__ = "meetings"
+    __record_page__ = RecordPage("meetings.show")
     __table_args__ = (
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
         # The list's order (by date) and the API's (by id), each holding what the list filters on,
@@ -126,6 +127,7 @@ def _meeting_before_write(mapper, connection, target: Meeting) -> None:
 
 class AgendaItem(AuditedMixin, db.Model):
     __tablename__ = "agenda_items"
+    __record_page__ = RecordPage("meetings.show", "meeting_id", anchor="item-{id}")
     __log_parents__ = {"meeting": "agenda"}
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"edit", "archive"})

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, SeededMixin
+from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, RecordPage, SeededMixin
 from app.extensions import db
 
 
@@ -22,6 +22,7 @@ class Organisation(AuditedMixin, SeededMixin, NamedMixin, db.Model):
     """A healthcare region, a region (belonging to a healthcare region) or another organisation."""
 
     __tablename__ = "organisations"
+    __record_page__ = RecordPage("organisations.show")
     __table_args__ = (sa.UniqueConstraint("name", name="uq_organisations_name"),)
     __permission_area__ = "structure"
     __field_labels__ = {

@@ -5,57 +5,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, render_template, url_for
 
-from app.assignments.models import Assignment, StatusReport
-from app.competence.models import (
-    Activity,
-    ActivityUpdate,
-    Kpi,
-    KpiMeasurement,
-    KpiTarget,
-    MaturityAssessment,
-    RegionStance,
-    UseCase,
-    UseCasePriorityVersion,
-    WorkPackage,
-)
-from app.core.audit import ChangeLog, changed_fields
-from app.decisions.models import Decision
+from app.core.audit import ChangeLog, changed_fields, model_for_table
 from app.extensions import db
-from app.groups.models import Group, GroupRelation, Level, NpoHosting
-from app.meetings.models import Meeting
-from app.organisations.models import Organisation
+from app.groups.models import Group, Level
 from app.people.models import ConflictDeclaration, Membership, Person
-from app.priorities.models import PriorityList
 
 bp = Blueprint("overview", __name__, template_folder="templates")
 
-# Change-log entity type -> (model, endpoint of the page showing it, attribute holding that page's
-# record id: the record's own id, its parent's – a measurement is shown on its KPI's page – or None
-# for a page without one).
-RECORD_PAGES = {
-    "groups": (Group, "groups.show", "id"),
-    "organisations": (Organisation, "organisations.show", "id"),
-    "people": (Person, "people.show", "id"),
-    "memberships": (Membership, "people.show_membership", "id"),
-    "conflict_declarations": (ConflictDeclaration, "people.show_declaration", "id"),
-    "group_relations": (GroupRelation, "groups.show_relation", "id"),
-    "npo_hostings": (NpoHosting, "groups.show_hosting", "id"),
-    "assignments": (Assignment, "assignments.show", "id"),
-    "status_reports": (StatusReport, "assignments.show_report", "id"),
-    "decisions": (Decision, "decisions.show", "id"),
-    "meetings": (Meeting, "meetings.show", "id"),
-    "priority_lists": (PriorityList, "priorities.show", "id"),
-    "work_packages": (WorkPackage, "competence.work_package", "id"),
-    "activities": (Activity, "competence.activity", "id"),
-    "activity_updates": (ActivityUpdate, "competence.activity", "activity_id"),
-    "kpis": (Kpi, "competence.kpi", "id"),
-    "kpi_targets": (KpiTarget, "competence.kpi", "kpi_id"),
-    "kpi_measurements": (KpiMeasurement, "competence.kpi", "kpi_id"),
-    "use_cases": (UseCase, "competence.use_case", "id"),
-    "use_case_priority_versions": (UseCasePriorityVersion, "competence.priority_version", "id"),
-    "region_stances": (RegionStance, "competence.stances", None),
-    "maturity_assessments": (MaturityAssessment, "competence.maturity", None),
-}
 RECENT = 15
 
 
@@ -93,16 +49,16 @@ def recent_changes() -> list[dict]:
         wanted.setdefault(e.entity_type, set()).add(e.entity_id)
     records = {}
     for entity_type, ids in wanted.items():
-        model = RECORD_PAGES.get(entity_type, (None,))[0]
-        if model is not None:
+        # Each audited model says where it is shown (its __record_page__); a kind without a page is left out.
+        model = model_for_table(entity_type)
+        if getattr(model, "__record_page__", None) is not None:
             records.update({(entity_type, r.id): r for r in db.session.scalars(
                 sa.select(model).where(model.id.in_(ids)))})
     rows = []
     for e in entries:
         record = records.get((e.entity_type, e.entity_id))
-        if record is None:
-            continue
-        model, endpoint, id_attr = RECORD_PAGES[e.entity_type]
-        url = url_for(endpoint, record_id=getattr(record, id_attr)) if id_attr else url_for(endpoint)
-        rows.append({"entry": e, "record": record, "url": url, "fields": changed_fields(model, e)})
+        if record is not None:
+            model = type(record)
+            rows.append({"entry": e, "record": record, "url": model.__record_page__.url(record),
+                         "fields": changed_fields(model, e)})
     return rows

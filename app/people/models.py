@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
-from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, current_on, is_current
+from app.core.models import AuditedMixin, LabeledEnum, NamedMixin, RecordPage, current_on, is_current
 from app.core.sorting import person_sort_key
 from app.extensions import db
 
@@ -30,6 +30,7 @@ class ConflictOutcome(LabeledEnum):
 
 class Person(AuditedMixin, NamedMixin, db.Model):
     __tablename__ = "people"
+    __record_page__ = RecordPage("people.show")
     __permission_area__ = "structure"
     __field_labels__ = {
         "name": _l("Namn"),
@@ -57,6 +58,7 @@ class Person(AuditedMixin, NamedMixin, db.Model):
 
 class Membership(AuditedMixin, db.Model):
     __tablename__ = "memberships"
+    __record_page__ = RecordPage("people.show_membership")
     __permission_area__ = "structure"
     __group_actions__ = frozenset({"edit", "archive"})
     __field_labels__ = {
@@ -121,6 +123,7 @@ class ConflictDeclaration(AuditedMixin, db.Model):
     """A declaration of interests (jävsdeklaration) for a membership and its assessment."""
 
     __tablename__ = "conflict_declarations"
+    __record_page__ = RecordPage("people.show_declaration")
     __permission_area__ = "structure"
     # The chair may register declarations for the group; "assess" stays with the secretariat.
     __group_actions__ = frozenset({"edit", "archive"})

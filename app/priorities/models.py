@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import AuditedMixin
+from app.core.models import AuditedMixin, RecordPage
 from app.extensions import db
 
 assignment_priorities = sa.Table(
@@ -18,6 +18,7 @@ assignment_priorities = sa.Table(
 
 class PriorityList(AuditedMixin, db.Model):
     __tablename__ = "priority_lists"
+    __record_page__ = RecordPage("priorities.show")
     __table_args__ = (sa.CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
                                          name="period_in_order"),)
     __permission_area__ = "governance"
@@ -52,6 +53,7 @@ class PriorityList(AuditedMixin, db.Model):
 
 class PriorityItem(AuditedMixin, db.Model):
     __tablename__ = "priority_items"
+    __record_page__ = RecordPage("priorities.show", "priority_list_id")
     __log_parents__ = {"priority_list": "items"}
     __permission_area__ = "governance"
     __group_actions__ = frozenset({"edit", "archive"})
