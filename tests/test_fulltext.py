@@ -308,13 +308,17 @@ def test_on_sqlite_a_search_reads_the_index_not_whole_tables(groups, new, login_
     assert checked == 2 * len(urls)  # the count and the page of each
 
 
-def test_the_migration_indexes_the_records_already_there(app):
+def test_the_migration_indexes_the_records_already_there(app, monkeypatch):
+    from app.core import tallies
+
     _empty_database()
     upgrade(revision="4d08cba805a2")  # the revision before the search index
     assert _search_index_objects() == set()
+    monkeypatch.setattr(tallies, "_WATCHED", {})  # the dashboards' tallies came later still
     nsg, nag = f.group("NSG Före"), f.group("NAG Före", GroupType.NAG)
     assignment = f.assignment(nsg, nag, "Analys från före indexet")
     decision = g.decision(nsg, "Beslut om hjärtsvikt")
+    monkeypatch.undo()
     upgrade()
     assert found(Assignment, "anal") == [assignment.id] and found(Decision, "hjärtsv") == [decision.id]
     later = f.assignment(nsg, nag, "Analys efter indexet")
@@ -348,5 +352,28 @@ def test_a_word_with_very_many_hits_lists_the_newest_first_and_says_so(groups, n
     assert "de senaste visas först" in page
     order = [int(i) for i in re.findall(r'href="/assignments/(\d+)"', page)]
     assert order == [latest.id, second.id, first.id]
+    # Neither the tab nor the page counts past it: a common word costs no more than a rare one.
+    assert "(2+)" in page and "2+ träffar" in page
     monkeypatch.setattr(search_views, "RANKED_UP_TO", 1_000)
     assert "de senaste visas först" not in browser.get("/search/?q=analys").get_data(as_text=True)
+
+
+def test_on_sqlite_a_common_word_is_walked_from_the_index_and_stops_at_the_cap(groups, new, login_as, monkeypatch):
+    """Past RANKED_UP_TO hits neither the tab counts nor the newest-first page gather every hit: they walk
+    the full-text index (a join, not an IN list built whole) and stop at the cap; the page reads the
+    index in its own order instead of sorting."""
+    if on_postgresql():
+        pytest.skip("SQLite's query plans; PostgreSQL chooses by its statistics")
+    from app.search import views as search_views
+
+    monkeypatch.setattr(search_views, "RANKED_UP_TO", 2)
+    for i in range(4):
+        new(f"Analys {i}")
+    browser = login_as(Role.READER)
+    matching = [(s, p) for s, p in statements_of(browser, "/search/?q=analys") if "MATCH" in s]
+    assert len(matching) == 3  # the tab counts, the page's count and its ids
+    for statement, parameters in matching:
+        with db.engine.connect() as conn:
+            plan = "\n".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "LIST SUBQUERY" not in plan and "TEMP B-TREE" not in plan, f"{statement}\n{plan}"
+        assert "LIMIT" in statement

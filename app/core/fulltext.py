@@ -118,6 +118,19 @@ class TextSearch:
             return self._vector.op("@@", is_comparison=True)(self._tsquery)
         return self.model.id.in_(sa.select(self._fts.c.rowid).where(self._match))
 
+    def matching(self, stmt):
+        """`stmt` narrowed to the matching records by walking the matches: on SQLite a join from the
+        full-text table, so that a LIMIT stops the walk (an IN list is first built from every match)
+        and `key` orders it from the index itself."""
+        if self.dialect == "postgresql":
+            return stmt.where(self.criterion)
+        return stmt.join(self._fts, self._fts.c.rowid == self.model.id).where(self._match)
+
+    @property
+    def key(self):
+        """The matching record's id as `matching` reads it, to order by (newest first: `key.desc()`)."""
+        return self.model.id if self.dialect == "postgresql" else self._fts.c.rowid
+
     def ranked(self, stmt):
         """`stmt` (a select of the model) narrowed to the matching records, best first; an order_by added
         afterwards breaks ties."""

@@ -67,10 +67,10 @@ def _entity(stmt):
     return description["entity"] if description["expr"] is description["entity"] else None
 
 
-def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None) -> Page:
+def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap: int = COUNT_CAP) -> Page:
     """`stmt` (a select of one model, ordered) as page `page`. The order must end in a unique column
     (the id) so that pages neither repeat nor skip rows. `total`, when the caller counted the rows
-    already (exactly), saves the count query."""
+    already (exactly), saves the count query; else they are counted up to `cap`."""
     page = min(max(page, 1), MAX_PAGE)
     model = _entity(stmt)
     offset = (page - 1) * per_page
@@ -86,15 +86,15 @@ def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None) -> P
         rows = sa.select(model).where(model.id.in_(ids)).options(*stmt._with_options)
         by_id = {r.id: r for r in db.session.scalars(rows)} if ids else {}
         items = [by_id[i] for i in ids if i in by_id]
-    total, exact = (total, True) if total is not None else count_capped(stmt)
+    total, exact = (total, True) if total is not None else count_capped(stmt, cap)
     return Page(items=items, page=page, per_page=per_page, total=total, total_exact=exact, has_next=has_next)
 
 
-def paginate(stmt, per_page: int | None = None, total: int | None = None) -> Page:
-    """`stmt` as the page the request asks for (`?page=`), PER_PAGE rows by default; `total` as in
-    paginate_stmt."""
+def paginate(stmt, per_page: int | None = None, total: int | None = None, cap: int = COUNT_CAP) -> Page:
+    """`stmt` as the page the request asks for (`?page=`), PER_PAGE rows by default; `total` and `cap`
+    as in paginate_stmt."""
     return paginate_stmt(stmt, request.args.get("page", 1, type=int) or 1,
-                         min(per_page or current_app.config["PER_PAGE"], 200), total)
+                         min(per_page or current_app.config["PER_PAGE"], 200), total, cap)
 
 
 @dataclass

@@ -33,6 +33,9 @@ KINDS = {
 ORDER = {"assignments": (Assignment.id.desc(),), "decisions": (Decision.decided_on.desc(), Decision.id.desc()),
          "meetings": (Meeting.starts_on.desc(), Meeting.id.desc()), "activities": (Activity.code,),
          "kpis": (Kpi.code,), "use_cases": (UseCase.code,)}
+# Kinds whose order is the id's, newest first: past RANKED_UP_TO hits they are read in the full-text
+# index's own order (TextSearch.key), not sorted.
+BY_KEY = {"assignments"}
 # The group filter: which group a record belongs to (KPIs and use cases belong to none, so a
 # group filter leaves them out).
 GROUP_COLUMNS = {Decision: (Decision.group_id,), Meeting: (Meeting.group_id,),
@@ -49,8 +52,10 @@ def _criteria(model, group_id: int | None):
 
 
 def _count(model, search, group_id: int | None):
-    return (sa.select(sa.func.count()).select_from(model).where(*_criteria(model, group_id), search.criterion)
-            .scalar_subquery())
+    """A tab's count, up to one past RANKED_UP_TO: counting every hit of a common word would weigh as
+    much as ranking them."""
+    hits = search.matching(sa.select(model.id).where(*_criteria(model, group_id))).limit(RANKED_UP_TO + 1)
+    return sa.select(sa.func.count()).select_from(hits.subquery()).scalar_subquery()
 
 
 @bp.route("/")
@@ -72,12 +77,15 @@ def index():
                                                     for name, search in searches.items()))).one()._asdict()
             stmt = sa.select(model).where(*_criteria(model, group_id))
             # Ranking weighs every hit; past RANKED_UP_TO hits (a common word alone) the newest come first,
-            # and the page says so: another word narrows it down to a ranked list.
-            ranked = counts[kind] <= RANKED_UP_TO
-            stmt = searches[kind].ranked(stmt) if ranked else stmt.where(searches[kind].criterion)
-            page = paginate(stmt.options(*options).order_by(*ORDER[kind]), total=counts[kind])
+            # counted as "1 000+", and the page says so: another word narrows it down to a ranked list.
+            search = searches[kind]
+            if counts[kind] <= RANKED_UP_TO:
+                page = paginate(search.ranked(stmt).options(*options).order_by(*ORDER[kind]), total=counts[kind])
+            else:
+                order = (search.key.desc(),) if kind in BY_KEY else ORDER[kind]
+                page = paginate(search.matching(stmt).options(*options).order_by(*order), cap=RANKED_UP_TO)
     filter_form = GroupFilterForm(formdata=None, data={"group": group_id})
     offer(filter_form.group)
     return render_template("search/index.html", q=q, kind=kind, kinds=KINDS, counts=counts, page=page,
-                           group_id=group_id, filter_form=filter_form,
-                           unranked=bool(q) and page is not None and page.total > RANKED_UP_TO)
+                           group_id=group_id, filter_form=filter_form, cap=RANKED_UP_TO,
+                           unranked=page is not None and not page.total_exact)
