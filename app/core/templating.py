@@ -1,6 +1,7 @@
 """What every template gets: the permission check, languages, date formatting."""
 
 from datetime import date
+from functools import lru_cache
 
 from flask import current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
@@ -12,6 +13,13 @@ from app.core.i18n import install_template_gettext
 from app.core.logs import request_id
 from app.core.models import utcnow
 from app.core.permissions import can
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, fmt: str, _locale: str) -> str:
+    """A date as the locale writes it. Lists show the same few hundred dates again and again, and Babel
+    formats each anew; keyed by the locale, which is what the formatting depends on."""
+    return format_date(value, fmt)
 
 
 def register(app) -> None:
@@ -82,7 +90,7 @@ def register(app) -> None:
 
     @app.template_filter("date")
     def _date(value, fmt="medium"):
-        return format_date(value, fmt) if value else "–"
+        return _formatted_date(value, fmt, str(get_locale())) if value else "–"
 
     @app.template_filter("datetime")
     def _datetime(value, fmt="short"):
