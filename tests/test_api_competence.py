@@ -11,21 +11,13 @@ import sqlalchemy as sa
 from app.assignments.models import AssignmentStatus, TrafficLight
 from app.auth import operations as auth_ops
 from app.auth.models import Role
-from app.competence import operations as competence_ops
-from app.competence.derived import COMPETENCE_CENTRE_KEY
-from app.competence.models import (
-    Activity,
-    ActivityStatus,
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    KpiTarget,
-    Recommendation,
-    WorkPackage,
-    WorkPackageOwner,
-)
+from app.competence.kpis import operations as kpi_ops
+from app.competence.kpis.derived import COMPETENCE_CENTRE_KEY
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiTarget
+from app.competence.kpis.targets import TargetKind, add_months
+from app.competence.plan import operations as plan_ops
+from app.competence.plan.models import Activity, ActivityStatus, Recommendation, WorkPackage, WorkPackageOwner
 from app.competence.quarters import Quarter
-from app.competence.targets import TargetKind, add_months
 from app.core import operations as ops
 from app.extensions import db
 from app.groups.models import Group, GroupType
@@ -78,7 +70,7 @@ def centre_group():
 
 def activity(wp: WorkPackage, code: str, status=ActivityStatus.ONGOING, end: Quarter | None = LAST_QUARTER,
              **values) -> Activity:
-    a = competence_ops.create_activity({
+    a = plan_ops.create_activity({
         "code": code, "work_package_id": wp.id, "area": f"Område {code}", "status": status,
         "start_quarter": values.pop("start_quarter", "2024-Q1"), "end_quarter": end.key if end else None,
         **values}, None)
@@ -98,7 +90,7 @@ def kpi(wp: WorkPackage, code: str, baseline: date, targets: list[dict], measure
 
 def measure(k: Kpi, user, measured_on: date, value=None, months=None, reached=None, **values):
     target_id = next(t.id for t in k.targets if t.months == months) if months else None
-    m = competence_ops.add_measurement(k, {"measured_on": measured_on, "value": None if value is None else
+    m = kpi_ops.add_measurement(k, {"measured_on": measured_on, "value": None if value is None else
                                            Decimal(value), "target_id": target_id, "milestone_reached": reached,
                                            **values}, user)
     db.session.commit()
@@ -264,9 +256,9 @@ def test_activity_carries_its_progress_updates_newest_first(get, plan):
     a = plan["B.2"]
     for days, light, text in ((40, TrafficLight.ON_TRACK, "Start"), (5, TrafficLight.OFF_TRACK, "Försenat"),
                               (20, TrafficLight.AT_RISK, "Risk")):
-        competence_ops.add_activity_update(a, {"reported_on": TODAY - timedelta(days=days), "traffic_light": light,
+        plan_ops.add_activity_update(a, {"reported_on": TODAY - timedelta(days=days), "traffic_light": light,
                                                "progress": text}, filer)
-    withdrawn = competence_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.ON_TRACK,
+    withdrawn = plan_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.ON_TRACK,
                                                        "progress": "Fel"}, filer)
     ops.archive(withdrawn, None)
     db.session.commit()
@@ -422,7 +414,7 @@ def test_openapi_describes_the_competence_endpoints_and_their_answers(get, clien
     names = {p["name"] for p in spec["paths"]["/activities"]["get"]["parameters"]}
     assert {"work_package", "work_package_id", "status", "late", "page", "per_page"} <= names
 
-    competence_ops.add_activity_update(plan["A.1"], {"reported_on": TODAY, "traffic_light": TrafficLight.AT_RISK,
+    plan_ops.add_activity_update(plan["A.1"], {"reported_on": TODAY, "traffic_light": TrafficLight.AT_RISK,
                                                      "progress": "x"}, None)
     db.session.commit()
     for url, list_schema, detail_schema, record_id in (
@@ -458,7 +450,7 @@ def populate(n: int, tag: str, user, nsg, centre) -> None:
         a = activity(wp, f"{tag}{i}.1", responsible_group_id=group.id, responsible_person_id=person.id,
                      assignment_id=assignment.id)
         activity(wp, f"{tag}{i}.2", ActivityStatus.DONE, end=THIS_QUARTER)
-        competence_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.AT_RISK}, user)
+        plan_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.AT_RISK}, user)
         number = kpi(wp, f"KPI-{tag}{i}", BASELINE, [
             {"months": 6, "kind": TargetKind.NUMBER, "comparison": ">", "value": Decimal(1)},
             {"months": 24, "kind": TargetKind.PERCENTAGE, "comparison": ">", "value": Decimal(50)}])
@@ -513,14 +505,14 @@ def test_kpi_page_query_count_does_not_grow_with_measurements(client, token, app
     a = activity(wp, "A.1")
     for i in range(3):
         measure(k, user, BASELINE + timedelta(days=i), i)
-        competence_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.AT_RISK}, user)
+        plan_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.AT_RISK}, user)
     db.session.commit()
     urls = [f"/api/v1/kpis/{k.id}", f"/api/v1/activities/{a.id}"]
     few = [queries_for(client, token, url) for url in urls]
     for i in range(40):
         other = make_user(f"rapportor{i}", Role.COMPETENCE_CENTRE)  # each entered by someone else
         measure(k, other, BASELINE + timedelta(days=10 + i), i, comment=str(i))
-        competence_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.ON_TRACK}, other)
+        plan_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.ON_TRACK}, other)
     db.session.commit()
     many = [queries_for(client, token, url) for url in urls]
     assert len(client.get(urls[0], headers=bearer(token)).json["measurements"]) == 43

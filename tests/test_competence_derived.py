@@ -7,22 +7,16 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app.competence import derived
-from app.competence import operations as competence_ops
-from app.competence.derived import COMPETENCE_CENTRE_KEY, values_on
-from app.competence.models import (
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    KpiTarget,
-    RegionStance,
-    Stance,
-    UseCase,
-    WorkPackage,
-    WorkPackageOwner,
-)
-from app.competence.status import follow_up, load_kpis, next_checkpoint_months, status_counts
-from app.competence.targets import TargetKind, TargetStatus, checkpoint
+from app.competence.kpis import derived
+from app.competence.kpis.derived import COMPETENCE_CENTRE_KEY, values_on
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiTarget
+from app.competence.kpis.status import follow_up, load_kpis, next_checkpoint_months, status_counts
+from app.competence.kpis.targets import TargetKind, TargetStatus, checkpoint
+from app.competence.plan.models import WorkPackage, WorkPackageOwner
+from app.competence.regions import operations as region_ops
+from app.competence.regions.models import RegionStance, Stance
+from app.competence.usecases import operations as use_case_ops
+from app.competence.usecases.models import UseCase
 from app.core import operations as ops
 from app.extensions import db
 from app.groups.models import GroupType, Level
@@ -212,7 +206,7 @@ def use_cases(n: int) -> list[UseCase]:
 
 
 def adopt(cases, day: date, note=""):
-    version = competence_ops.adopt_priority_list([c.id for c in cases], {"adopted_on": day, "note": note}, None)
+    version = use_case_ops.adopt_priority_list([c.id for c in cases], {"adopted_on": day, "note": note}, None)
     db.session.commit()
     return version
 
@@ -239,7 +233,7 @@ def test_the_latest_version_counts_even_when_it_is_shorter_and_adopted_the_same_
 # --- Share of regions positive -------------------------------------------------------------------------
 
 def stance(region, stance_: Stance, day: date) -> RegionStance:
-    s = competence_ops.add_stance({"organisation_id": region.id, "stance": stance_, "recorded_on": day}, None)
+    s = region_ops.add_stance({"organisation_id": region.id, "stance": stance_, "recorded_on": day}, None)
     db.session.commit()
     return s
 

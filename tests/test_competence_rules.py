@@ -9,28 +9,17 @@ import sqlalchemy as sa
 
 from app.assignments.models import AssignmentStatus
 from app.auth.models import Role
-from app.competence import operations as competence_ops
-from app.competence.models import (
-    Activity,
-    ActivityStatus,
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    KpiMeasurement,
-    KpiTarget,
-    MaturityArea,
-    MaturityAssessment,
-    RegionStance,
-    Stance,
-    UseCase,
-    UseCasePriorityEntry,
-    UseCasePriorityVersion,
-    WorkPackage,
-    WorkPackageOwner,
-)
+from app.competence.kpis import operations as kpi_ops
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis.status import follow_up, load_kpis
+from app.competence.kpis.targets import TargetKind, TargetStatus
+from app.competence.plan import operations as plan_ops
+from app.competence.plan.models import Activity, ActivityStatus, WorkPackage, WorkPackageOwner
 from app.competence.quarters import Quarter, quarter_choices, quarter_range
-from app.competence.status import follow_up, load_kpis
-from app.competence.targets import TargetKind, TargetStatus
+from app.competence.regions import operations as region_ops
+from app.competence.regions.models import MaturityArea, MaturityAssessment, RegionStance, Stance
+from app.competence.usecases import operations as use_case_ops
+from app.competence.usecases.models import UseCase, UseCasePriorityEntry, UseCasePriorityVersion
 from app.core import operations as ops
 from app.core.audit import ChangeAction, history_for
 from app.core.operations import BusinessRuleError
@@ -114,7 +103,7 @@ def test_a_measurement_breaking_a_rule_is_refused_on_its_field(kpis, which, valu
     values = dict(values)
     if "target" in values:
         values["target_id"] = target(kpis[which], values.pop("target")).id
-    error = refused(competence_ops.add_measurement, kpis[which], values, None)
+    error = refused(kpi_ops.add_measurement, kpis[which], values, None)
     assert error.field == field
     assert measurements() == 0
 
@@ -122,22 +111,22 @@ def test_a_measurement_breaking_a_rule_is_refused_on_its_field(kpis, which, valu
 def test_a_milestone_measurement_on_a_numeric_kpi_is_refused_on_value(kpis):
     # A numeric KPI's measurement naming a milestone target: refused, and the message asks for a value.
     values = {"measured_on": BASELINE, "value": D(1), "target_id": target(kpis["number"], 6).id}
-    assert refused(competence_ops.add_measurement, kpis["number"], values, None).field == "value"
+    assert refused(kpi_ops.add_measurement, kpis["number"], values, None).field == "value"
     assert measurements() == 0
 
 
 def test_a_milestone_target_of_another_kpi_is_refused(kpis):
     values = {"measured_on": BASELINE, "milestone_reached": True,
               "target_id": target(kpis["other_milestone"], 6).id}
-    assert refused(competence_ops.add_measurement, kpis["milestone"], values, None).field == "target_id"
+    assert refused(kpi_ops.add_measurement, kpis["milestone"], values, None).field == "target_id"
     # Nor may a numeric KPI's target stand in for a milestone.
     values["target_id"] = target(kpis["number"], 6).id
-    assert refused(competence_ops.add_measurement, kpis["milestone"], values, None).field == "target_id"
+    assert refused(kpi_ops.add_measurement, kpis["milestone"], values, None).field == "target_id"
     assert measurements() == 0
 
 
 def test_a_derived_kpi_takes_no_typed_measurement(kpis):
-    error = refused(competence_ops.add_measurement, kpis["derived"], {"measured_on": BASELINE, "value": D(30)}, None)
+    error = refused(kpi_ops.add_measurement, kpis["derived"], {"measured_on": BASELINE, "value": D(30)}, None)
     assert error.field is None  # a rule of the KPI, not of one field
     assert "räknas fram" in str(error.message)
     assert measurements() == 0
@@ -148,14 +137,14 @@ def test_boundaries_are_accepted(kpis):
                           ("percentage", {"measured_on": TODAY, "value": D(100)}),
                           ("milestone", {"measured_on": BASELINE, "milestone_reached": False,
                                          "target_id": target(kpis["milestone"], 12).id})):
-        competence_ops.add_measurement(kpis[which], values, None)
+        kpi_ops.add_measurement(kpis[which], values, None)
     db.session.commit()
     assert measurements() == 3
 
 
 def test_a_valid_measurement_is_stored_and_logged(kpis):
     user = make_user("kompetens", Role.COMPETENCE_CENTRE)
-    m = competence_ops.add_measurement(kpis["percentage"], {"measured_on": date(2025, 11, 1), "value": D("72.5"),
+    m = kpi_ops.add_measurement(kpis["percentage"], {"measured_on": date(2025, 11, 1), "value": D("72.5"),
                                                             "comment": "Enkät", "source": "Protokoll"}, user)
     db.session.commit()
     db.session.expire_all()
@@ -168,7 +157,7 @@ def test_a_valid_measurement_is_stored_and_logged(kpis):
     assert entry.changes["measured_on"]["new"] == "2025-11-01"
     assert entry.changes["comment"]["new"] == "Enkät"
 
-    milestone = competence_ops.add_measurement(kpis["milestone"], {
+    milestone = kpi_ops.add_measurement(kpis["milestone"], {
         "measured_on": date(2025, 12, 1), "milestone_reached": True, "target_id": target(kpis["milestone"], 6).id},
         user)
     db.session.commit()
@@ -179,7 +168,7 @@ def test_a_valid_measurement_is_stored_and_logged(kpis):
 
 def test_a_milestone_counts_only_for_its_own_target(kpis):
     milestone = kpis["milestone"]
-    competence_ops.add_measurement(milestone, {"measured_on": date(2025, 11, 1), "milestone_reached": True,
+    kpi_ops.add_measurement(milestone, {"measured_on": date(2025, 11, 1), "milestone_reached": True,
                                                "target_id": target(milestone, 6).id}, None)
     db.session.commit()
     [result] = follow_up(load_kpis(Kpi.id == milestone.id), today=date(2026, 7, 15))
@@ -187,7 +176,7 @@ def test_a_milestone_counts_only_for_its_own_target(kpis):
     assert result.at(12).status == TargetStatus.NO_MEASUREMENT  # the 6-month milestone does not meet it
     assert result.at(12).actual is None
 
-    competence_ops.add_measurement(milestone, {"measured_on": date(2026, 6, 1), "milestone_reached": False,
+    kpi_ops.add_measurement(milestone, {"measured_on": date(2026, 6, 1), "milestone_reached": False,
                                                "target_id": target(milestone, 12).id}, None)
     db.session.commit()
     db.session.expire_all()
@@ -199,8 +188,8 @@ def test_a_milestone_counts_only_for_its_own_target(kpis):
 
 def test_an_archived_measurement_does_not_count(kpis):
     number = kpis["number"]
-    good = competence_ops.add_measurement(number, {"measured_on": date(2025, 10, 1), "value": D(2)}, None)
-    competence_ops.add_measurement(number, {"measured_on": date(2025, 9, 1), "value": D(5)}, None)
+    good = kpi_ops.add_measurement(number, {"measured_on": date(2025, 10, 1), "value": D(2)}, None)
+    kpi_ops.add_measurement(number, {"measured_on": date(2025, 9, 1), "value": D(5)}, None)
     db.session.commit()
     g.archive(good)
     db.session.expire_all()
@@ -230,12 +219,12 @@ def activities() -> int:
     ({"assignment_id": 999999}, "assignment_id"),
 ])
 def test_an_activity_breaking_a_rule_is_refused_on_its_field(wp, values, field):
-    assert refused(competence_ops.create_activity, activity_values(wp, **values), None).field == field
+    assert refused(plan_ops.create_activity, activity_values(wp, **values), None).field == field
     assert activities() == 0
 
 
 def test_quarter_text_is_stored_in_its_canonical_form(wp):
-    activity = competence_ops.create_activity(activity_values(wp, start_quarter="2025 K3", end_quarter="K1 2026"),
+    activity = plan_ops.create_activity(activity_values(wp, start_quarter="2025 K3", end_quarter="K1 2026"),
                                               None)
     db.session.commit()
     db.session.expire_all()
@@ -243,34 +232,34 @@ def test_quarter_text_is_stored_in_its_canonical_form(wp):
     assert (activity.start_quarter, activity.end_quarter) == ("2025-Q3", "2026-Q1")
     assert (activity.start, activity.end) == (Quarter(2025, 3), Quarter(2026, 1))
 
-    competence_ops.update_activity(activity, {"start_quarter": "2026q2", "end_quarter": "2026 – Q2",
+    plan_ops.update_activity(activity, {"start_quarter": "2026q2", "end_quarter": "2026 – Q2",
                                               "open_ended": False}, None)
     db.session.commit()
     assert (activity.start_quarter, activity.end_quarter) == ("2026-Q2", "2026-Q2")  # one quarter is fine
-    competence_ops.update_activity(activity, {"start_quarter": "2025-Q3", "end_quarter": "",
+    plan_ops.update_activity(activity, {"start_quarter": "2025-Q3", "end_quarter": "",
                                               "open_ended": True}, None)
     db.session.commit()
     assert (activity.end_quarter, activity.open_ended) == (None, True)
 
 
 def test_a_partial_update_is_checked_against_the_plan_already_stored(wp):
-    activity = competence_ops.create_activity(activity_values(wp, start_quarter="2026-Q1", end_quarter="2026-Q2"),
+    activity = plan_ops.create_activity(activity_values(wp, start_quarter="2026-Q1", end_quarter="2026-Q2"),
                                               None)
     db.session.commit()
-    assert refused(competence_ops.update_activity, activity, {"end_quarter": "2025-Q4"}, None).field == "end_quarter"
-    assert refused(competence_ops.update_activity, activity, {"open_ended": True}, None).field == "end_quarter"
-    competence_ops.update_activity(activity, {"end_quarter": "K3 2026"}, None)
+    assert refused(plan_ops.update_activity, activity, {"end_quarter": "2025-Q4"}, None).field == "end_quarter"
+    assert refused(plan_ops.update_activity, activity, {"open_ended": True}, None).field == "end_quarter"
+    plan_ops.update_activity(activity, {"end_quarter": "K3 2026"}, None)
     db.session.commit()
     assert (activity.start_quarter, activity.end_quarter, activity.open_ended) == ("2026-Q1", "2026-Q3", False)
 
 
 def test_an_activity_code_is_unique(wp):
-    competence_ops.create_activity(activity_values(wp), None)
+    plan_ops.create_activity(activity_values(wp), None)
     db.session.commit()
-    assert refused(competence_ops.create_activity, activity_values(wp, area="Annan"), None).field == "code"
-    other = competence_ops.create_activity(activity_values(wp, code="A.2"), None)
+    assert refused(plan_ops.create_activity, activity_values(wp, area="Annan"), None).field == "code"
+    other = plan_ops.create_activity(activity_values(wp, code="A.2"), None)
     db.session.commit()
-    assert refused(competence_ops.update_activity, other, {"code": "A.1"}, None).field == "code"
+    assert refused(plan_ops.update_activity, other, {"code": "A.1"}, None).field == "code"
 
 
 @pytest.mark.parametrize("assignment_status,expected", [
@@ -287,7 +276,7 @@ def test_an_activity_carried_out_as_an_assignment_takes_its_status(wp, assignmen
     principal, recipient = f.group("NSG Data och analys"), f.group("Kompetenscentrum")
     assignment = f.assignment(principal, recipient, status=assignment_status)
     own = ActivityStatus.PAUSED if expected != ActivityStatus.PAUSED else ActivityStatus.DONE
-    activity = competence_ops.create_activity(activity_values(wp, status=own, start_quarter="2024-Q1",
+    activity = plan_ops.create_activity(activity_values(wp, status=own, start_quarter="2024-Q1",
                                                               end_quarter="2024-Q2", assignment_id=assignment.id),
                                               None)
     db.session.commit()
@@ -297,13 +286,13 @@ def test_an_activity_carried_out_as_an_assignment_takes_its_status(wp, assignmen
 
 
 def test_every_assignment_status_is_mapped():
-    from app.competence.models import STATUS_FROM_ASSIGNMENT
+    from app.competence.plan.models import STATUS_FROM_ASSIGNMENT
 
     assert set(STATUS_FROM_ASSIGNMENT) == set(AssignmentStatus)
 
 
 def test_without_an_assignment_the_activity_keeps_its_own_status(wp):
-    activity = competence_ops.create_activity(activity_values(wp, status=ActivityStatus.PAUSED), None)
+    activity = plan_ops.create_activity(activity_values(wp, status=ActivityStatus.PAUSED), None)
     db.session.commit()
     assert activity.effective_status == ActivityStatus.PAUSED
 
@@ -320,7 +309,7 @@ def test_without_an_assignment_the_activity_keeps_its_own_status(wp):
 ])
 def test_an_activity_is_late_when_its_end_quarter_is_over_and_it_is_not_finished(wp, status, end, open_ended,
                                                                                  today, late):
-    activity = competence_ops.create_activity(activity_values(wp, status=status, start_quarter="2025-Q3",
+    activity = plan_ops.create_activity(activity_values(wp, status=status, start_quarter="2025-Q3",
                                                               end_quarter=end, open_ended=open_ended), None)
     db.session.commit()
     assert activity.is_late(today) is late
@@ -388,7 +377,7 @@ def cases(app) -> list[UseCase]:
 
 
 def adopt(ranking, day, user=None):
-    version = competence_ops.adopt_priority_list(ranking, {"adopted_on": day}, user)
+    version = use_case_ops.adopt_priority_list(ranking, {"adopted_on": day}, user)
     db.session.commit()
     return version
 
@@ -418,7 +407,7 @@ def test_a_list_that_cannot_be_a_ranking_is_refused(cases, ranking):
     a, b, *_ = cases
     g.archive(b)
     ids = {"empty": [], "duplicate": [a.id, a.id], "unknown": [a.id, 999999], "archived": [a.id, b.id]}[ranking]
-    assert refused(competence_ops.adopt_priority_list, ids, {"adopted_on": date(2025, 10, 1)}, None).field == "ranking"
+    assert refused(use_case_ops.adopt_priority_list, ids, {"adopted_on": date(2025, 10, 1)}, None).field == "ranking"
     assert versions() == 0
     assert db.session.scalar(sa.select(sa.func.count(UseCasePriorityEntry.id))) == 0
 
@@ -426,7 +415,7 @@ def test_a_list_that_cannot_be_a_ranking_is_refused(cases, ranking):
 def test_a_version_cannot_be_adopted_before_the_previous_one(cases):
     a, b, *_ = cases
     adopt([a.id], date(2026, 2, 1))
-    error = refused(competence_ops.adopt_priority_list, [b.id], {"adopted_on": date(2026, 1, 31)}, None)
+    error = refused(use_case_ops.adopt_priority_list, [b.id], {"adopted_on": date(2026, 1, 31)}, None)
     assert error.field == "adopted_on"
     assert versions() == 1
 
@@ -452,10 +441,10 @@ def orgs(app) -> dict[str, Organisation]:
 def test_a_stance_or_maturity_level_is_only_for_a_region(orgs, who):
     org_id = orgs[who].id if who in orgs else (999999 if who else None)
     stance = {"organisation_id": org_id, "stance": Stance.POSITIVE, "recorded_on": date(2025, 11, 1)}
-    assert refused(competence_ops.add_stance, stance, None).field == "organisation_id"
+    assert refused(region_ops.add_stance, stance, None).field == "organisation_id"
     maturity = {"organisation_id": org_id, "area": MaturityArea.DATA_QUALITY, "level": 2,
                 "assessed_on": date(2025, 3, 31)}
-    assert refused(competence_ops.add_maturity, maturity, None).field == "organisation_id"
+    assert refused(region_ops.add_maturity, maturity, None).field == "organisation_id"
     assert db.session.scalar(sa.select(sa.func.count(RegionStance.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(MaturityAssessment.id))) == 0
 
@@ -464,31 +453,31 @@ def test_an_archived_region_takes_no_new_stance(orgs):
     ops.archive(orgs["region"], None)
     db.session.commit()
     stance = {"organisation_id": orgs["region"].id, "stance": Stance.POSITIVE, "recorded_on": date(2025, 11, 1)}
-    assert refused(competence_ops.add_stance, stance, None).field == "organisation_id"
+    assert refused(region_ops.add_stance, stance, None).field == "organisation_id"
 
 
 @pytest.mark.parametrize("level", [0, 5, -1, None])
 def test_a_maturity_level_is_1_to_4(orgs, level):
     values = {"organisation_id": orgs["region"].id, "area": MaturityArea.ORGANISATION, "level": level,
               "assessed_on": date(2025, 3, 31)}
-    assert refused(competence_ops.add_maturity, values, None).field == "level"
+    assert refused(region_ops.add_maturity, values, None).field == "level"
     assert db.session.scalar(sa.select(sa.func.count(MaturityAssessment.id))) == 0
 
 
 def test_stances_and_maturity_cannot_be_dated_in_the_future(orgs):
     tomorrow = TODAY + timedelta(days=1)
     stance = {"organisation_id": orgs["region"].id, "stance": Stance.NEUTRAL, "recorded_on": tomorrow}
-    assert refused(competence_ops.add_stance, stance, None).field == "recorded_on"
+    assert refused(region_ops.add_stance, stance, None).field == "recorded_on"
     maturity = {"organisation_id": orgs["region"].id, "area": MaturityArea.DATA_QUALITY, "level": 2,
                 "assessed_on": tomorrow}
-    assert refused(competence_ops.add_maturity, maturity, None).field == "assessed_on"
+    assert refused(region_ops.add_maturity, maturity, None).field == "assessed_on"
 
 
 def test_valid_stances_and_levels_are_stored_and_logged(orgs):
     region = orgs["region"]
-    stance = competence_ops.add_stance({"organisation_id": region.id, "stance": Stance.POSITIVE,
+    stance = region_ops.add_stance({"organisation_id": region.id, "stance": Stance.POSITIVE,
                                         "recorded_on": TODAY, "source": "Dialogmöte"}, None)
-    levels = [competence_ops.add_maturity({"organisation_id": region.id, "area": area, "level": level,
+    levels = [region_ops.add_maturity({"organisation_id": region.id, "area": area, "level": level,
                                            "assessed_on": date(2025, 3, 31)}, None)
               for area, level in zip(MaturityArea, (1, 2, 3, 4), strict=True)]
     db.session.commit()

@@ -9,26 +9,12 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from app.competence.models import (
-    Activity,
-    ActivityStatus,
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    KpiMeasurement,
-    KpiTarget,
-    MaturityAssessment,
-    ProblemArea,
-    Recommendation,
-    RegionStance,
-    UseCase,
-    UseCasePriorityEntry,
-    UseCasePriorityVersion,
-    WorkPackage,
-    WorkPackageOwner,
-)
-from app.competence.status import follow_up, load_kpis
-from app.competence.targets import TargetKind, TargetStatus, checkpoint
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis.status import follow_up, load_kpis
+from app.competence.kpis.targets import TargetKind, TargetStatus, checkpoint
+from app.competence.plan.models import Activity, ActivityStatus, Recommendation, WorkPackage, WorkPackageOwner
+from app.competence.regions.models import MaturityAssessment, RegionStance
+from app.competence.usecases.models import ProblemArea, UseCase, UseCasePriorityEntry, UseCasePriorityVersion
 from app.core import operations as ops
 from app.core.audit import ChangeLog
 from app.extensions import db

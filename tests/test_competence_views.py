@@ -11,27 +11,13 @@ import sqlalchemy as sa
 
 from app.assignments.models import AssignmentStatus, TrafficLight
 from app.auth.models import Role
-from app.competence.models import (
-    Activity,
-    ActivityStatus,
-    ActivityUpdate,
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    KpiMeasurement,
-    KpiTarget,
-    MaturityArea,
-    MaturityAssessment,
-    RegionStance,
-    Stance,
-    UseCase,
-    UseCasePriorityVersion,
-    WorkPackage,
-    WorkPackageOwner,
-)
-from app.competence.operations import adopt_priority_list
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis.targets import TargetKind
+from app.competence.plan.models import Activity, ActivityStatus, ActivityUpdate, WorkPackage, WorkPackageOwner
 from app.competence.quarters import Quarter
-from app.competence.targets import TargetKind
+from app.competence.regions.models import MaturityArea, MaturityAssessment, RegionStance, Stance
+from app.competence.usecases.models import UseCase, UseCasePriorityVersion
+from app.competence.usecases.operations import adopt_priority_list
 from app.core import operations as ops
 from app.extensions import db
 from app.groups.models import GroupType
@@ -521,7 +507,7 @@ def test_review_fixes_a_milestone_kpi_says_which_milestone_its_latest_value_is(w
 
 
 def test_review_fixes_the_centres_own_staff_do_not_count_as_region_representatives(world):
-    from app.competence.derived import values_on
+    from app.competence.kpis.derived import values_on
 
     staff = f.person("Medarbetare Regionsson", organisation_id=world.region.id)
     f.membership(world.centre, staff, start=date(2025, 1, 1))

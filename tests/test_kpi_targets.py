@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.competence.targets import (
+from app.competence.kpis.targets import (
     Measurement,
     Target,
     TargetError,

@@ -13,18 +13,11 @@ from app.assignments.queries import apply_filters, group_attribute_filters
 from app.auth.security_log import client_address
 from app.auth.security_log import logger as security_logger
 from app.auth.sessions import rate_limit_key
-from app.competence.derived import RULES
-from app.competence.models import (
-    STATUS_FROM_ASSIGNMENT,
-    Activity,
-    ActivityStatus,
-    ActivityUpdate,
-    Kpi,
-    KpiMeasurement,
-    WorkPackage,
-)
-from app.competence.queries import effective_status_in, late_on
-from app.competence.status import follow_up
+from app.competence.kpis.derived import RULES
+from app.competence.kpis.models import Kpi, KpiMeasurement
+from app.competence.kpis.status import follow_up
+from app.competence.plan.models import STATUS_FROM_ASSIGNMENT, Activity, ActivityStatus, ActivityUpdate, WorkPackage
+from app.competence.plan.queries import effective_status_in, late_on
 from app.core.args import Args
 from app.core.crud import require
 from app.core.models import search_text

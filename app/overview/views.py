@@ -6,18 +6,10 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template, url_for
 
 from app.assignments.models import Assignment, StatusReport
-from app.competence.models import (
-    Activity,
-    ActivityUpdate,
-    Kpi,
-    KpiMeasurement,
-    KpiTarget,
-    MaturityAssessment,
-    RegionStance,
-    UseCase,
-    UseCasePriorityVersion,
-    WorkPackage,
-)
+from app.competence.kpis.models import Kpi, KpiMeasurement, KpiTarget
+from app.competence.plan.models import Activity, ActivityUpdate, WorkPackage
+from app.competence.regions.models import MaturityAssessment, RegionStance
+from app.competence.usecases.models import UseCase, UseCasePriorityVersion
 from app.core.audit import ChangeLog, changed_fields
 from app.decisions.models import Decision
 from app.extensions import db

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app.competence.models import Kpi, KpiDerivation, RegionStance, Stance, UseCasePriorityEntry, UseCasePriorityVersion
+from app.competence.kpis.models import Kpi, KpiDerivation
+from app.competence.regions.models import RegionStance, Stance
+from app.competence.usecases.models import UseCasePriorityEntry, UseCasePriorityVersion
 from app.core.models import current_on
 from app.extensions import db
 from app.groups.models import Group

@@ -11,9 +11,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.competence import derived
-from app.competence.models import ActivityStatus, Kpi, KpiMeasure, KpiMeasurement, KpiTarget
-from app.competence.targets import Evaluation, Measurement, TargetStatus, add_months, checkpoint, evaluate
+from app.competence.kpis import derived
+from app.competence.kpis.models import Kpi, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis.targets import Evaluation, Measurement, TargetStatus, add_months, checkpoint, evaluate
 from app.extensions import db
 
 CHECKPOINT_MONTHS = (6, 12, 24)
@@ -136,18 +136,3 @@ def status_counts(results: list[KpiFollowUp], months: int) -> dict[TargetStatus,
         if status is not None:
             counts[status] += 1
     return counts
-
-
-def package_progress(packages, activities, today):
-    """Per work package: activities by effective status, done share and late ones."""
-    progress = {}
-    for package in packages:
-        own = [a for a in activities if a.work_package_id == package.id]
-        by_status = {s: sum(1 for a in own if a.effective_status == s) for s in ActivityStatus}
-        counted = len(own) - by_status[ActivityStatus.CANCELLED]
-        progress[package.id] = {
-            "total": len(own), "by_status": by_status,
-            "done_pct": round(100 * by_status[ActivityStatus.DONE] / counted) if counted else 0,
-            "late": [a for a in own if a.is_late(today)],
-        }
-    return progress

@@ -7,9 +7,10 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 
-from app.competence.models import ActivityStatus, KpiMeasure
-from app.competence.status import package_progress
-from app.competence.targets import TargetStatus, checkpoint
+from app.competence.kpis.models import KpiMeasure
+from app.competence.kpis.targets import TargetStatus, checkpoint
+from app.competence.plan.models import ActivityStatus
+from app.competence.plan.queries import package_progress
 
 REPORT_MONTHS = (6, 12, 24)
 
