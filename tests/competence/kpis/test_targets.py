@@ -98,7 +98,7 @@ def test_malformed_targets_are_refused(kwargs):
 
 
 def test_the_seed_file_holds_the_reports_plan_and_every_target_is_well_formed():
-    data = yaml.safe_load((Path(__file__).parents[1] / "seed" / "data" / "competence.yaml").read_text("utf-8"))
+    data = yaml.safe_load((Path(__file__).parents[3] / "seed" / "data" / "competence.yaml").read_text("utf-8"))
     codes = [a["code"] for a in data["activities"]]
     expected = [f"{wp}.{n}" for wp, count in (("A", 5), ("B", 7), ("C", 5), ("D", 6)) for n in range(1, count + 1)]
     assert codes == expected

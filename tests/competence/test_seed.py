@@ -21,7 +21,7 @@ from app.extensions import db
 from app.groups.models import Group
 from seed.loader import run_seed
 
-DATA = yaml.safe_load((Path(__file__).parents[1] / "seed" / "data" / "competence.yaml").read_text("utf-8"))
+DATA = yaml.safe_load((Path(__file__).parents[2] / "seed" / "data" / "competence.yaml").read_text("utf-8"))
 BASELINE = date(2025, 6, 30)
 COMPETENCE_TABLES = (Recommendation, WorkPackage, Activity, Kpi, KpiTarget, KpiMeasurement, ProblemArea, UseCase,
                      UseCasePriorityVersion, UseCasePriorityEntry, RegionStance, MaturityAssessment)
