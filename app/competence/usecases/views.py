@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -123,7 +123,11 @@ def archive_priority_version(record_id: int):
 
 @bp.route("/use-cases/priorities/<int:record_id>")
 def priority_version(record_id: int):
-    version = load(UseCasePriorityVersion, record_id)
+    # Each entry's use case with the list (one query), not one query per entry.
+    version = db.session.get(UseCasePriorityVersion, record_id, options=[
+        selectinload(UseCasePriorityVersion.entries).selectinload(UseCasePriorityEntry.use_case)])
+    if version is None:
+        abort(404)
     require("view", version)
     previous = db.session.scalar(sa.select(UseCasePriorityVersion).where(
         UseCasePriorityVersion.number < version.number, UseCasePriorityVersion.active())
