@@ -223,6 +223,17 @@ def test_activity_filters_use_the_effective_status_and_lateness(get, plan):
     assert "A.1" not in codes("?late=1") and "A.1" in codes("?late=1&archived=1")
 
 
+def test_activities_are_in_the_same_order_in_the_api_as_on_the_pages(get, login_as, app):
+    """Numbers in a code sort as numbers in both, page by page: A.2 before A.10 (as text, A.10 came first)."""
+    a = work_package("A")
+    for code in ("A.10", "A.2", "A.1"):
+        activity(a, code)
+    assert [i["code"] for i in get("/api/v1/activities")["items"]] == ["A.1", "A.2", "A.10"]
+    assert [i["code"] for i in get("/api/v1/activities?per_page=2&page=2")["items"]] == ["A.10"]
+    html = login_as(Role.READER).get("/competence/activities").get_data(as_text=True)
+    assert html.index(">A.1</a>") < html.index(">A.2</a>") < html.index(">A.10</a>")
+
+
 def test_a_bad_status_is_refused(client, token, plan):
     assert client.get("/api/v1/activities?status=klar", headers=bearer(token)).status_code == 400
 

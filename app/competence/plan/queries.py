@@ -45,13 +45,26 @@ def code_key(code: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", code))
 
 
+def activity_key(code: str, record_id: int) -> tuple:
+    """The activities' one order, on the pages and in the API: by code with its numbers as numbers ("A.2"
+    before "A.10"); the code as written, then the id, decide between codes that read alike ("A.01", "A.1")."""
+    return code_key(code), code, record_id
+
+
 def activities(*criteria) -> list[Activity]:
-    """Active activities meeting `criteria`, in code order, with what their rows show."""
+    """Active activities meeting `criteria`, in activity order, with what their rows show."""
     rows = db.session.scalars(
         sa.select(Activity).where(Activity.active(), *criteria).options(
             selectinload(Activity.work_package), selectinload(Activity.assignment),
             selectinload(Activity.responsible_group), selectinload(Activity.responsible_person))).all()
-    return sorted(rows, key=lambda a: code_key(a.code))
+    return sorted(rows, key=lambda a: activity_key(a.code, a.id))
+
+
+def activity_ids_in_order(stmt) -> list[int]:
+    """The ids of the activities `stmt` selects, in activity order, for a list paged by ids. SQLite and
+    PostgreSQL share no natural sort, so the codes are compared here: two columns per activity."""
+    rows = db.session.execute(stmt.with_only_columns(Activity.id, Activity.code, maintain_column_froms=True)).all()
+    return [record_id for record_id, code in sorted(rows, key=lambda row: activity_key(row.code, row.id))]
 
 
 def next_code(package: WorkPackage) -> str:
