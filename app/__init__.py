@@ -77,7 +77,10 @@ def _import_models() -> None:
     from app.assignments import models as _assignments  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.calendars import models as _calendars  # noqa: F401
-    from app.competence import models as _competence  # noqa: F401
+    from app.competence.kpis import models as _kpis  # noqa: F401
+    from app.competence.plan import models as _plan  # noqa: F401
+    from app.competence.regions import models as _regions  # noqa: F401
+    from app.competence.usecases import models as _usecases  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
     from app.core import outbox as _outbox  # noqa: F401
     from app.decisions import models as _decisions  # noqa: F401
@@ -95,7 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assignments.views import bp as assignments_bp
     from app.auth.views import bp as auth_bp
     from app.calendars.views import bp as calendars_bp
-    from app.competence.views import bp as competence_bp
+    from app.competence.blueprint import bp as competence_bp
     from app.core.views import bp as core_bp
     from app.decisions.views import bp as decisions_bp
     from app.documents.views import bp as documents_bp
@@ -112,10 +115,21 @@ def _register_blueprints(app: Flask) -> None:
     from app.search.views import bp as search_bp
     from app.users.views import bp as users_bp
 
+    _register_competence_views()
     for bp in (core_bp, overview_bp, auth_bp, orgs_bp, groups_bp, people_bp, assignments_bp, decisions_bp,
                meetings_bp, followup_bp, api_bp, search_bp, priorities_bp, competence_bp, users_bp, outbox_bp,
                 documents_bp, picker_bp, invitations_bp, calendars_bp):
         app.register_blueprint(bp)
+
+
+def _register_competence_views() -> None:
+    # The competence centre's sub-packages add their routes to its one blueprint when imported.
+    from app.competence import views as _dashboard  # noqa: F401
+    from app.competence.kpis import views as _kpis  # noqa: F401
+    from app.competence.plan import views as _plan  # noqa: F401
+    from app.competence.regions import views as _regions  # noqa: F401
+    from app.competence.report import views as _report  # noqa: F401
+    from app.competence.usecases import views as _usecases  # noqa: F401
 
 
 def _register_hooks(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 Records are matched on their code ("A.3", "KPI-D2"), so a re-seed adds only what is missing and
 never overwrites what the competence centre has edited in the app. Records are written through
-app/competence/operations.py as the system (user None); recommendations, work packages and problem
+the competence sub-packages' operations.py as the system (user None); recommendations, work packages and problem
 areas, which only the seed creates, have no create operation there and go through core's.
 """
 
@@ -10,20 +10,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.competence import operations as competence_ops
-from app.competence.models import (
-    Activity,
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    ProblemArea,
-    Recommendation,
-    UseCase,
-    WorkPackage,
-    WorkPackageOwner,
-)
+from app.competence.kpis import operations as kpi_ops
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure
+from app.competence.kpis.targets import TargetKind, target_from_seed
+from app.competence.plan import operations as plan_ops
+from app.competence.plan.models import Activity, Recommendation, WorkPackage, WorkPackageOwner
 from app.competence.quarters import Quarter
-from app.competence.targets import TargetKind, target_from_seed
+from app.competence.usecases import operations as use_case_ops
+from app.competence.usecases.models import ProblemArea, UseCase
 from app.core import operations as ops
 from app.extensions import db
 
@@ -63,7 +57,7 @@ def load_competence(seeder, data: dict) -> None:
             record = ops.create(WorkPackage(), None, code=item["code"], title=item["title"],
                                 owner=WorkPackageOwner(item["owner"]), purpose=(item.get("purpose") or "").strip(),
                                 source=item.get("source") or "")
-            competence_ops.update_work_package(record, {"recommendation_ids": [
+            plan_ops.update_work_package(record, {"recommendation_ids": [
                 recommendations[c].id for c in item.get("recommendations", [])]}, None)
             seeder._count("work packages")
         packages[item["code"]] = record
@@ -74,7 +68,7 @@ def load_competence(seeder, data: dict) -> None:
         responsible = item.get("responsible") or ""
         group_key = RESPONSIBLE_GROUPS.get(responsible)
         group = seeder.groups.get(group_key) if group_key else None
-        competence_ops.create_activity(dict(
+        plan_ops.create_activity(dict(
             code=item["code"], work_package_id=packages[item["work_package"]].id, area=item.get("area") or "",
             text=(item.get("text") or "").strip(), purpose=(item.get("purpose") or "").strip(),
             responsible_group_id=group.id if group else None, responsible="" if group else responsible,
@@ -86,7 +80,7 @@ def load_competence(seeder, data: dict) -> None:
         kpi = _by_code(Kpi, item["code"])
         if kpi is None:
             baseline = item["baseline_date"]
-            kpi = competence_ops.create_kpi(dict(
+            kpi = kpi_ops.create_kpi(dict(
                 code=item["code"], work_package_id=packages[item["work_package"]].id, indicator=item["indicator"],
                 measure=_measure(item["targets"]),
                 baseline_date=baseline if isinstance(baseline, date) else date.fromisoformat(baseline),
@@ -98,7 +92,7 @@ def load_competence(seeder, data: dict) -> None:
             if int(target["months"]) in existing:
                 continue
             rule = target_from_seed(target)  # refuses a target that cannot be evaluated
-            competence_ops.save_target(kpi, rule.months, dict(
+            kpi_ops.save_target(kpi, rule.months, dict(
                 kind=rule.kind, text=rule.text, comparison=rule.comparison, value=rule.value, low=rule.low,
                 high=rule.high), None)
             seeder._count("KPI targets")
@@ -116,7 +110,7 @@ def load_competence(seeder, data: dict) -> None:
     for item in data.get("use_cases", []):
         if _by_code(UseCase, item["code"]) is not None:
             continue
-        competence_ops.create_use_case(dict(
+        use_case_ops.create_use_case(dict(
             code=item["code"], title=item["title"], description=(item.get("description") or "").strip(),
             steps_text="\n".join(s.strip() for s in item.get("steps", [])), source=item.get("source") or "",
             problem_area_ids=[problem_areas[c].id for c in item.get("problem_areas", [])]), None)

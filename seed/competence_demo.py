@@ -13,8 +13,14 @@ import sqlalchemy as sa
 
 from app.assignments import operations as assignment_ops
 from app.assignments.models import AssignmentStatus, TrafficLight
-from app.competence import operations as competence_ops
-from app.competence.models import Activity, ActivityStatus, Kpi, MaturityArea, Stance, UseCase
+from app.competence.kpis import operations as kpi_ops
+from app.competence.kpis.models import Kpi
+from app.competence.plan import operations as plan_ops
+from app.competence.plan.models import Activity, ActivityStatus
+from app.competence.regions import operations as region_ops
+from app.competence.regions.models import MaturityArea, Stance
+from app.competence.usecases import operations as use_case_ops
+from app.competence.usecases.models import UseCase
 from app.extensions import db
 from app.meetings import operations as meeting_ops
 from app.meetings.models import AttendanceStatus, Meeting
@@ -96,7 +102,7 @@ def load_competence_demo(seeder, people: dict) -> None:
         activity = activities.get(code)
         # An activity archived in the app is left alone (update_activity refuses it).
         if activity is not None and not activity.start_quarter and not activity.is_archived:
-            competence_ops.update_activity(activity, {
+            plan_ops.update_activity(activity, {
                 "start_quarter": start, "end_quarter": end, "open_ended": end is None, "status": status,
                 "plan_note": DEMO_PLAN_NOTE}, None)
     legal = assignment_ops.create_assignment(dict(
@@ -105,11 +111,11 @@ def load_competence_demo(seeder, people: dict) -> None:
         principal_group_id=groups["nsg-data-och-analys"].id, recipient_group_id=centre.id,
         start_on=date(2025, 9, 1), due_on=date(2026, 12, 15), status=AssignmentStatus.IN_PROGRESS), None)
     if "D.3" in activities and not activities["D.3"].is_archived:
-        competence_ops.update_activity(activities["D.3"], {"assignment_id": legal.id}, None)
+        plan_ops.update_activity(activities["D.3"], {"assignment_id": legal.id}, None)
     for code, days_ago, light, text in UPDATES:
         if code in activities and not activities[code].is_archived:
             seeder._count("demo progress updates")
-            competence_ops.add_activity_update(activities[code], dict(
+            plan_ops.add_activity_update(activities[code], dict(
                 reported_on=today - timedelta(days=days_ago), traffic_light=light, progress=f"(demo) {text}",
                 is_demo=True), None)
 
@@ -123,7 +129,7 @@ def load_competence_demo(seeder, people: dict) -> None:
             if measured_on > today:
                 continue
             seeder._count("demo KPI measurements")
-            competence_ops.add_measurement(kpi, dict(
+            kpi_ops.add_measurement(kpi, dict(
                 measured_on=measured_on, value=value, target_id=targets[months].id if months else None,
                 milestone_reached=reached, comment="(demo) Påhittad mätning.", source="Demo", is_demo=True), None)
 
@@ -153,25 +159,25 @@ def load_competence_demo(seeder, people: dict) -> None:
 
     # The first version lists the four use cases of Table 9; two demo cases join in version 2.
     use_cases = db.session.scalars(sa.select(UseCase).order_by(UseCase.code)).all()
-    extra = [competence_ops.create_use_case(dict(code=code, title=title, steps_text="", source="Demo"), None)
+    extra = [use_case_ops.create_use_case(dict(code=code, title=title, steps_text="", source="Demo"), None)
              for code, title in (("E-demo", "(demo) Skapa en överblick av läkemedelsförskrivning"),
                                  ("F-demo", "(demo) Följ upp väntetider till diagnostik"))]
     versions = [(date(2025, 10, 15), use_cases, "(demo) Första prioriteringen, enligt rapportens tabell 9."),
                 (date(2026, 4, 20), use_cases + extra, "(demo) Två nya användningsfall efter regiondialoger.")]
     for adopted_on, ranked, note in versions:  # numbered 1, 2 … by adopt_priority_list
-        competence_ops.adopt_priority_list([use_case.id for use_case in ranked],
+        use_case_ops.adopt_priority_list([use_case.id for use_case in ranked],
                                            {"adopted_on": adopted_on, "note": note}, None)
 
     first_wave, later_wave = STANCE_WAVES
     for index, region in enumerate(regions):
         stance = Stance.POSITIVE if index < first_wave[1] else (Stance.NEGATIVE if index % 2 else Stance.NEUTRAL)
         seeder._count("demo region stances")
-        competence_ops.add_stance(dict(organisation_id=region.id, stance=stance, recorded_on=first_wave[0],
+        region_ops.add_stance(dict(organisation_id=region.id, stance=stance, recorded_on=first_wave[0],
                                        source="(demo) Påhittad dialoganteckning", is_demo=True), None)
     if later_wave[0] <= today:
         for region in regions[first_wave[1]:later_wave[1]]:
             seeder._count("demo region stances")
-            competence_ops.add_stance(dict(organisation_id=region.id, stance=Stance.POSITIVE,
+            region_ops.add_stance(dict(organisation_id=region.id, stance=Stance.POSITIVE,
                                            recorded_on=later_wave[0], source="(demo) Påhittad dialoganteckning",
                                            is_demo=True), None)
 
@@ -180,7 +186,7 @@ def load_competence_demo(seeder, people: dict) -> None:
         for area_index, area in enumerate(areas):
             seeder._count("demo maturity levels")
             level = 1 + (index * 5 + area_index * 3 + (index * area_index) % 3 + index // 4) % 4
-            competence_ops.add_maturity(dict(
+            region_ops.add_maturity(dict(
                 organisation_id=region.id, area=area, level=level, assessed_on=date(2025, 3, 31),
                 source="(demo) Påhittad nivå – rapportens figur 4 finns bara som bild", is_demo=True), None)
     db.session.flush()

@@ -29,20 +29,11 @@ from app.assignments.models import Assignment, AssignmentPhase
 from app.auth import operations as auth_ops
 from app.auth.models import Role, User, UserSession
 from app.calendars import feeds as calendar_feeds
-from app.competence.models import (
-    Activity,
-    ActivityStatus,
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    KpiMeasurement,
-    KpiTarget,
-    UseCase,
-    WorkPackage,
-    WorkPackageOwner,
-)
-from app.competence.operations import adopt_priority_list
-from app.competence.targets import TargetKind
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis.targets import TargetKind
+from app.competence.plan.models import Activity, ActivityStatus, WorkPackage, WorkPackageOwner
+from app.competence.usecases.models import UseCase
+from app.competence.usecases.operations import adopt_priority_list
 from app.core import operations as ops
 from app.core import outbox
 from app.decisions.models import Decision, LinkEffect

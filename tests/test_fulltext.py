@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from app.assignments.models import Assignment, AssignmentStatus
 from app.auth.models import Role
-from app.competence.models import Activity, Kpi, KpiMeasure, UseCase, WorkPackage, WorkPackageOwner
+from app.competence.kpis.models import Kpi, KpiMeasure
+from app.competence.plan.models import Activity, WorkPackage, WorkPackageOwner
+from app.competence.usecases.models import UseCase
 from app.core import operations as ops
 from app.core.fulltext import MAX_WORDS, query_words, text_search
 from app.decisions.models import Decision

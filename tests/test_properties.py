@@ -72,40 +72,22 @@ from app.assignments.models import (
 from app.auth import operations as auth_ops
 from app.auth.forms import LoginForm, PasswordChangeForm, PasswordLinkForm, TokenForm
 from app.auth.models import ApiToken, SecurityEventKind, User, UserSession
-from app.competence.forms import (
-    ActivityForm,
-    ActivityUpdateForm,
-    KpiForm,
-    KpiTargetForm,
-    MaturityForm,
-    MeasurementForm,
-    NewKpiForm,
-    PriorityVersionForm,
-    QuarterField,
-    StanceForm,
-    UseCaseForm,
-    WorkPackageForm,
-)
-from app.competence.models import (
+from app.competence.kpis.forms import KpiForm, KpiTargetForm, MeasurementForm, NewKpiForm
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis.targets import TargetKind
+from app.competence.plan.forms import ActivityForm, ActivityUpdateForm, QuarterField, WorkPackageForm
+from app.competence.plan.models import (
     Activity,
     ActivityStatus,
     ActivityUpdate,
-    Kpi,
-    KpiDerivation,
-    KpiMeasure,
-    KpiMeasurement,
-    KpiTarget,
-    MaturityAssessment,
-    ProblemArea,
     Recommendation,
-    RegionStance,
-    Stance,
-    UseCase,
-    UseCasePriorityVersion,
     WorkPackage,
     WorkPackageOwner,
 )
-from app.competence.targets import TargetKind
+from app.competence.regions.forms import MaturityForm, StanceForm
+from app.competence.regions.models import MaturityAssessment, RegionStance, Stance
+from app.competence.usecases.forms import PriorityVersionForm, UseCaseForm
+from app.competence.usecases.models import ProblemArea, UseCase, UseCasePriorityVersion
 from app.core import operations as ops
 from app.core import outbox
 from app.core.forms import (
@@ -312,7 +294,7 @@ def build_world() -> SimpleNamespace:
     cases = [_commit(ops.create(UseCase(), None, code=c, title=f"Fall {c}")) for c in ("U1", "U2", "U3")]
     old_case = _commit(ops.create(UseCase(), None, code="U9", title="Arkiverat fall"))
     gf.archive(old_case)
-    from app.competence.operations import adopt_priority_list
+    from app.competence.usecases.operations import adopt_priority_list
 
     version = _commit(adopt_priority_list([cases[0].id, cases[1].id], {"adopted_on": date(2025, 1, 1)}, None))
     stance = _commit(ops.create(RegionStance(), None, organisation_id=region.id, stance=Stance.POSITIVE,

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from app.assignments.models import TrafficLight
 from app.assignments.operations import file_report
 from app.auth.models import Role
+from app.competence.usecases.models import UseCase
+from app.competence.usecases.operations import adopt_priority_list
 from app.core import operations as ops
 from app.decisions.models import Decision
 from app.extensions import db
@@ -79,3 +81,20 @@ def test_query_count_does_not_grow(app, login_as, url):
     many = queries_for(b, url.format(**ids))
     # Fewer is fine: a page of records with no references skips that eager load.
     assert many <= few, f"{url}: {few} queries with few records, {many} with many"
+
+
+def test_a_priority_version_page_does_not_grow_with_its_entries(app, login_as):
+    """Each entry's use case comes with the list, not one query per entry. Both pages have an earlier
+    version to compare with, so that only the number of entries differs."""
+
+    def version_of(n: int, day: date) -> int:
+        cases = [ops.create(UseCase(), None, code=f"U-{day}-{i}", title=f"Användningsfall {i}") for i in range(n)]
+        version = adopt_priority_list([c.id for c in cases], {"adopted_on": day}, None)
+        db.session.commit()
+        return version.id
+
+    browser = login_as(Role.READER)
+    version_of(1, date(2025, 9, 1))
+    few = queries_for(browser, f"/competence/use-cases/priorities/{version_of(3, date(2025, 10, 1))}")
+    many = queries_for(browser, f"/competence/use-cases/priorities/{version_of(30, date(2025, 11, 1))}")
+    assert many <= few, f"{few} queries with 3 entries, {many} with 30"

@@ -209,7 +209,8 @@ def test_start_page_links_changes_to_records_shown_on_their_parents_page(app, lo
     from markupsafe import escape
 
     from app.assignments import operations as assignment_ops
-    from app.competence.models import ProblemArea, Recommendation
+    from app.competence.plan.models import Recommendation
+    from app.competence.usecases.models import ProblemArea
     from app.decisions import operations as decision_ops
     from app.decisions.models import LinkEffect
     from app.meetings import operations as meeting_ops

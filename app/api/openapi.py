@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 description of /api/v1/, built from one table of endpoints and filters."""
 
 from app.assignments.models import AssignmentStatus, TrafficLight
-from app.competence.models import ActivityStatus, KpiDerivation, KpiMeasure, WorkPackageOwner
-from app.competence.targets import TargetKind, TargetStatus
+from app.competence.kpis.models import KpiDerivation, KpiMeasure
+from app.competence.kpis.targets import TargetKind, TargetStatus
+from app.competence.plan.models import ActivityStatus, WorkPackageOwner
 from app.decisions.models import DecisionKind, DecisionState, ExecutionStatus
 from app.groups.models import GroupType, Level
 

@@ -13,22 +13,15 @@ from app.assignments.queries import apply_filters, group_attribute_filters, kept
 from app.auth.security_log import client_address
 from app.auth.security_log import logger as security_logger
 from app.auth.sessions import rate_limit_key
-from app.competence.derived import RULES
-from app.competence.models import (
-    STATUS_FROM_ASSIGNMENT,
-    Activity,
-    ActivityStatus,
-    ActivityUpdate,
-    Kpi,
-    KpiMeasurement,
-    WorkPackage,
-)
-from app.competence.queries import effective_status_in, late_on
-from app.competence.status import follow_up
+from app.competence.kpis.derived import RULES
+from app.competence.kpis.models import Kpi, KpiMeasurement
+from app.competence.kpis.status import follow_up
+from app.competence.plan.models import STATUS_FROM_ASSIGNMENT, Activity, ActivityStatus, ActivityUpdate, WorkPackage
+from app.competence.plan.queries import activity_ids_in_order, effective_status_in, late_on
 from app.core.args import Args
 from app.core.crud import require
 from app.core.models import search_text
-from app.core.pagination import MAX_PAGE, paginate_stmt
+from app.core.pagination import MAX_PAGE, paginate_ids, paginate_stmt
 from app.decisions import queries as decision_queries
 from app.decisions.models import Decision
 from app.extensions import db, limiter
@@ -51,11 +44,16 @@ limiter.limit(lambda: current_app.config["API_REFUSED_RATE_LIMIT"], key_func=cli
 MAX_PER_PAGE = 200
 
 
-def _page(stmt, serialize, total: int | None = None):
+def _page(stmt, serialize, ordered_ids: list[int] | None = None, total: int | None = None):
+    """A page of `stmt`'s rows in its order, or in the order of `ordered_ids` (all its rows' ids) when given;
+    `total` when the caller knows the exact number of rows."""
     args = Args()
     page = args.number("page", 1, 1, MAX_PAGE)
     per_page = args.number("per_page", 50, 1, MAX_PER_PAGE)
-    result = paginate_stmt(stmt, page, per_page, total)
+    if ordered_ids is not None:
+        result = paginate_ids(stmt, ordered_ids, page, per_page)
+    else:
+        result = paginate_stmt(stmt, page, per_page, total)
     # Beyond COUNT_CAP matches the total is a lower bound and pages unknown: follow has_next.
     return jsonify({"items": serialize(result.items), "page": result.page, "per_page": result.per_page,
                     "total": result.total, "total_exact": result.total_exact, "pages": result.pages,
@@ -244,8 +242,8 @@ def activities():
     today = date.today()
     if args.flag("late"):
         stmt = stmt.where(late_on(today))
-    return _page(stmt.order_by(Activity.code, Activity.id),
-                 lambda items: [serializers.activity(a, today) for a in items])
+    # As on the pages: "A.2" before "A.10".
+    return _page(stmt, lambda items: [serializers.activity(a, today) for a in items], activity_ids_in_order(stmt))
 
 
 @bp.route("/activities/<int:record_id>")

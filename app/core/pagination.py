@@ -81,13 +81,27 @@ def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap:
         ids = db.session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)
                                  .limit(per_page + 1).offset(offset)).all()
         has_next, ids = len(ids) > per_page, ids[:per_page]
-        # The rows by their ids alone (with the list's loader options): the filters, a full-text match
-        # among them, are not evaluated again.
-        rows = sa.select(model).where(model.id.in_(ids)).options(*stmt._with_options)
-        by_id = {r.id: r for r in db.session.scalars(rows)} if ids else {}
-        items = [by_id[i] for i in ids if i in by_id]
+        items = _rows_by_ids(stmt, model, ids)
     total, exact = (total, True) if total is not None else count_capped(stmt, cap)
     return Page(items=items, page=page, per_page=per_page, total=total, total_exact=exact, has_next=has_next)
+
+
+def paginate_ids(stmt, ordered_ids: list[int], page: int, per_page: int) -> Page:
+    """Page `page` of the rows `stmt` selects, given all their ids in the list's order: for an order the
+    databases cannot give alike (codes whose numbers sort as numbers), computed by the caller."""
+    page = min(max(page, 1), MAX_PAGE)
+    offset = (page - 1) * per_page
+    items = _rows_by_ids(stmt, _entity(stmt), ordered_ids[offset:offset + per_page])
+    return Page(items=items, page=page, per_page=per_page, total=len(ordered_ids),
+                has_next=offset + per_page < len(ordered_ids))
+
+
+def _rows_by_ids(stmt, model, ids: list[int]) -> list:
+    """The rows by their ids alone (with the list's loader options), in the ids' order: the filters, a
+    full-text match among them, are not evaluated again."""
+    rows = sa.select(model).where(model.id.in_(ids)).options(*stmt._with_options)
+    by_id = {r.id: r for r in db.session.scalars(rows)} if ids else {}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def paginate(stmt, per_page: int | None = None, total: int | None = None, cap: int = COUNT_CAP) -> Page:

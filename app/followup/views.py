@@ -17,7 +17,7 @@ from app.assignments.queries import (
     overdue_criterion,
     steered_group_ids,
 )
-from app.competence.derived import competence_centre_group
+from app.competence.kpis.derived import competence_centre_group
 from app.core import tallies
 from app.core.crud import load, require
 from app.core.permissions import governed_group_ids

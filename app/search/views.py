@@ -8,7 +8,9 @@ from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
-from app.competence.models import Activity, Kpi, UseCase
+from app.competence.kpis.models import Kpi
+from app.competence.plan.models import Activity
+from app.competence.usecases.models import UseCase
 from app.core.forms import GroupFilterForm
 from app.core.fulltext import text_search
 from app.core.pagination import paginate

@@ -1,0 +1,1 @@
+"""The regions' stance to a common health-data hub and their data maturity."""

@@ -1,0 +1,1 @@
+"""Problem areas, use cases and the versioned priority list of use cases."""
