@@ -115,7 +115,7 @@ def _assignment_options():
 def assignments():
     stmt, filters = apply_filters(sa.select(Assignment).options(*_assignment_options()), request.args)
     return _page(stmt.order_by(Assignment.id), lambda items: [serializers.assignment(a) for a in items],
-                 kept_total(filters))
+                 total=kept_total(filters))
 
 
 @bp.route("/assignments/<int:record_id>")

@@ -54,9 +54,11 @@ def count_rows(stmt) -> int:
     return db.session.scalar(stmt.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None))
 
 
-def count_capped(stmt, cap: int = COUNT_CAP) -> tuple[int, bool]:
+def count_capped(stmt, cap: int | None = None) -> tuple[int, bool]:
     """(number of rows `stmt` selects, True) up to `cap`; (cap, False) when there are more. Counts
-    the statement's first column only, so the database can answer from an index."""
+    the statement's first column only, so the database can answer from an index. `cap` is COUNT_CAP
+    unless given."""
+    cap = COUNT_CAP if cap is None else cap
     narrow = stmt.with_only_columns(stmt.selected_columns[0], maintain_column_froms=True).order_by(None)
     n = db.session.scalar(sa.select(sa.func.count()).select_from(narrow.limit(cap + 1).subquery()))
     return (n, True) if n <= cap else (cap, False)
@@ -67,7 +69,7 @@ def _entity(stmt):
     return description["entity"] if description["expr"] is description["entity"] else None
 
 
-def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap: int = COUNT_CAP) -> Page:
+def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap: int | None = None) -> Page:
     """`stmt` (a select of one model, ordered) as page `page`. The order must end in a unique column
     (the id) so that pages neither repeat nor skip rows. `total`, when the caller counted the rows
     already (exactly), saves the count query; else they are counted up to `cap`."""
@@ -104,7 +106,7 @@ def _rows_by_ids(stmt, model, ids: list[int]) -> list:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def paginate(stmt, per_page: int | None = None, total: int | None = None, cap: int = COUNT_CAP) -> Page:
+def paginate(stmt, per_page: int | None = None, total: int | None = None, cap: int | None = None) -> Page:
     """`stmt` as the page the request asks for (`?page=`), PER_PAGE rows by default; `total` and `cap`
     as in paginate_stmt."""
     return paginate_stmt(stmt, request.args.get("page", 1, type=int) or 1,
