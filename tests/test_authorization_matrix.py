@@ -267,6 +267,7 @@ for _rule, _url, _status in [
     ("/competence/report", "/competence/report", None),
     ("/competence/regions/stances", "/competence/regions/stances", None),
     ("/competence/regions/maturity", "/competence/regions/maturity", None),
+    ("/competence/regions/maturity/<int:record_id>/meetings", "/competence/regions/maturity/{region}/meetings", None),
 ]:
     row(_rule, "GET", _url, EVERYONE, ok_status=_status)
 # PDFs (inline, application/pdf): whoever may read the record – the invitation, the minutes and the meeting

@@ -253,3 +253,27 @@ def test_running_the_demo_twice_adds_nothing(demo):
     before = table_counts()
     assert run_seed(demo=True) == {}
     assert table_counts() == before
+
+
+def test_the_dashboards_target_figures_link_to_those_targets(demo, login_as):
+    """Each "targets met / not met / without a measurement at N months" figure links to the list of
+    exactly those targets: the KPI list narrowed to that status at that checkpoint."""
+    import re
+
+    from app.auth.models import Role
+
+    browser = login_as(Role.READER)
+    html = browser.get("/competence/").get_data(as_text=True)
+    figure = r'<a href="(/competence/kpis\?months=(\d+)&amp;status=(\w+))"><span class="figure">(\d+)</span>'
+    figures = re.findall(figure, html)
+    if not figures:  # before the first checkpoint there is nothing to count yet
+        assert date.today() < checkpoint(BASELINE, 6)
+        return
+    assert {status for *_, status, _n in figures} == {"met", "not_met", "no_measurement"}
+    for url, months, status, shown in figures:
+        listed = browser.get(url.replace("&amp;", "&")).get_data(as_text=True)
+        codes = re.findall(r'<th scope="row"><a href="/competence/kpis/\d+">([^<]+)</a>', listed)
+        expected = sorted(code for code, r in demo.items() if r.at(int(months)).status == TargetStatus(status))
+        assert sorted(codes) == expected and len(codes) == int(shown), (url, codes)
+    assert browser.get("/competence/kpis?months=12").status_code == 400  # a checkpoint needs its status
+    assert browser.get("/competence/kpis?months=7&status=met").status_code == 400

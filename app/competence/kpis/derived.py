@@ -82,22 +82,35 @@ def _meetings_with(kinds: tuple[OrganisationKind, ...], group_id: int, baseline:
     return sa.and_(_centre_meeting(group_id, baseline), sa.exists(attendee))
 
 
+def _organisation_meetings(group_id: int, org_ids: list[int], day: date):
+    """The centre's meetings since the earliest KPI baseline up to `day` with someone taking part for
+    one of `org_ids` (the region-meetings rule, per organisation): (organisation id, meeting) rows."""
+    baseline = db.session.scalar(sa.select(sa.func.min(Kpi.baseline_date))) or day
+    org_id = attendee_organisation(group_id)
+    return (sa.select(org_id.label("organisation_id"), Meeting.id.label("meeting_id"))
+            .select_from(Meeting).join(Attendance, Attendance.meeting_id == Meeting.id)
+            .join(Person, Person.id == Attendance.person_id)
+            .where(_centre_meeting(group_id, baseline), Meeting.starts_on <= day, Attendance.status.in_(TOOK_PART),
+                   org_id.in_(org_ids)))
+
+
 def meetings_per_organisation(org_ids: list[int], day: date) -> dict[int, int]:
-    """The centre's meetings since the earliest KPI baseline up to `day` with someone taking part
-    for each of `org_ids` – the region-meetings rule, counted per organisation (one query)."""
+    """How many of the centre's meetings each of `org_ids` took part in (_organisation_meetings; one query)."""
     group = competence_centre_group()
     if group is None:
         return {}
-    baseline = db.session.scalar(sa.select(sa.func.min(Kpi.baseline_date))) or day
-    org_id = attendee_organisation(group.id)
-    rows = db.session.execute(
-        sa.select(org_id, sa.func.count(sa.distinct(Meeting.id)))
-        .select_from(Meeting).join(Attendance, Attendance.meeting_id == Meeting.id)
-        .join(Person, Person.id == Attendance.person_id)
-        .where(_centre_meeting(group.id, baseline), Meeting.starts_on <= day, Attendance.status.in_(TOOK_PART),
-               org_id.in_(org_ids))
-        .group_by(org_id)).all()
-    return dict(rows)
+    rows = _organisation_meetings(group.id, org_ids, day).subquery()
+    return dict(db.session.execute(sa.select(rows.c.organisation_id, sa.func.count(sa.distinct(rows.c.meeting_id)))
+                                   .group_by(rows.c.organisation_id)).all())
+
+
+def meetings_of_organisation(org_id: int, day: date):
+    """Select of the meetings meetings_per_organisation counts for `org_id`, newest first."""
+    group = competence_centre_group()
+    if group is None:
+        return sa.select(Meeting).where(sa.false())
+    ids = _organisation_meetings(group.id, [org_id], day).with_only_columns(Meeting.id)
+    return sa.select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.starts_on.desc(), Meeting.id.desc())
 
 
 MEETING_KINDS = {

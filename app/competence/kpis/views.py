@@ -14,7 +14,9 @@ from app.competence.kpis.charts import kpi_chart
 from app.competence.kpis.forms import KpiForm, KpiTargetForm, MeasurementForm, NewKpiForm
 from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
 from app.competence.kpis.status import CHECKPOINT_MONTHS, follow_up, load_kpis
+from app.competence.kpis.targets import TargetStatus
 from app.competence.plan import queries as plan_queries
+from app.core.args import Args, BadArgument
 from app.core.crud import archive_page, create_page, edit_page, history, load, require, save
 from app.core.pagination import paginate
 from app.extensions import db
@@ -22,10 +24,20 @@ from app.extensions import db
 
 @bp.route("/kpis")
 def kpis():
+    """Every KPI with its targets; `?months=12&status=met` narrows it to the targets with that status at
+    that checkpoint (the dashboard's figures link here)."""
     require("view", Kpi)
     today = date.today()
+    args = Args()
+    status = args.choice("status", TargetStatus)
+    months = args.word("months", [str(m) for m in CHECKPOINT_MONTHS], "")
+    if bool(status) != bool(months):
+        raise BadArgument("months" if status else "status", "is needed with the other (a status at a checkpoint)")
     results = follow_up(load_kpis(), today)
-    return render_template("competence/kpis.html", results=results, today=today, months=CHECKPOINT_MONTHS)
+    if status:
+        results = [r for r in results if r.at(int(months)).status == status]
+    return render_template("competence/kpis.html", results=results, today=today, months=CHECKPOINT_MONTHS,
+                           chosen_status=status, chosen_months=int(months) if months else None)
 
 
 def _measurement_form(kpi: Kpi, form: MeasurementForm) -> MeasurementForm:

@@ -15,9 +15,11 @@ from app.competence.regions import operations
 from app.competence.regions import queries as region_queries
 from app.competence.regions.forms import MaturityForm, StanceForm
 from app.competence.regions.models import LESS_MATURE_AT_MOST, MaturityArea, MaturityAssessment, RegionStance
-from app.core.crud import require, save
+from app.core.crud import load, require, save
 from app.core.pagination import paginate
 from app.extensions import db
+from app.meetings.models import Meeting
+from app.organisations.models import Organisation
 
 
 @bp.route("/regions/stances", methods=["GET", "POST"])
@@ -64,3 +66,13 @@ def maturity():
     return render_template("competence/maturity.html", form=form, regions=regions, matrix=matrix, sources=sources,
                            areas=list(MaturityArea), less_mature=less_mature, meetings=meetings,
                            limit=LESS_MATURE_AT_MOST, conflict=None), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/regions/maturity/<int:record_id>/meetings")
+def maturity_meetings(record_id: int):
+    """The centre's meetings a region took part in: the meetings the maturity page counts for it."""
+    require("view", MaturityAssessment)
+    region = load(Organisation, record_id)
+    today = date.today()
+    page = paginate(derived.meetings_of_organisation(region.id, today).options(selectinload(Meeting.group)))
+    return render_template("competence/maturity_meetings.html", region=region, page=page, today=today)

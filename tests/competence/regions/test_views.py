@@ -1,5 +1,6 @@
 """The regions' pages through real HTTP requests: stances and data maturity."""
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -34,4 +35,9 @@ def test_region_stances_and_maturity(world, centre_staff):
     world.region_meeting(date(2025, 10, 1))
     html = centre_staff.get("/competence/regions/maturity").get_data(as_text=True)
     anchoring = html[html.index('id="anchor-heading"'):]
-    assert world.region.name in anchoring and "<td>2</td>" in anchoring  # two meetings with the less mature region
+    assert world.region.name in anchoring
+    # Two meetings with the less mature region, and the count links to those two.
+    link = re.search(r'<a href="([^"]+)" aria-label="2 möten med [^"]+">2</a>', anchoring)
+    assert link and link.group(1) == f"/competence/regions/maturity/{world.region.id}/meetings"
+    listed = centre_staff.get(link.group(1)).get_data(as_text=True)
+    assert len(re.findall(r'href="/meetings/\d+"', listed)) == 2 and world.region.name in listed
