@@ -3,6 +3,7 @@ every operation, rebuilt by `flask maintenance recompute`), list orders each ser
 capped counts, and SQLite query plans that never scan a large table whole."""
 
 import re
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -375,3 +376,44 @@ def test_the_nightly_job_gives_the_planner_statistics(app):
         assert analysed is not None
     names = {type(task).__name__ for task in app.extensions["huey"]._registry.periodic_tasks}
     assert "database statistics" in names
+
+
+def test_two_writers_in_one_group_both_count(app):
+    """Two transactions adding an assignment to one group at once: the second waits for the first's
+    recount (PostgreSQL; SQLite lets one writer in at a time anyway), so the group's count holds both."""
+    import threading
+
+    w = g.world()
+    principal_id, recipient_id = w.principal.id, w.recipient.id
+    db.session.commit()
+    first_flushed, errors = threading.Event(), []
+
+    def write(title, hold):
+        with app.app_context():
+            try:
+                assignment_ops.create_assignment(dict(
+                    title=title, principal_group_id=principal_id, recipient_group_id=recipient_id,
+                    status=AssignmentStatus.COMMISSIONED), None)
+                db.session.flush()
+                if hold:
+                    first_flushed.set()
+                    time.sleep(0.5)  # the other writer recounts meanwhile, unless it waits
+                db.session.commit()
+            except Exception as error:  # reported below: a thread's exception would be lost
+                errors.append(error)
+                first_flushed.set()
+            finally:
+                db.session.remove()
+
+    first = threading.Thread(target=write, args=("Först", True))
+    first.start()
+    assert first_flushed.wait(10)
+    second = threading.Thread(target=write, args=("Sedan", False))
+    second.start()
+    first.join(10), second.join(10)
+    assert errors == []
+    db.session.expire_all()
+    key = f"{AssignmentStatus.COMMISSIONED.value}|"
+    assert tallies.counts("assignments.state", [principal_id]) == {key: 2}
+    assert tallies.counts("assignments.state")[key] == 2
+    assert _tally_differences() == {}

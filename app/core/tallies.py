@@ -88,8 +88,9 @@ def recount(kind: str, scope_ids) -> None:
     if connection.dialect.name == "postgresql":
         # Two transactions recounting one group would both add their difference to scope 0; the
         # second waits for the first (SQLite lets one writer in at a time anyway).
-        for scope_id in scope_ids:
-            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(kind), scope_id)))
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:kind), s) "
+                                   "FROM unnest(CAST(:scopes AS integer[])) AS s ORDER BY s"),
+                           {"kind": kind, "scopes": scope_ids})
     kept = {(s, k): n for s, k, n in connection.execute(
         sa.select(t.c.scope_id, t.c.key, t.c.n).where(t.c.kind == kind, t.c.scope_id.in_(scope_ids)))}
     actual = {(s, k): n for s, k, n in connection.execute(spec.source(scope_ids))}
@@ -197,5 +198,10 @@ def _watch(spec: TallySpec) -> None:
 
     @sa.event.listens_for(db.session, "after_flush_postexec")
     def keep(session, _context):
-        for kind, scopes in session.info.pop("tallies", {}).items():
+        # Kinds in one order, scopes sorted (recount): concurrent writers take the locks alike.
+        for kind, scopes in sorted(session.info.pop("tallies", {}).items()):
             recount(kind, scopes)
+
+    @sa.event.listens_for(db.session, "after_rollback")
+    def forget(session):
+        session.info.pop("tallies", None)
