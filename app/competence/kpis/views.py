@@ -24,7 +24,7 @@ from app.extensions import db
 def kpis():
     require("view", Kpi)
     today = date.today()
-    results = follow_up(load_kpis(), today)
+    results = follow_up(load_kpis(), today, series=False)
     return render_template("competence/kpis.html", results=results, today=today, months=CHECKPOINT_MONTHS)
 
 
@@ -35,7 +35,8 @@ def _measurement_form(kpi: Kpi, form: MeasurementForm) -> MeasurementForm:
 
 def _kpi_page(record_id: int, form: MeasurementForm | None = None, status: int = 200):
     """A KPI's page; after a refused measurement, with the form's messages and input."""
-    kpis = load_kpis(Kpi.id == record_id, include_archived=True)  # an archived KPI is still readable
+    # An archived KPI is still readable.
+    kpis = load_kpis(Kpi.id == record_id, include_archived=True, with_measurements=True)
     if not kpis:
         abort(404)
     item = kpis[0]

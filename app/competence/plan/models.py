@@ -175,6 +175,8 @@ class ActivityUpdate(AuditedMixin, db.Model):
     __tablename__ = "activity_updates"
     __record_page__ = RecordPage("competence.activity", "activity_id")
     __log_parents__ = {"activity": "updates"}
+    # The dashboard's latest updates, newest first, read from the index's end.
+    __table_args__ = (sa.Index("ix_activity_updates_recent", "reported_on", "id", "archived_at"),)
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "activity_id": _l("Aktivitet"), "reported_on": _l("Datum"),
                         "traffic_light": _l("Bedömning"), "progress": _l("Framsteg")}

@@ -51,7 +51,7 @@ def work_package(record_id: int):
     require("view", package)
     today = date.today()
     activities = plan_queries.activities(Activity.work_package_id == package.id)
-    results = follow_up(load_kpis(Kpi.work_package_id == package.id), today)
+    results = follow_up(load_kpis(Kpi.work_package_id == package.id), today, series=False)
     return render_template("competence/work_package.html", package=package, activities=activities, today=today,
                            results=results, history=history(package))
 

@@ -23,7 +23,7 @@ def report():
         abort(404)
     today = date.today()
     data = report_data(months, today, plan_queries.packages(), plan_queries.activities(),
-                       follow_up(load_kpis(), today))
+                       follow_up(load_kpis(), today, series=False))
     if request.args.get("format") == "xlsx":
         body = report_xlsx(data)
         filename = f"uppfoljning-{months}-manader-{today.isoformat()}.xlsx"
