@@ -207,7 +207,7 @@ def _day(rng: random.Random, start: date, days: int) -> date:
     return start + timedelta(days=rng.randrange(days))
 
 
-def _competence(bulk: BulkWriter, rng: random.Random, n: int) -> None:
+def competence_follow_up(bulk: BulkWriter, rng: random.Random, n: int) -> None:
     """Years of the competence centre's follow-up, N/10 rows of each kind, spread over the active activities,
     typed KPIs and regions (none of a kind where there are none), each within the rules its operation
     checks: dated neither in the future nor, for a measurement, before its KPI's baseline; a milestone
@@ -347,7 +347,7 @@ def generate(n: int, seed: int = 2026) -> dict[str, int]:
             bulk.flush(Decision)
     bulk.flush(Decision)
 
-    _competence(bulk, rng, n)
+    competence_follow_up(bulk, rng, n)
     recompute_state()
     if db.engine.dialect.name == "postgresql":
         # Ids were given here, not by the sequences: move them past what was written.
