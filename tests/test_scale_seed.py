@@ -28,12 +28,16 @@ from seed import scale
 N = 40
 
 
-@pytest.fixture
-def small_scale(app, monkeypatch):
+def _small(monkeypatch) -> None:
     monkeypatch.setattr(scale, "GROUPS", 40)
     monkeypatch.setattr(scale, "PROGRAMME_AREAS", 4)
     monkeypatch.setattr(scale, "PEOPLE", 100)
     monkeypatch.setattr(scale, "BIG_REPORTS", 60)
+
+
+@pytest.fixture
+def small_scale(app, monkeypatch):
+    _small(monkeypatch)
     return scale.generate(N)
 
 
@@ -134,10 +138,7 @@ def competence_scale(app, monkeypatch):
     # An activity already changed: the "added" lines in its history carry its version, as ops.create writes them.
     plan_ops.update_activity(world.unplanned, {"status": ActivityStatus.ONGOING}, None)
     db.session.commit()
-    monkeypatch.setattr(scale, "GROUPS", 40)
-    monkeypatch.setattr(scale, "PROGRAMME_AREAS", 4)
-    monkeypatch.setattr(scale, "PEOPLE", 100)
-    monkeypatch.setattr(scale, "BIG_REPORTS", 60)
+    _small(monkeypatch)
     monkeypatch.setattr(scale, "COMPETENCE_SHARE", 2)
     return world, scale.generate(N)
 
