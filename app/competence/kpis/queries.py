@@ -1,4 +1,5 @@
-"""Reading typed KPIs' measurements: the few a follow-up rests on, found by the database.
+"""Reading typed KPIs' measurements: the few a follow-up rests on, found by the database; a KPI's
+series; and its measurements a page at a time.
 
 A KPI may have years of measurements; a checkpoint's status needs one of them – the latest on or before
 the day – and the KPI's current value one more. Each is a step back from the day in the index
@@ -6,14 +7,19 @@ ix_kpi_measurements_latest, all of them in one query and their rows in a second,
 of KPIs' measurements.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
-from app.competence.kpis.models import KpiMeasurement
+from app.competence.kpis.models import Kpi, KpiMeasurement
 from app.competence.kpis.targets import Measurement
+from app.core.pagination import Slice, newest_first
 from app.extensions import db
+
+MEASUREMENTS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -68,3 +74,24 @@ def picked_measurements(picks: list[Pick]) -> dict[Pick, Picked | None]:
         result[pick] = Picked(Measurement(row.measured_on, value=row.value, milestone_reached=row.milestone_reached),
                               row.target_id) if row else None
     return result
+
+
+def series(kpi_ids: list[int]) -> dict[int, list[Measurement]]:
+    """Each KPI's active measurements, oldest first (of one day's, the first entered first): one query of
+    the values alone."""
+    m = KpiMeasurement
+    result = defaultdict(list)
+    if kpi_ids:
+        for row in db.session.execute(sa.select(m.kpi_id, m.measured_on, m.value, m.milestone_reached)
+                                      .where(m.kpi_id.in_(kpi_ids), m.active())
+                                      .order_by(m.kpi_id, m.measured_on, m.id)):
+            result[row.kpi_id].append(Measurement(row.measured_on, value=row.value,
+                                                  milestone_reached=row.milestone_reached))
+    return result
+
+
+def measurements_page(kpi: Kpi) -> Slice:
+    """The KPI's measurements, archived ones too, newest first, a page at a time (`?measurements=<key>`)."""
+    return newest_first(sa.select(KpiMeasurement).where(KpiMeasurement.kpi_id == kpi.id),
+                        (KpiMeasurement.measured_on, KpiMeasurement.id), "measurements", MEASUREMENTS_PER_PAGE,
+                        options=(selectinload(KpiMeasurement.entered_by), selectinload(KpiMeasurement.target)))

@@ -12,8 +12,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.competence.kpis import derived
-from app.competence.kpis.models import Kpi, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis import derived, queries
+from app.competence.kpis.models import Kpi, KpiMeasure, KpiTarget
 from app.competence.kpis.queries import Pick, picked_measurements
 from app.competence.kpis.targets import Evaluation, Measurement, TargetStatus, add_months, checkpoint, evaluate
 from app.extensions import db
@@ -50,15 +50,12 @@ class KpiFollowUp:
         return next(c for c in self.checkpoints if c.months == months)
 
 
-def load_kpis(*criteria, include_archived: bool = False, with_measurements: bool = False) -> list[Kpi]:
-    """KPIs with what follow_up reads of them; `with_measurements` also every measurement (a KPI's page)."""
+def load_kpis(*criteria, include_archived: bool = False) -> list[Kpi]:
+    """KPIs with what follow_up reads of them (not their measurements: it asks for what it needs)."""
     if not include_archived:
         criteria = (Kpi.active(), *criteria)
-    options = [selectinload(Kpi.work_package), selectinload(Kpi.targets)]
-    if with_measurements:
-        options += [selectinload(Kpi.measurements).selectinload(KpiMeasurement.entered_by),
-                    selectinload(Kpi.measurements).selectinload(KpiMeasurement.target)]
-    return db.session.scalars(sa.select(Kpi).where(*criteria).order_by(Kpi.code).options(*options)).all()
+    return db.session.scalars(sa.select(Kpi).where(*criteria).order_by(Kpi.code).options(
+        selectinload(Kpi.work_package), selectinload(Kpi.targets))).all()
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -69,12 +66,6 @@ def month_ends(start: date, end: date) -> list[date]:
         days.append(min(last, end))
         month = add_months(month, 1)
     return days
-
-
-def _typed_measurements(kpi: Kpi) -> list[Measurement]:
-    """The KPI's measurements, oldest first (its series: all of them are read)."""
-    rows = sorted((m for m in kpi.measurements if not m.is_archived), key=lambda m: (m.measured_on, m.id))
-    return [Measurement(m.measured_on, value=m.value, milestone_reached=m.milestone_reached) for m in rows]
 
 
 def _derived_values(kpis: list[Kpi], today: date, series: bool) -> dict[int, dict[date, Decimal]]:
@@ -110,11 +101,12 @@ def _picks(kpis: list[Kpi], today: date) -> list[Pick]:
 
 def follow_up(kpis: list[Kpi], today: date | None = None, series: bool = True) -> list[KpiFollowUp]:
     """Each KPI's status at its checkpoints and its current value; with `series` also its values over time
-    (a KPI's page), which reads every measurement of a typed KPI and a value a month of a derived one.
+    (a KPI's page), which reads every measurement's value of a typed KPI and a value a month of a derived one.
     Without it, the database finds the few values the statuses rest on (kpis/queries.py)."""
     today = today or date.today()
     derived_values = _derived_values(kpis, today, series)
     picked = picked_measurements(_picks(kpis, today))
+    typed_series = queries.series([k.id for k in kpis if not k.is_derived]) if series else {}
     results = []
     for kpi in kpis:
         targets = {t.months: t for t in kpi.targets if not t.is_archived}
@@ -145,7 +137,7 @@ def follow_up(kpis: list[Kpi], today: date | None = None, series: bool = True) -
             if evaluation.status == TargetStatus.NOT_YET_DUE and evaluation.measurement is not None:
                 met_today = target.rule().is_met_by(evaluation.measurement)
             checkpoints.append(CheckpointResult(months, due, target, evaluation, met_today))
-        over_time = (values if kpi.is_derived else _typed_measurements(kpi)) if series else []
+        over_time = (values if kpi.is_derived else typed_series[kpi.id]) if series else []
         results.append(KpiFollowUp(kpi, checkpoints, over_time, current, current_target))
     return results
 

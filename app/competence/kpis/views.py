@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.competence.blueprint import bp, date_arg
-from app.competence.kpis import derived, operations
+from app.competence.kpis import derived, operations, queries
 from app.competence.kpis.charts import kpi_chart
 from app.competence.kpis.forms import KpiForm, KpiTargetForm, MeasurementForm, NewKpiForm
 from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
@@ -35,8 +35,7 @@ def _measurement_form(kpi: Kpi, form: MeasurementForm) -> MeasurementForm:
 
 def _kpi_page(record_id: int, form: MeasurementForm | None = None, status: int = 200):
     """A KPI's page; after a refused measurement, with the form's messages and input."""
-    # An archived KPI is still readable.
-    kpis = load_kpis(Kpi.id == record_id, include_archived=True, with_measurements=True)
+    kpis = load_kpis(Kpi.id == record_id, include_archived=True)  # an archived KPI is still readable
     if not kpis:
         abort(404)
     item = kpis[0]
@@ -44,7 +43,8 @@ def _kpi_page(record_id: int, form: MeasurementForm | None = None, status: int =
     today = date.today()
     result = follow_up(kpis, today)[0]
     return render_template("competence/kpi.html", kpi=item, result=result, chart=kpi_chart(result, today),
-                           today=today, measurements=list(item.measurements), rule=derived.RULES.get(item.derivation),
+                           today=today, measurements=[] if item.is_derived else queries.measurements_page(item),
+                           rule=derived.RULES.get(item.derivation),
                            form=form or _measurement_form(item, MeasurementForm(formdata=None)),
                            history=history(item), milestone=item.measure == KpiMeasure.MILESTONE,
                            form_open=form is not None), status
