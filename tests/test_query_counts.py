@@ -103,7 +103,7 @@ def test_a_priority_version_page_does_not_grow_with_its_entries(app, login_as):
 COMPETENCE_URLS = ["/competence/", "/competence/kpis", "/competence/kpis/{positive}", "/competence/kpis/{pilot}",
                    "/competence/kpis/{positive}/records", "/competence/regions/stances",
                    "/competence/regions/maturity", "/competence/report", "/competence/report?months=24&format=xlsx",
-                   "/api/v1/kpis"]
+                   "/competence/activities/{activity}", "/api/v1/kpis"]
 
 
 def test_competence_pages_cost_the_same_queries_with_years_of_follow_up(app, login_as):
@@ -120,7 +120,7 @@ def test_competence_pages_cost_the_same_queries_with_years_of_follow_up(app, log
         f.region(world.hr, f"Region {name}")
     positive = world.kpi("KPI-P", KpiMeasure.PERCENTAGE, [], derivation=KpiDerivation.REGIONS_POSITIVE)
     db.session.commit()
-    ids = {"positive": positive.id, "pilot": world.pilot.id}
+    ids = {"positive": positive.id, "pilot": world.pilot.id, "activity": world.late.id}
     browser = login_as(Role.READER)
     rng = random.Random(13)
 

@@ -330,7 +330,8 @@ def test_hot_queries_scan_no_large_table(app, login_as, url, in_index_order):
 COMPETENCE_URLS = ["/competence/", "/competence/kpis", "/competence/kpis/{positive}", "/competence/kpis/{count}",
                    "/competence/kpis/{positive}/records", "/competence/regions/stances",
                    "/competence/regions/stances?page=2", "/competence/regions/maturity", "/competence/report",
-                   "/competence/work-packages/{package}", "/api/v1/kpis", "/api/v1/kpis/{count}"]
+                   "/competence/work-packages/{package}", "/competence/activities/{late}", "/api/v1/kpis",
+                   "/api/v1/kpis/{count}"]
 
 
 @pytest.mark.parametrize("url", COMPETENCE_URLS)
@@ -355,7 +356,8 @@ def test_competence_figures_scan_no_large_table(app, login_as, url):
                         traffic_light=TrafficLight.ON_TRACK)
     db.session.commit()
     b = login_as(Role.SECRETARIAT)
-    problems = _scan_problems(b, url.format(positive=positive.id, count=w.count.id, package=w.package.id), False)
+    ids = {"positive": positive.id, "count": w.count.id, "package": w.package.id, "late": w.late.id}
+    problems = _scan_problems(b, url.format(**ids), False)
     assert problems == [], "\n".join(problems)
 
 

@@ -1,7 +1,8 @@
 """Indexes for the competence centre's figures read by the database: a KPI's latest measurement on or
 before a day, a region's latest stance and latest maturity level per area on a day (each one step back
-from the day in its index), every stance registration newest first, and the latest progress updates.
-The single-column indexes on kpi_id and organisation_id are dropped: the new ones begin with them.
+from the day in its index), every stance registration newest first, and progress updates newest first
+(an activity's, and all). The single-column indexes on kpi_id, organisation_id and activity_id are
+dropped: the new ones begin with them.
 
 Reviewed by hand.
 
@@ -35,12 +36,17 @@ def upgrade():
                               ['organisation_id', 'area', 'assessed_on', 'id', 'archived_at'], unique=False)
         batch_op.drop_index('ix_maturity_assessments_organisation_id')
     with op.batch_alter_table('activity_updates', schema=None) as batch_op:
+        batch_op.create_index('ix_activity_updates_activity', ['activity_id', 'reported_on', 'id', 'archived_at'],
+                              unique=False)
         batch_op.create_index('ix_activity_updates_recent', ['reported_on', 'id', 'archived_at'], unique=False)
+        batch_op.drop_index('ix_activity_updates_activity_id')
 
 
 def downgrade():
     with op.batch_alter_table('activity_updates', schema=None) as batch_op:
+        batch_op.create_index('ix_activity_updates_activity_id', ['activity_id'], unique=False)
         batch_op.drop_index('ix_activity_updates_recent')
+        batch_op.drop_index('ix_activity_updates_activity')
     with op.batch_alter_table('maturity_assessments', schema=None) as batch_op:
         batch_op.create_index('ix_maturity_assessments_organisation_id', ['organisation_id'], unique=False)
         batch_op.drop_index('ix_maturity_assessments_latest')

@@ -20,7 +20,10 @@ from app.competence.plan.models import (
     WorkPackage,
 )
 from app.competence.quarters import Quarter
+from app.core.pagination import Slice, newest_first
 from app.extensions import db
+
+UPDATES_PER_PAGE = 20
 
 
 def effective_status_in(statuses) -> sa.ColumnElement[bool]:
@@ -83,6 +86,14 @@ def recent_updates(limit: int = 8) -> list[ActivityUpdate]:
     return db.session.scalars(sa.select(ActivityUpdate).where(ActivityUpdate.active())
                               .order_by(ActivityUpdate.reported_on.desc(), ActivityUpdate.id.desc()).limit(limit)
                               .options(selectinload(ActivityUpdate.activity))).all()
+
+
+def updates_page(activity: Activity) -> Slice:
+    """The activity's progress updates, newest first, a page at a time (`?updates=<key>`)."""
+    return newest_first(sa.select(ActivityUpdate).where(ActivityUpdate.activity_id == activity.id,
+                                                        ActivityUpdate.active()),
+                        (ActivityUpdate.reported_on, ActivityUpdate.id), "updates", UPDATES_PER_PAGE,
+                        options=(selectinload(ActivityUpdate.filed_by),))
 
 
 def package_progress(packages, activities, today):
