@@ -19,7 +19,7 @@ def dashboard():
     require("view", WorkPackage)
     today = date.today()
     packages = plan_queries.packages()
-    activities = plan_queries.activities()
+    activities = plan_queries.activities(with_responsible=False)
     kpis = load_kpis()
     results = follow_up(kpis, today, series=False)
     baseline = min((k.baseline_date for k in kpis), default=None)

@@ -52,10 +52,8 @@ def _pick_id(pick: Pick):
         # The current value: the last of all, the last entered on the latest day.
         return _of(pick).order_by(m.measured_on.desc(), m.id.desc()).scalar_subquery()
     # At a checkpoint, of several on the latest day the first entered decides (targets.evaluate takes the
-    # first of the day's measurements in the order they were entered).
-    latest_day = _of(pick, m.measured_on <= pick.on).with_only_columns(m.measured_on) \
-        .order_by(m.measured_on.desc()).scalar_subquery()
-    return _of(pick, m.measured_on == latest_day).order_by(m.id).scalar_subquery()
+    # first of the day's measurements in the order they were entered). The database sorts only that day's.
+    return _of(pick, m.measured_on <= pick.on).order_by(m.measured_on.desc(), m.id).scalar_subquery()
 
 
 def picked_measurements(picks: list[Pick]) -> dict[Pick, Picked | None]:

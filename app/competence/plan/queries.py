@@ -54,12 +54,15 @@ def activity_key(code: str, record_id: int) -> tuple:
     return code_key(code), code, record_id
 
 
-def activities(*criteria) -> list[Activity]:
-    """Active activities meeting `criteria`, in activity order, with what their rows show."""
-    rows = db.session.scalars(
-        sa.select(Activity).where(Activity.active(), *criteria).options(
-            selectinload(Activity.work_package), selectinload(Activity.assignment),
-            selectinload(Activity.responsible_group), selectinload(Activity.responsible_person))).all()
+def activities(*criteria, with_responsible: bool = True) -> list[Activity]:
+    """Active activities meeting `criteria`, in activity order, with what their rows show: their status
+    (from an assignment's), and unless `with_responsible` is False their package and who is responsible (the
+    dashboard shows neither)."""
+    options = [selectinload(Activity.assignment).load_only(Assignment.status)]
+    if with_responsible:
+        options += [selectinload(Activity.work_package), selectinload(Activity.responsible_group),
+                    selectinload(Activity.responsible_person)]
+    rows = db.session.scalars(sa.select(Activity).where(Activity.active(), *criteria).options(*options)).all()
     return sorted(rows, key=lambda a: activity_key(a.code, a.id))
 
 
