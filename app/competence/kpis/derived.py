@@ -134,7 +134,7 @@ def _staffing(days: list[date]) -> dict[date, Decimal]:
 
 
 def _latest_version():
-    """Priority-list versions from the latest adopted: by day, then number."""
+    """The latest adopted active priority-list version (by day, then number), for the caller to narrow."""
     return sa.select(UseCasePriorityVersion).where(UseCasePriorityVersion.active()).order_by(
         UseCasePriorityVersion.adopted_on.desc(), UseCasePriorityVersion.number.desc()).limit(1)
 
