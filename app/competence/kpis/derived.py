@@ -5,6 +5,7 @@ Each rule computes its value for several dates at once in one query, the databas
 however many meetings, memberships or stances there are.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -113,13 +114,22 @@ MEETING_KINDS = {
 }
 
 
+@functools.lru_cache(maxsize=64)
+def _meeting_counts_statement(derivation: KpiDerivation, days: int):
+    # Built once per rule and number of days, values bound at each execution: building it took longer than
+    # running it.
+    criterion = _meetings_with(MEETING_KINDS[derivation], sa.bindparam("centre"), sa.bindparam("baseline"))
+    columns = [sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_on <= sa.bindparam(f"d{n}"), 1), else_=0)), 0)
+               for n in range(days)]
+    return sa.select(*columns).where(criterion)
+
+
 def _meeting_counts(derivation, baseline: date, days: list[date]) -> dict[date, Decimal]:
     centre_id = _centre_id()
     if centre_id is None:
         return {d: Decimal(0) for d in days}
-    criterion = _meetings_with(MEETING_KINDS[derivation], centre_id, baseline)
-    columns = [sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_on <= d, 1), else_=0)), 0) for d in days]
-    row = db.session.execute(sa.select(*columns).where(criterion)).one()
+    row = db.session.execute(_meeting_counts_statement(derivation, len(days)), {
+        "centre": centre_id, "baseline": baseline, **{f"d{n}": d for n, d in enumerate(days)}}).one()
     return {d: Decimal(int(n)) for d, n in zip(days, row, strict=True)}
 
 

@@ -7,6 +7,7 @@ ix_kpi_measurements_latest, all of them in one query and their rows in a second,
 of KPIs' measurements.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -38,22 +39,27 @@ class Picked:
     target_id: int | None
 
 
-def _of(pick: Pick, *criteria):
+def _pick_id(n: int, dated: bool, milestone: bool):
+    """The id of pick number `n`'s measurement, its values bound as k<n>, d<n>, t<n>."""
     m = KpiMeasurement
-    criteria = (m.kpi_id == pick.kpi_id, m.active(), *criteria)
-    if pick.target_id is not None:
-        criteria += (m.target_id == pick.target_id,)
-    return sa.select(m.id).where(*criteria).limit(1)
-
-
-def _pick_id(pick: Pick):
-    m = KpiMeasurement
-    if pick.on is None:
+    criteria = [m.kpi_id == sa.bindparam(f"k{n}"), m.active()]
+    if milestone:
+        criteria.append(m.target_id == sa.bindparam(f"t{n}"))
+    if not dated:
         # The current value: the last of all, the last entered on the latest day.
-        return _of(pick).order_by(m.measured_on.desc(), m.id.desc()).scalar_subquery()
-    # At a checkpoint, of several on the latest day the first entered decides (targets.evaluate takes the
-    # first of the day's measurements in the order they were entered). The database sorts only that day's.
-    return _of(pick, m.measured_on <= pick.on).order_by(m.measured_on.desc(), m.id).scalar_subquery()
+        order = (m.measured_on.desc(), m.id.desc())
+    else:
+        # At a checkpoint, of several on the latest day the first entered decides (targets.evaluate takes the
+        # first of the day's measurements in the order they were entered). The database sorts only that day's.
+        criteria.append(m.measured_on <= sa.bindparam(f"d{n}"))
+        order = (m.measured_on.desc(), m.id)
+    return sa.select(m.id).where(*criteria).order_by(*order).limit(1).scalar_subquery()
+
+
+@functools.lru_cache(maxsize=256)
+def _picks_statement(shape: tuple[tuple[bool, bool], ...]):
+    # Built once per shape of picks, values bound at each execution: building it took longer than running it.
+    return sa.select(*(_pick_id(n, dated, milestone) for n, (dated, milestone) in enumerate(shape)))
 
 
 def picked_measurements(picks: list[Pick]) -> dict[Pick, Picked | None]:
@@ -61,7 +67,15 @@ def picked_measurements(picks: list[Pick]) -> dict[Pick, Picked | None]:
     picks = list(dict.fromkeys(picks))
     if not picks:
         return {}
-    ids = db.session.execute(sa.select(*(_pick_id(p) for p in picks))).one()
+    shape = tuple((p.on is not None, p.target_id is not None) for p in picks)
+    values = {}
+    for n, p in enumerate(picks):
+        values[f"k{n}"] = p.kpi_id
+        if p.on is not None:
+            values[f"d{n}"] = p.on
+        if p.target_id is not None:
+            values[f"t{n}"] = p.target_id
+    ids = db.session.execute(_picks_statement(shape), values).one()
     rows = {r.id: r for r in db.session.execute(
         sa.select(KpiMeasurement.id, KpiMeasurement.measured_on, KpiMeasurement.value,
                   KpiMeasurement.milestone_reached, KpiMeasurement.target_id)
