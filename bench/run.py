@@ -57,7 +57,8 @@ STEERING_P90_GOAL_MS = 100.0
 LIST_SHARE_OF_HELLO = 0.10
 # The main tables, counted into the result.
 COUNTED_TABLES = ("assignments", "status_reports", "change_log", "decisions", "meetings", "agenda_items",
-                  "people", "memberships", "groups", "group_relations", "organisations", "users")
+                  "people", "memberships", "groups", "group_relations", "organisations", "users",
+                  "activity_updates", "kpi_measurements", "region_stances", "maturity_assessments")
 
 
 class BenchError(Exception):
@@ -324,6 +325,7 @@ class Targets:
     ordinary_assignment: dict = field(default_factory=dict)
     busiest_assignment: dict = field(default_factory=dict)
     top_group: dict = field(default_factory=dict)
+    derived_kpi: dict = field(default_factory=dict)
     sorts: list[str] = field(default_factory=list)
 
 
@@ -344,6 +346,8 @@ def inspect_and_set_up(s: Settings, db: Database, password: str) -> tuple[Target
     from app.assignments.queries import apply_filters, steered_group_ids
     from app.auth import operations as auth_ops
     from app.auth.models import Role, User
+    from app.competence.kpis.models import Kpi, KpiDerivation
+    from app.competence.kpis.status import follow_up, load_kpis
     from app.core import operations as ops
     from app.extensions import db as sqla
     from app.groups.models import Group, GroupRelation, RelationKind
@@ -376,6 +380,13 @@ def inspect_and_set_up(s: Settings, db: Database, password: str) -> tuple[Target
         top_id = min(candidates, key=lambda g: (-reach[g], g))
         top = session.get(Group, top_id)
         t.top_group = {"id": top.id, "name": top.name, "steers": len(steered_group_ids(top.id)) - 1}
+        # The derived KPI with the longest series on its page; of equally long ones the share of regions
+        # positive, counted from the largest table (the regions' stances).
+        results = follow_up(load_kpis(Kpi.derivation.is_not(None)))
+        if results:
+            longest = max(results, key=lambda r: (len(r.series), r.kpi.derivation == KpiDerivation.REGIONS_POSITIVE,
+                                                  -r.kpi.id))
+            t.derived_kpi = {"id": longest.kpi.id, "code": longest.kpi.code, "points": len(longest.series)}
 
         facts = {"dialect": sqla.engine.dialect.name,
                  "server_version": session.scalar(sa.text(
@@ -508,6 +519,12 @@ def pages(t: Targets) -> list[Page]:
         Page("api-assignments", "/api/v1/assignments", auth="token"),
         Page("api-decisions", "/api/v1/decisions", auth="token"),
         Page("api-meetings", "/api/v1/meetings", auth="token"),
+        Page("competence", "/competence/"),
+        Page("competence-kpis", "/competence/kpis"),
+        *([Page("competence-kpi", f"/competence/kpis/{t.derived_kpi['id']}")] if t.derived_kpi else []),
+        Page("competence-stances", "/competence/regions/stances"),
+        Page("competence-maturity", "/competence/regions/maturity"),
+        Page("competence-report", "/competence/report"),
     ]
 
 

@@ -3,13 +3,16 @@ benchmarks (`make bench`) and for trying the app at the size of the whole countr
 
 For N assignments: ~1,000 groups under one national steering group that steers them all (through
 25 programme areas), 3,000 people with memberships, ~5 status reports per assignment (one assignment
-has 10,000), 0.5 decisions and 0.2 meetings (with agenda and attendance) per assignment, and the
-change-log rows the operations would have written for all of it.
+has 10,000), 0.5 decisions and 0.2 meetings (with agenda and attendance) per assignment; for the
+competence centre, N/10 each of progress updates, KPI measurements, region stances and maturity
+assessments, on the activities, typed KPIs and regions the database holds (those `flask seed` loads);
+and the change-log rows the operations would have written for all of it.
 
 The one exception to the one write path: groups, people, memberships and relations go through the
-areas' operations, but assignments, reports, decisions, meetings and their children are inserted in
-bulk (hundreds of thousands of rows in minutes rather than hours). They are built as the models'
-own objects, with the models' own derived fields (sort keys, search text), logged by core's
+areas' operations, but assignments, reports, decisions, meetings and their children, and the
+competence centre's follow-up rows, are inserted in bulk (hundreds of thousands of rows in minutes
+rather than hours). They are built as the models' own objects, with the models' own derived fields
+(sort keys, search text), logged by core's
 `creation_changes` in the shape the operations write, and the assignments' kept state is then
 rebuilt by the same set-based operation as `flask maintenance recompute`. tests/test_scale_seed.py
 checks what this writes for a small N against what the operations write.
@@ -17,8 +20,11 @@ checks what this writes for a small N against what the operations write.
 
 import random
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.assignments.models import (
     Assignment,
@@ -29,6 +35,9 @@ from app.assignments.models import (
     TrafficLight,
 )
 from app.assignments.operations import REPORTABLE, recompute_state
+from app.competence.kpis.models import Kpi, KpiMeasure, KpiMeasurement
+from app.competence.plan.models import Activity, ActivityUpdate
+from app.competence.regions.models import MATURITY_LEVELS, MaturityArea, MaturityAssessment, RegionStance, Stance
 from app.core import operations as ops
 from app.core.audit import ChangeAction, ChangeLog, creation_changes, serialize
 from app.decisions.models import Decision, DecisionKind, DecisionState, ExecutionStatus
@@ -36,6 +45,7 @@ from app.extensions import db
 from app.groups import operations as group_ops
 from app.groups.models import Group, GroupType, Level, RelationKind
 from app.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting
+from app.organisations.models import Organisation, OrganisationKind
 from app.people import operations as people_ops
 from app.people.models import MemberRole
 
@@ -47,6 +57,9 @@ BIG_REPORTS = 10_000  # one assignment with this many reports (at N ≥ 100,000)
 CHUNK = 5_000
 NOW = datetime(2026, 11, 1, 9, 0)
 LAST_REPORT_DAY = date(2026, 8, 31)
+COMPETENCE_SHARE = 10  # progress updates, KPI measurements, region stances and maturity levels: N/10 of each
+PLAN_START = date(2025, 7, 1)  # progress updates from the plan's first quarter
+REGIONS_SINCE = date(2023, 1, 1)  # stances and maturity levels: years of them
 TOPICS = ["analys", "kunskapsstöd", "uppföljning", "vårdförlopp", "läkemedel", "prevention", "rehabilitering",
           "diagnostik", "implementering", "samverkan", "utbildning", "kvalitetsregister", "patientsäkerhet",
           "digitalisering", "hjärtsvikt", "diabetes", "psykisk hälsa", "cancer", "barn och unga", "äldre"]
@@ -103,8 +116,12 @@ class BulkWriter:
             for relation, field in getattr(model, "__log_parents__", {}).items():
                 parent = mapper.relationships[relation]
                 parent_id = getattr(record, next(iter(parent.local_columns)).key)
+                # A parent already in the database, given to the record (set_committed_value), is logged at
+                # its own version, as ops.create logs it; one built here is at version 1.
+                given = sa.inspect(record).dict.get(relation)
                 self._log_on(parent.mapper.local_table.name, parent_id,
-                             {field: {"old": None, "new": serialize(str(record))}}, created_at)
+                             {field: {"old": None, "new": serialize(str(record))}}, created_at,
+                             given.version if given is not None else 1)
         return record
 
     def child(self, parent, record, field: str, label: str, created_at: datetime):
@@ -112,9 +129,9 @@ class BulkWriter:
         self.add(record, created_at, audited=False)
         self._log_on(parent.__tablename__, parent.id, {field: {"old": None, "new": serialize(label)}}, created_at)
 
-    def _log_on(self, table: str, record_id: int, changes: dict, created_at: datetime):
+    def _log_on(self, table: str, record_id: int, changes: dict, created_at: datetime, version: int = 1):
         self.log.append({"entity_type": table, "entity_id": record_id, "action": ChangeAction.UPDATE,
-                         "version": 1, "user_id": None, "created_at": created_at, "changes": changes})
+                         "version": version, "user_id": None, "created_at": created_at, "changes": changes})
 
     def _log(self, record, action, changes, created_at):
         self.log.append({"entity_type": record.__tablename__, "entity_id": record.id, "action": action,
@@ -188,6 +205,63 @@ def _structure(rng: random.Random, run: str) -> tuple[Group, list[Group], list[G
 
 def _day(rng: random.Random, start: date, days: int) -> date:
     return start + timedelta(days=rng.randrange(days))
+
+
+def competence_follow_up(bulk: BulkWriter, rng: random.Random, n: int) -> None:
+    """Years of the competence centre's follow-up, N/10 rows of each kind, spread over the active activities,
+    typed KPIs and regions (none of a kind where there are none), each within the rules its operation
+    checks: dated neither in the future nor, for a measurement, before its KPI's baseline; a milestone
+    measurement on one of its KPI's targets; a level 1–4."""
+    count = n // COMPETENCE_SHARE
+    last = min(LAST_REPORT_DAY, date.today() - timedelta(days=1))
+    activities = db.session.scalars(sa.select(Activity).where(Activity.active()).order_by(Activity.id)).all()
+    kpis = [k for k in db.session.scalars(
+        sa.select(Kpi).where(Kpi.active(), Kpi.derivation.is_(None), Kpi.baseline_date <= last).order_by(Kpi.id)
+        .options(selectinload(Kpi.targets)))
+        if k.measure != KpiMeasure.MILESTONE or any(not t.is_archived for t in k.targets)]
+    regions = db.session.scalars(sa.select(Organisation).where(
+        Organisation.kind == OrganisationKind.REGION, Organisation.active()).order_by(Organisation.id)).all()
+    for record in [*activities, *kpis, *(t for k in kpis for t in k.targets), *regions]:
+        bulk.labels[(record.__tablename__, record.id)] = str(record)
+
+    def day(first: date) -> date:
+        return _day(rng, first, (last - first).days + 1)
+
+    def add(record, on: date, parent: tuple[str, object] | None = None):
+        if parent is not None:
+            # Its str (the "added" line in the parent's history) names the parent, without adding it anew.
+            set_committed_value(record, *parent)
+        bulk.add(record, datetime.combine(on, NOW.time()))
+        if len(bulk.log) > 4 * CHUNK:
+            bulk.flush(ActivityUpdate, KpiMeasurement, RegionStance, MaturityAssessment)
+
+    lights = list(TrafficLight)
+    for i in range(count if activities else 0):
+        activity, on = activities[i % len(activities)], day(PLAN_START)
+        add(ActivityUpdate(activity_id=activity.id, reported_on=on, traffic_light=lights[rng.randrange(len(lights))],
+                           progress=f"Arbetet med {activity.code} fortsätter."), on, ("activity", activity))
+    for i in range(count if kpis else 0):
+        kpi = kpis[i % len(kpis)]
+        m = KpiMeasurement(kpi_id=kpi.id, measured_on=day(kpi.baseline_date), source="Genererat register")
+        if kpi.measure == KpiMeasure.MILESTONE:
+            targets = [t for t in kpi.targets if not t.is_archived]
+            m.target_id, m.milestone_reached = targets[rng.randrange(len(targets))].id, rng.random() < 0.5
+        elif kpi.measure == KpiMeasure.PERCENTAGE:
+            m.value = Decimal(rng.randrange(1001)) / 10
+        else:
+            m.value = Decimal(rng.randrange(120))
+        add(m, m.measured_on, ("kpi", kpi))
+    stances, areas = list(Stance), list(MaturityArea)
+    for i in range(count if regions else 0):
+        on = day(REGIONS_SINCE)
+        add(RegionStance(organisation_id=regions[i % len(regions)].id, stance=stances[rng.randrange(len(stances))],
+                         recorded_on=on, source="Genererat register"), on)
+    for i in range(count if regions else 0):
+        on = day(REGIONS_SINCE)
+        add(MaturityAssessment(organisation_id=regions[i % len(regions)].id, area=areas[rng.randrange(len(areas))],
+                               level=MATURITY_LEVELS[rng.randrange(len(MATURITY_LEVELS))], assessed_on=on,
+                               source="Genererat register"), on)
+    bulk.flush(ActivityUpdate, KpiMeasurement, RegionStance, MaturityAssessment)
 
 
 def generate(n: int, seed: int = 2026) -> dict[str, int]:
@@ -273,11 +347,12 @@ def generate(n: int, seed: int = 2026) -> dict[str, int]:
             bulk.flush(Decision)
     bulk.flush(Decision)
 
+    competence_follow_up(bulk, rng, n)
     recompute_state()
     if db.engine.dialect.name == "postgresql":
         # Ids were given here, not by the sequences: move them past what was written.
         for model in (Assignment, AssignmentTransition, ReportRequest, StatusReport, Meeting, AgendaItem, Attendance,
-                      Decision, ChangeLog):
+                      Decision, ActivityUpdate, KpiMeasurement, RegionStance, MaturityAssessment, ChangeLog):
             table = model.__tablename__
             db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                        f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))

@@ -98,3 +98,38 @@ def test_a_priority_version_page_does_not_grow_with_its_entries(app, login_as):
     few = queries_for(browser, f"/competence/use-cases/priorities/{version_of(3, date(2025, 10, 1))}")
     many = queries_for(browser, f"/competence/use-cases/priorities/{version_of(30, date(2025, 11, 1))}")
     assert many <= few, f"{few} queries with 3 entries, {many} with 30"
+
+
+COMPETENCE_URLS = ["/competence/", "/competence/kpis", "/competence/kpis/{positive}", "/competence/kpis/{pilot}",
+                   "/competence/kpis/{positive}/records", "/competence/regions/stances",
+                   "/competence/regions/maturity", "/competence/report", "/competence/report?months=24&format=xlsx",
+                   "/competence/activities/{activity}", "/api/v1/kpis"]
+
+
+def test_competence_pages_cost_the_same_queries_with_years_of_follow_up(app, login_as):
+    """Stances, measurements, progress updates and maturity levels as `flask seed --scale` writes them: 10
+    of each, then 2,000 of each."""
+    import random
+
+    from app.competence.kpis.models import KpiDerivation, KpiMeasure
+    from seed import scale
+    from tests.competence.conftest import World
+
+    world = World()
+    for name in ("Två", "Tre"):
+        f.region(world.hr, f"Region {name}")
+    positive = world.kpi("KPI-P", KpiMeasure.PERCENTAGE, [], derivation=KpiDerivation.REGIONS_POSITIVE)
+    db.session.commit()
+    ids = {"positive": positive.id, "pilot": world.pilot.id, "activity": world.late.id}
+    browser = login_as(Role.READER)
+    rng = random.Random(13)
+
+    def counts(rows_of_each: int) -> dict[str, int]:
+        bulk = scale.BulkWriter({})
+        scale.competence_follow_up(bulk, rng, rows_of_each * scale.COMPETENCE_SHARE)
+        db.session.commit()
+        return {url: queries_for(browser, url.format(**ids)) for url in COMPETENCE_URLS}
+
+    few = counts(10)
+    many = counts(2_000)
+    assert many == few

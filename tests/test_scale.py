@@ -251,7 +251,9 @@ def test_api_says_when_the_total_is_capped(app, client, monkeypatch):
 
 # Query plans: the hot queries read indexes, never a whole large table.
 
-LARGE_TABLES = ("assignments", "status_reports", "decisions", "meetings", "change_log")
+LARGE_TABLES = ("assignments", "status_reports", "decisions", "meetings", "change_log",
+                # The competence centre's years of follow-up (`flask seed --scale` makes 10,000 of each).
+                "region_stances", "kpi_measurements", "activity_updates", "maturity_assessments")
 FULL_SCAN = re.compile(r"^SCAN (" + "|".join(LARGE_TABLES) + r")\b(?! USING)")
 
 
@@ -294,17 +296,9 @@ def _newest_first_without_filter(statement: str, table: str) -> bool:
     return " WHERE " not in statement and f"ORDER BY {table}.id DESC" in statement and "LIMIT" in statement
 
 
-@pytest.mark.parametrize("url, in_index_order", HOT_URLS)
-def test_hot_queries_scan_no_large_table(app, login_as, url, in_index_order):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("reads SQLite's query planner; PostgreSQL's plans depend on its statistics")
-    w = g.world()
-    a = g.assignment(w.principal, w.recipient)
-    for _ in range(3):
-        g.report(a, TrafficLight.AT_RISK)
-    b = login_as(Role.SECRETARIAT)
+def _scan_problems(browser, url: str, in_index_order: bool) -> list[str]:
     problems = []
-    for statement, plan in plans_for(b, url.format(top=w.principal.id)):
+    for statement, plan in plans_for(browser, url):
         for line in plan:
             scan = FULL_SCAN.match(line)
             if scan and not _newest_first_without_filter(statement, scan.group(1)):
@@ -312,6 +306,59 @@ def test_hot_queries_scan_no_large_table(app, login_as, url, in_index_order):
         if in_index_order and re.match(r"\s*SELECT \w+\.id\s+FROM", statement) and "ORDER BY" in statement:
             if any("TEMP B-TREE FOR ORDER BY" in line for line in plan):
                 problems.append(f"sorts rows for a page: {plan}\n    {statement[statement.find('FROM'):][:400]}")
+    return problems
+
+
+def _sqlite_only():
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query planner; PostgreSQL's plans depend on its statistics")
+
+
+@pytest.mark.parametrize("url, in_index_order", HOT_URLS)
+def test_hot_queries_scan_no_large_table(app, login_as, url, in_index_order):
+    _sqlite_only()
+    w = g.world()
+    a = g.assignment(w.principal, w.recipient)
+    for _ in range(3):
+        g.report(a, TrafficLight.AT_RISK)
+    b = login_as(Role.SECRETARIAT)
+    problems = _scan_problems(b, url.format(top=w.principal.id), in_index_order)
+    assert problems == [], "\n".join(problems)
+
+
+# The competence centre's figures: what each needs of years of stances, measurements, updates and
+# assessments – the latest on a day, per region, KPI or area – is read one step back in an index.
+COMPETENCE_URLS = ["/competence/", "/competence/kpis", "/competence/kpis/{positive}", "/competence/kpis/{count}",
+                   "/competence/kpis/{positive}/records", "/competence/regions/stances",
+                   "/competence/regions/stances?page=2", "/competence/regions/maturity", "/competence/report",
+                   "/competence/work-packages/{package}", "/competence/activities/{late}", "/api/v1/kpis",
+                   "/api/v1/kpis/{count}"]
+
+
+@pytest.mark.parametrize("url", COMPETENCE_URLS)
+def test_competence_figures_scan_no_large_table(app, login_as, url):
+    from app.competence.kpis.models import KpiDerivation, KpiMeasure, KpiMeasurement
+    from app.competence.plan.models import ActivityUpdate
+    from app.competence.regions.models import MaturityArea, MaturityAssessment, RegionStance, Stance
+    from tests.competence.conftest import World
+
+    _sqlite_only()
+    w = World()
+    positive = w.kpi("KPI-P", KpiMeasure.PERCENTAGE, [], derivation=KpiDerivation.REGIONS_POSITIVE)
+    for i in range(3):
+        day = date(2025, 9, 1) + timedelta(days=i)
+        core_ops.create(KpiMeasurement(), None, kpi_id=w.count.id, measured_on=day, value=i)
+        core_ops.create(KpiMeasurement(), None, kpi_id=w.pilot.id, measured_on=day, target_id=w.pilot.targets[0].id,
+                        milestone_reached=True)
+        core_ops.create(RegionStance(), None, organisation_id=w.region.id, stance=Stance.POSITIVE, recorded_on=day)
+        core_ops.create(MaturityAssessment(), None, organisation_id=w.region.id, area=MaturityArea.DATA_QUALITY,
+                        level=2, assessed_on=day)
+        core_ops.create(ActivityUpdate(), None, activity_id=w.late.id, reported_on=day,
+                        traffic_light=TrafficLight.ON_TRACK)
+    db.session.commit()
+    b = login_as(Role.SECRETARIAT)
+    ids = {"positive": positive.id, "count": w.count.id, "package": w.package.id, "late": w.late.id}
+    problems = _scan_problems(b, url.format(**ids), False)
     assert problems == [], "\n".join(problems)
 
 

@@ -2,12 +2,21 @@
 small N must be what the operations would write – the kept state a recompute gives, and change-log
 entries of the same shape as the operations' own for the same records."""
 
+from datetime import date, timedelta
+from decimal import Decimal
+
 import pytest
 import sqlalchemy as sa
 
 from app.assignments import operations as assignment_ops
 from app.assignments.models import Assignment, AssignmentStatus, StatusReport
 from app.assignments.queries import kept_state_differences, steered_group_ids
+from app.competence.kpis import operations as kpi_ops
+from app.competence.kpis.models import Kpi, KpiMeasurement
+from app.competence.plan import operations as plan_ops
+from app.competence.plan.models import ActivityStatus, ActivityUpdate
+from app.competence.regions import operations as region_ops
+from app.competence.regions.models import MaturityAssessment, RegionStance
 from app.core.audit import ChangeAction, ChangeLog
 from app.decisions.models import Decision
 from app.extensions import db
@@ -19,12 +28,16 @@ from seed import scale
 N = 40
 
 
-@pytest.fixture
-def small_scale(app, monkeypatch):
+def _small(monkeypatch) -> None:
     monkeypatch.setattr(scale, "GROUPS", 40)
     monkeypatch.setattr(scale, "PROGRAMME_AREAS", 4)
     monkeypatch.setattr(scale, "PEOPLE", 100)
     monkeypatch.setattr(scale, "BIG_REPORTS", 60)
+
+
+@pytest.fixture
+def small_scale(app, monkeypatch):
+    _small(monkeypatch)
     return scale.generate(N)
 
 
@@ -113,3 +126,84 @@ def test_change_log_entries_have_the_operations_shape(small_scale):
     decision = db.session.scalar(sa.select(Decision).where(Decision.title.like("Beslut % om %")))
     assert set(_entries(decision)[0]) >= {"title", "text", "group_id", "decided_on", "kind", "state"}
     assert _entries(decision)[0]["group_id"]["new_label"] == str(db.session.get(Group, decision.group_id))
+
+
+# The competence centre's follow-up: N/10 of each kind on the activities, typed KPIs and regions there are.
+
+@pytest.fixture
+def competence_scale(app, monkeypatch):
+    from tests.competence.conftest import World
+
+    world = World()
+    # An activity already changed: the "added" lines in its history carry its version, as ops.create writes them.
+    plan_ops.update_activity(world.unplanned, {"status": ActivityStatus.ONGOING}, None)
+    db.session.commit()
+    _small(monkeypatch)
+    monkeypatch.setattr(scale, "COMPETENCE_SHARE", 2)
+    return world, scale.generate(N)
+
+
+COMPETENCE_TABLES = (ActivityUpdate, KpiMeasurement, RegionStance, MaturityAssessment)
+
+
+def test_the_competence_follow_up_is_generated_within_the_operations_rules(competence_scale):
+    world, counts = competence_scale
+    assert [counts[model.__tablename__] for model in COMPETENCE_TABLES] == [N // 2] * 4
+    last = date.today() - timedelta(days=1)
+    for m in db.session.scalars(sa.select(KpiMeasurement)):
+        kpi = db.session.get(Kpi, m.kpi_id)
+        kpi_ops.check_measurement(kpi, {"measured_on": m.measured_on, "value": m.value, "target_id": m.target_id,
+                                        "milestone_reached": m.milestone_reached})  # raises when a rule is broken
+    assert {m.kpi_id for m in db.session.scalars(sa.select(KpiMeasurement))} == {
+        world.count.id, world.share.id, world.pilot.id}  # every typed KPI, none of the derived
+    for model, day in ((ActivityUpdate, "reported_on"), (RegionStance, "recorded_on"),
+                       (MaturityAssessment, "assessed_on")):
+        assert db.session.scalar(sa.select(sa.func.max(getattr(model, day)))) <= last, model
+    regions = {s.organisation_id for model in (RegionStance, MaturityAssessment) for s in db.session.scalars(
+        sa.select(model))}
+    assert regions == {world.region.id}
+    assert {a.level for a in db.session.scalars(sa.select(MaturityAssessment))} <= {1, 2, 3, 4}
+
+
+def _added_line(parent, field: str) -> tuple:
+    """The newest "added" line of `field` in `parent`'s history: (its version, its changes)."""
+    entries = db.session.scalars(sa.select(ChangeLog).where(
+        ChangeLog.entity_type == parent.__tablename__, ChangeLog.entity_id == parent.id,
+        ChangeLog.action == ChangeAction.UPDATE).order_by(ChangeLog.id.desc())).all()
+    entry = next(e for e in entries if field in e.changes)
+    return entry.version, entry.changes
+
+
+def test_competence_change_log_entries_have_the_operations_shape(competence_scale):
+    world, _counts = competence_scale
+    update = db.session.scalar(sa.select(ActivityUpdate).where(ActivityUpdate.activity_id == world.unplanned.id)
+                               .order_by(ActivityUpdate.id.desc()))
+    seeded_line = _added_line(world.unplanned, "updates")  # the last generated, as the newest update
+    twin = plan_ops.add_activity_update(world.unplanned, dict(reported_on=update.reported_on,
+                                                             traffic_light=update.traffic_light,
+                                                             progress=update.progress), None)
+    db.session.flush()
+    assert _entries(update) == _entries(twin)
+    assert seeded_line == _added_line(world.unplanned, "updates") and seeded_line[0] == 2
+
+    for kpi in (world.count, world.share, world.pilot):
+        m = db.session.scalar(sa.select(KpiMeasurement).where(KpiMeasurement.kpi_id == kpi.id)
+                              .order_by(KpiMeasurement.id.desc()))
+        seeded_line = _added_line(kpi, "measurements")
+        # As typed in the form: the value without the column's trailing zeros.
+        value = Decimal(format(m.value.normalize(), "f")) if m.value is not None else None
+        twin = kpi_ops.add_measurement(kpi, dict(measured_on=m.measured_on, value=value, target_id=m.target_id,
+                                                 milestone_reached=m.milestone_reached, source=m.source), None)
+        db.session.flush()
+        assert _entries(m) == _entries(twin), kpi.code
+        assert seeded_line == _added_line(kpi, "measurements"), kpi.code
+
+    stance = db.session.scalar(sa.select(RegionStance).order_by(RegionStance.id))
+    twin = region_ops.add_stance(dict(organisation_id=stance.organisation_id, stance=stance.stance,
+                                      recorded_on=stance.recorded_on, source=stance.source), None)
+    level = db.session.scalar(sa.select(MaturityAssessment).order_by(MaturityAssessment.id))
+    twin_level = region_ops.add_maturity(dict(organisation_id=level.organisation_id, area=level.area,
+                                              level=level.level, assessed_on=level.assessed_on,
+                                              source=level.source), None)
+    db.session.flush()
+    assert _entries(stance) == _entries(twin) and _entries(level) == _entries(twin_level)

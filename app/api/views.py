@@ -252,17 +252,19 @@ def activity(record_id: int):
                 lambda a: serializers.activity(a, date.today(), with_updates=True))
 
 
-def _kpi_options():
-    # As status.load_kpis, which follow_up expects.
-    return (selectinload(Kpi.work_package), selectinload(Kpi.targets),
-            selectinload(Kpi.measurements).selectinload(KpiMeasurement.entered_by),
-            selectinload(Kpi.measurements).selectinload(KpiMeasurement.target))
+def _kpi_options(with_measurements: bool = False):
+    # As status.load_kpis, which follow_up expects; every measurement only where they are listed.
+    options = (selectinload(Kpi.work_package), selectinload(Kpi.targets))
+    if with_measurements:
+        options += (selectinload(Kpi.measurements).selectinload(KpiMeasurement.entered_by),
+                    selectinload(Kpi.measurements).selectinload(KpiMeasurement.target))
+    return options
 
 
 def _serialize_kpis(items, with_measurements: bool = False):
     return [serializers.kpi(result, str(RULES[result.kpi.derivation]) if result.kpi.is_derived else None,
                             with_measurements)
-            for result in follow_up(list(items), date.today())]
+            for result in follow_up(list(items), date.today(), series=with_measurements)]
 
 
 @bp.route("/kpis")
@@ -276,4 +278,5 @@ def kpis():
 
 @bp.route("/kpis/<int:record_id>")
 def kpi(record_id: int):
-    return _one(Kpi, record_id, _kpi_options(), lambda k: _serialize_kpis([k], with_measurements=True)[0])
+    return _one(Kpi, record_id, _kpi_options(with_measurements=True),
+                lambda k: _serialize_kpis([k], with_measurements=True)[0])

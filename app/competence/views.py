@@ -19,9 +19,9 @@ def dashboard():
     require("view", WorkPackage)
     today = date.today()
     packages = plan_queries.packages()
-    activities = plan_queries.activities()
+    activities = plan_queries.activities(with_responsible=False)
     kpis = load_kpis()
-    results = follow_up(kpis, today)
+    results = follow_up(kpis, today, series=False)
     baseline = min((k.baseline_date for k in kpis), default=None)
     next_months = next_checkpoint_months(baseline, today) if baseline else None
     last_months = max((m for m in CHECKPOINT_MONTHS if baseline and checkpoint(baseline, m) < today), default=None)

@@ -1,9 +1,11 @@
 """KPIs the register counts by itself, with the rule as users read it.
 
-Each rule computes its value for several dates at once with a fixed number of queries, so that a
-dashboard costs the same however many meetings, memberships or stances there are.
+Each rule computes its value for several dates at once in one query, the database counting per date
+(a region's latest stance on a date is one step back in an index), so that a dashboard costs the same
+however many meetings, memberships or stances there are.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.competence.kpis.models import Kpi, KpiDerivation
-from app.competence.regions.models import RegionStance, Stance
+from app.competence.regions import queries as region_queries
+from app.competence.regions.models import RegionStance
 from app.competence.usecases.models import UseCasePriorityEntry, UseCasePriorityVersion
 from app.core.models import current_on
 from app.extensions import db
@@ -48,6 +51,11 @@ RULES = {
 
 def competence_centre_group() -> Group | None:
     return db.session.scalar(sa.select(Group).where(Group.seed_key == COMPETENCE_CENTRE_KEY))
+
+
+def _centre_id() -> int | None:
+    # The id alone where the figures need no more (a dashboard asks for it once per rule).
+    return db.session.scalar(sa.select(Group.id).where(Group.seed_key == COMPETENCE_CENTRE_KEY))
 
 
 def attendee_organisation(group_id: int):
@@ -119,57 +127,57 @@ MEETING_KINDS = {
 }
 
 
+@functools.lru_cache(maxsize=64)
+def _meeting_counts_statement(derivation: KpiDerivation, days: int):
+    # Built once per rule and number of days, values bound at each execution: building it took longer than
+    # running it.
+    criterion = _meetings_with(MEETING_KINDS[derivation], sa.bindparam("centre"), sa.bindparam("baseline"))
+    columns = [sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_on <= sa.bindparam(f"d{n}"), 1), else_=0)), 0)
+               for n in range(days)]
+    return sa.select(*columns).where(criterion)
+
+
 def _meeting_counts(derivation, baseline: date, days: list[date]) -> dict[date, Decimal]:
-    group = competence_centre_group()
-    if group is None:
+    centre_id = _centre_id()
+    if centre_id is None:
         return {d: Decimal(0) for d in days}
-    criterion = _meetings_with(MEETING_KINDS[derivation], group.id, baseline)
-    columns = [sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_on <= d, 1), else_=0)), 0) for d in days]
-    row = db.session.execute(sa.select(*columns).where(criterion)).one()
+    row = db.session.execute(_meeting_counts_statement(derivation, len(days)), {
+        "centre": centre_id, "baseline": baseline, **{f"d{n}": d for n, d in enumerate(days)}}).one()
     return {d: Decimal(int(n)) for d, n in zip(days, row, strict=True)}
 
 
 def _staffing(days: list[date]) -> dict[date, Decimal]:
-    group = competence_centre_group()
-    if group is None:
+    centre_id = _centre_id()
+    if centre_id is None:
         return {d: Decimal(0) for d in days}
     columns = [sa.func.count(sa.distinct(sa.case(
         (current_on(Membership.start_on, Membership.end_on, d), Membership.person_id)))) for d in days]
-    row = db.session.execute(sa.select(*columns).where(Membership.group_id == group.id, Membership.active())).one()
+    row = db.session.execute(sa.select(*columns).where(Membership.group_id == centre_id, Membership.active())).one()
     return {d: Decimal(int(n)) for d, n in zip(days, row, strict=True)}
 
 
+def _latest_version():
+    """The latest adopted active priority-list version (by day, then number), for the caller to narrow."""
+    return sa.select(UseCasePriorityVersion).where(UseCasePriorityVersion.active()).order_by(
+        UseCasePriorityVersion.adopted_on.desc(), UseCasePriorityVersion.number.desc()).limit(1)
+
+
 def _use_cases_prioritised(days: list[date]) -> dict[date, Decimal]:
-    counts = db.session.execute(
-        sa.select(UseCasePriorityVersion.adopted_on, UseCasePriorityVersion.number,
-                  sa.func.count(UseCasePriorityEntry.id))
-        .outerjoin(UseCasePriorityEntry, UseCasePriorityEntry.version_id == UseCasePriorityVersion.id)
-        .where(UseCasePriorityVersion.active())
-        .group_by(UseCasePriorityVersion.id, UseCasePriorityVersion.adopted_on, UseCasePriorityVersion.number)
-        .order_by(UseCasePriorityVersion.adopted_on, UseCasePriorityVersion.number)).all()
-    result = {}
-    for day in days:
-        latest = [n for adopted_on, _number, n in counts if adopted_on <= day]
-        result[day] = Decimal(latest[-1] if latest else 0)
-    return result
+    def entries_on(day: date):
+        version = _latest_version().where(UseCasePriorityVersion.adopted_on <= day) \
+            .with_only_columns(UseCasePriorityVersion.id).scalar_subquery()
+        return sa.select(sa.func.count(UseCasePriorityEntry.id)).where(
+            UseCasePriorityEntry.version_id == version).scalar_subquery()
+
+    row = db.session.execute(sa.select(*(entries_on(day) for day in days))).one()
+    return {day: Decimal(n or 0) for day, n in zip(days, row, strict=True)}
 
 
 def _regions_positive(days: list[date]) -> dict[date, Decimal]:
-    regions = db.session.scalar(sa.select(sa.func.count(Organisation.id)).where(
-        Organisation.kind == OrganisationKind.REGION, Organisation.active())) or 0
-    stances = db.session.execute(
-        sa.select(RegionStance.organisation_id, RegionStance.recorded_on, RegionStance.stance)
-        .join(Organisation, Organisation.id == RegionStance.organisation_id)
-        .where(RegionStance.active(), Organisation.kind == OrganisationKind.REGION, Organisation.active())
-        .order_by(RegionStance.recorded_on, RegionStance.id)).all()
+    regions, positive = region_queries.positive_counts(days)
     result = {}
     for day in days:
-        latest: dict[int, Stance] = {}
-        for org_id, recorded_on, stance in stances:
-            if recorded_on <= day:
-                latest[org_id] = stance
-        positive = sum(1 for s in latest.values() if s == Stance.POSITIVE)
-        share = Decimal(100 * positive) / regions if regions else Decimal(0)
+        share = Decimal(100 * positive[day]) / regions if regions else Decimal(0)
         result[day] = share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return result
 
@@ -212,18 +220,9 @@ def memberships_behind(day: date):
 
 
 def priority_version_behind(day: date) -> UseCasePriorityVersion | None:
-    return db.session.scalar(sa.select(UseCasePriorityVersion).where(
-        UseCasePriorityVersion.active(), UseCasePriorityVersion.adopted_on <= day)
-        .order_by(UseCasePriorityVersion.adopted_on.desc(), UseCasePriorityVersion.number.desc()).limit(1))
+    return db.session.scalar(_latest_version().where(UseCasePriorityVersion.adopted_on <= day))
 
 
 def stances_behind(day: date) -> list[tuple[Organisation, RegionStance | None]]:
     """Every region with its latest stance on `day` (None: no stance registered)."""
-    regions = db.session.scalars(sa.select(Organisation).where(
-        Organisation.kind == OrganisationKind.REGION, Organisation.active()).order_by(Organisation.name_sort)).all()
-    stances = db.session.scalars(sa.select(RegionStance).where(
-        RegionStance.active(), RegionStance.recorded_on <= day).order_by(RegionStance.recorded_on, RegionStance.id))
-    latest = {}
-    for stance in stances:
-        latest[stance.organisation_id] = stance
-    return [(region, latest.get(region.id)) for region in regions]
+    return region_queries.latest_stances(day)

@@ -1,7 +1,8 @@
 """KPI follow-up: actual against target at each checkpoint, for many KPIs with a fixed number of queries.
 
-Typed KPIs use their measurements; derived KPIs are counted from the register (derived.py) as of
-each checkpoint and today. The status rule itself lives in targets.py.
+Typed KPIs use their measurements – the database finds the one each checkpoint rests on
+(queries.py) –; derived KPIs are counted from the register (derived.py) as of each checkpoint and
+today. The status rule itself lives in targets.py.
 """
 
 from dataclasses import dataclass, field
@@ -11,8 +12,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.competence.kpis import derived
-from app.competence.kpis.models import Kpi, KpiMeasure, KpiMeasurement, KpiTarget
+from app.competence.kpis import derived, queries
+from app.competence.kpis.models import Kpi, KpiMeasure, KpiTarget
+from app.competence.kpis.queries import Pick, picked_measurements
 from app.competence.kpis.targets import Evaluation, Measurement, TargetStatus, add_months, checkpoint, evaluate
 from app.extensions import db
 
@@ -40,7 +42,7 @@ class CheckpointResult:
 class KpiFollowUp:
     kpi: Kpi
     checkpoints: list[CheckpointResult]
-    series: list[Measurement] = field(default_factory=list)  # values over time, oldest first
+    series: list[Measurement] = field(default_factory=list)  # values over time, oldest first (if asked for)
     current: Measurement | None = None  # the latest value as of today
     current_target: KpiTarget | None = None  # for a milestone KPI: the milestone `current` reports on
 
@@ -49,14 +51,11 @@ class KpiFollowUp:
 
 
 def load_kpis(*criteria, include_archived: bool = False) -> list[Kpi]:
+    """KPIs with what follow_up reads of them (not their measurements: it asks for what it needs)."""
     if not include_archived:
         criteria = (Kpi.active(), *criteria)
-    return db.session.scalars(
-        sa.select(Kpi).where(*criteria).order_by(Kpi.code).options(
-            selectinload(Kpi.work_package),
-            selectinload(Kpi.targets),
-            selectinload(Kpi.measurements).selectinload(KpiMeasurement.entered_by),
-            selectinload(Kpi.measurements).selectinload(KpiMeasurement.target))).all()
+    return db.session.scalars(sa.select(Kpi).where(*criteria).order_by(Kpi.code).options(
+        selectinload(Kpi.work_package), selectinload(Kpi.targets))).all()
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -69,37 +68,58 @@ def month_ends(start: date, end: date) -> list[date]:
     return days
 
 
-def _typed_measurements(kpi: Kpi, target: KpiTarget | None = None) -> list[Measurement]:
-    """The KPI's measurements, oldest first; given a milestone target, only those reporting on it."""
-    rows = sorted((m for m in kpi.measurements if not m.is_archived and (target is None or m.target_id == target.id)),
-                  key=lambda m: (m.measured_on, m.id))
-    return [Measurement(m.measured_on, value=m.value, milestone_reached=m.milestone_reached) for m in rows]
-
-
-def _derived_values(kpis: list[Kpi], today: date) -> dict[int, dict[date, Decimal]]:
-    """All dates each derived KPI needs, computed with one call per derivation."""
+def _derived_values(kpis: list[Kpi], today: date, series: bool) -> dict[int, dict[date, Decimal]]:
+    """The dates each derived KPI needs – its checkpoints and today, and with `series` a value a month –
+    computed with one call per derivation."""
     wanted: dict[tuple, set[date]] = {}
     for kpi in kpis:
         if kpi.is_derived:
-            days = wanted.setdefault((kpi.derivation, kpi.baseline_date), set())
+            days = wanted.setdefault((kpi.derivation, kpi.baseline_date), {today})
             days.update(min(checkpoint(kpi.baseline_date, m), today) for m in CHECKPOINT_MONTHS)
-            # At most five years of monthly values: the chart's span, whatever the baseline.
-            days.update(month_ends(max(kpi.baseline_date, add_months(today, -60)), today))
+            if series:
+                # At most five years of monthly values: the chart's span, whatever the baseline.
+                days.update(month_ends(max(kpi.baseline_date, add_months(today, -60)), today))
     values = {key: derived.values_on(key[0], key[1], days) for key, days in wanted.items()}
     return {kpi.id: values[(kpi.derivation, kpi.baseline_date)] for kpi in kpis if kpi.is_derived}
 
 
-def follow_up(kpis: list[Kpi], today: date | None = None) -> list[KpiFollowUp]:
+def _checkpoint_pick(kpi: Kpi, target: KpiTarget, today: date) -> Pick:
+    """The measurement a checkpoint's status rests on: the latest on or before the checkpoint (before it,
+    today's); a milestone measurement reports on one milestone, numbers count for every target."""
+    due = checkpoint(kpi.baseline_date, target.months)
+    return Pick(kpi.id, min(due, today), target.id if kpi.measure == KpiMeasure.MILESTONE else None)
+
+
+def _picks(kpis: list[Kpi], today: date) -> list[Pick]:
+    picks = []
+    for kpi in kpis:
+        if not kpi.is_derived:
+            picks.append(Pick(kpi.id))
+            picks += [_checkpoint_pick(kpi, t, today) for t in kpi.targets if not t.is_archived]
+    return picks
+
+
+def follow_up(kpis: list[Kpi], today: date | None = None, series: bool = True) -> list[KpiFollowUp]:
+    """Each KPI's status at its checkpoints and its current value; with `series` also its values over time
+    (a KPI's page), which reads every measurement's value of a typed KPI and a value a month of a derived one.
+    Without it, the database finds the few values the statuses rest on (kpis/queries.py)."""
     today = today or date.today()
-    derived_values = _derived_values(kpis, today)
+    derived_values = _derived_values(kpis, today, series)
+    picked = picked_measurements(_picks(kpis, today))
+    typed_series = queries.series([k.id for k in kpis if not k.is_derived]) if series else {}
     results = []
     for kpi in kpis:
         targets = {t.months: t for t in kpi.targets if not t.is_archived}
+        current_target = None
         if kpi.is_derived:
-            values = derived_values[kpi.id]
-            series = [Measurement(d, value=v) for d, v in sorted(values.items()) if d <= today]
+            values = [Measurement(d, value=v) for d, v in sorted(derived_values[kpi.id].items()) if d <= today]
+            current = values[-1] if values else None
         else:
-            series = _typed_measurements(kpi)
+            latest = picked[Pick(kpi.id)]
+            current = latest.measurement if latest else None
+            if latest and kpi.measure == KpiMeasure.MILESTONE:
+                # For a milestone KPI: the milestone the latest measurement reports on.
+                current_target = next((t for t in kpi.targets if t.id == latest.target_id), None)
         checkpoints = []
         for months in CHECKPOINT_MONTHS:
             due = checkpoint(kpi.baseline_date, months)
@@ -107,20 +127,18 @@ def follow_up(kpis: list[Kpi], today: date | None = None) -> list[KpiFollowUp]:
             if target is None:
                 checkpoints.append(CheckpointResult(months, due, None, None))
                 continue
-            # A milestone measurement reports on one milestone; numbers count for every target.
-            milestone = kpi.measure == KpiMeasure.MILESTONE
-            measurements = _typed_measurements(kpi, target) if milestone else series
+            if kpi.is_derived:
+                measurements = values
+            else:
+                hit = picked[_checkpoint_pick(kpi, target, today)]
+                measurements = [hit.measurement] if hit else []
             evaluation = evaluate(target.rule(), kpi.baseline_date, measurements, today)
             met_today = None
             if evaluation.status == TargetStatus.NOT_YET_DUE and evaluation.measurement is not None:
                 met_today = target.rule().is_met_by(evaluation.measurement)
             checkpoints.append(CheckpointResult(months, due, target, evaluation, met_today))
-        current = series[-1] if series else None
-        current_target = None
-        if kpi.measure == KpiMeasure.MILESTONE and current is not None:
-            latest = max((m for m in kpi.measurements if not m.is_archived), key=lambda m: (m.measured_on, m.id))
-            current_target = latest.target
-        results.append(KpiFollowUp(kpi, checkpoints, series, current, current_target))
+        over_time = (values if kpi.is_derived else typed_series[kpi.id]) if series else []
+        results.append(KpiFollowUp(kpi, checkpoints, over_time, current, current_target))
     return results
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.competence.blueprint import bp, date_arg
-from app.competence.kpis import derived, operations
+from app.competence.kpis import derived, operations, queries
 from app.competence.kpis.charts import kpi_chart
 from app.competence.kpis.forms import KpiForm, KpiTargetForm, MeasurementForm, NewKpiForm
 from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
@@ -33,7 +33,7 @@ def kpis():
     months = args.word("months", [str(m) for m in CHECKPOINT_MONTHS], "")
     if bool(status) != bool(months):
         raise BadArgument("months" if status else "status", "is needed with the other (a status at a checkpoint)")
-    results = follow_up(load_kpis(), today)
+    results = follow_up(load_kpis(), today, series=False)
     if status:
         results = [r for r in results if r.at(int(months)).status == status]
     return render_template("competence/kpis.html", results=results, today=today, months=CHECKPOINT_MONTHS,
@@ -55,7 +55,8 @@ def _kpi_page(record_id: int, form: MeasurementForm | None = None, status: int =
     today = date.today()
     result = follow_up(kpis, today)[0]
     return render_template("competence/kpi.html", kpi=item, result=result, chart=kpi_chart(result, today),
-                           today=today, measurements=list(item.measurements), rule=derived.RULES.get(item.derivation),
+                           today=today, measurements=[] if item.is_derived else queries.measurements_page(item),
+                           rule=derived.RULES.get(item.derivation),
                            form=form or _measurement_form(item, MeasurementForm(formdata=None)),
                            history=history(item), milestone=item.measure == KpiMeasure.MILESTONE,
                            form_open=form is not None), status

@@ -175,12 +175,17 @@ class ActivityUpdate(AuditedMixin, db.Model):
     __tablename__ = "activity_updates"
     __record_page__ = RecordPage("competence.activity", "activity_id")
     __log_parents__ = {"activity": "updates"}
+    __table_args__ = (
+        # An activity's updates, and the dashboard's latest of all, newest first from the index's end.
+        sa.Index("ix_activity_updates_activity", "activity_id", "reported_on", "id", "archived_at"),
+        sa.Index("ix_activity_updates_recent", "reported_on", "id", "archived_at"),
+    )
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "activity_id": _l("Aktivitet"), "reported_on": _l("Datum"),
                         "traffic_light": _l("Bedömning"), "progress": _l("Framsteg")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id"))
     reported_on: Mapped[date]
     traffic_light: Mapped[TrafficLight] = mapped_column(enum_column(TrafficLight, "traffic_light"))
     progress: Mapped[str] = mapped_column(sa.Text, default="")

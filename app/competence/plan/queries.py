@@ -20,7 +20,10 @@ from app.competence.plan.models import (
     WorkPackage,
 )
 from app.competence.quarters import Quarter
+from app.core.pagination import Slice, newest_first
 from app.extensions import db
+
+UPDATES_PER_PAGE = 20
 
 
 def effective_status_in(statuses) -> sa.ColumnElement[bool]:
@@ -51,12 +54,15 @@ def activity_key(code: str, record_id: int) -> tuple:
     return code_key(code), code, record_id
 
 
-def activities(*criteria) -> list[Activity]:
-    """Active activities meeting `criteria`, in activity order, with what their rows show."""
-    rows = db.session.scalars(
-        sa.select(Activity).where(Activity.active(), *criteria).options(
-            selectinload(Activity.work_package), selectinload(Activity.assignment),
-            selectinload(Activity.responsible_group), selectinload(Activity.responsible_person))).all()
+def activities(*criteria, with_responsible: bool = True) -> list[Activity]:
+    """Active activities meeting `criteria`, in activity order, with what their rows show: their status
+    (from an assignment's), and unless `with_responsible` is False their package and who is responsible (the
+    dashboard shows neither)."""
+    options = [selectinload(Activity.assignment).load_only(Assignment.status)]
+    if with_responsible:
+        options += [selectinload(Activity.work_package), selectinload(Activity.responsible_group),
+                    selectinload(Activity.responsible_person)]
+    rows = db.session.scalars(sa.select(Activity).where(Activity.active(), *criteria).options(*options)).all()
     return sorted(rows, key=lambda a: activity_key(a.code, a.id))
 
 
@@ -83,6 +89,14 @@ def recent_updates(limit: int = 8) -> list[ActivityUpdate]:
     return db.session.scalars(sa.select(ActivityUpdate).where(ActivityUpdate.active())
                               .order_by(ActivityUpdate.reported_on.desc(), ActivityUpdate.id.desc()).limit(limit)
                               .options(selectinload(ActivityUpdate.activity))).all()
+
+
+def updates_page(activity: Activity) -> Slice:
+    """The activity's progress updates, newest first, a page at a time (`?updates=<key>`)."""
+    return newest_first(sa.select(ActivityUpdate).where(ActivityUpdate.activity_id == activity.id,
+                                                        ActivityUpdate.active()),
+                        (ActivityUpdate.reported_on, ActivityUpdate.id), "updates", UPDATES_PER_PAGE,
+                        options=(selectinload(ActivityUpdate.filed_by),))
 
 
 def package_progress(packages, activities, today):

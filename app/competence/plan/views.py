@@ -3,10 +3,9 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
 from app.competence.blueprint import bp
@@ -15,7 +14,7 @@ from app.competence.kpis.status import follow_up, load_kpis
 from app.competence.plan import operations
 from app.competence.plan import queries as plan_queries
 from app.competence.plan.forms import ActivityForm, ActivityUpdateForm, WorkPackageForm
-from app.competence.plan.models import Activity, ActivityStatus, ActivityUpdate, Recommendation, WorkPackage
+from app.competence.plan.models import Activity, ActivityStatus, Recommendation, WorkPackage
 from app.competence.plan.queries import effective_status_in, late_on, package_progress
 from app.competence.plan.timeline import timeline
 from app.competence.quarters import Quarter
@@ -51,7 +50,7 @@ def work_package(record_id: int):
     require("view", package)
     today = date.today()
     activities = plan_queries.activities(Activity.work_package_id == package.id)
-    results = follow_up(load_kpis(Kpi.work_package_id == package.id), today)
+    results = follow_up(load_kpis(Kpi.work_package_id == package.id), today, series=False)
     return render_template("competence/work_package.html", package=package, activities=activities, today=today,
                            results=results, history=history(package))
 
@@ -103,12 +102,10 @@ def activities():
 
 def _activity_page(record_id: int, form: ActivityUpdateForm | None = None, status: int = 200):
     """An activity's page; after a refused progress update, with the form's messages and text."""
-    item = db.session.scalar(sa.select(Activity).where(Activity.id == record_id).options(
-        selectinload(Activity.updates).selectinload(ActivityUpdate.filed_by)))
-    if item is None:
-        abort(404)
+    item = load(Activity, record_id)
     require("view", item)
     return render_template("competence/activity.html", activity=item, today=date.today(),
+                           updates=plan_queries.updates_page(item),
                            update_form=form or ActivityUpdateForm(formdata=None), history=history(item)), status
 
 

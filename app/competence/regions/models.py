@@ -36,12 +36,18 @@ class RegionStance(AuditedMixin, db.Model):
 
     __tablename__ = "region_stances"
     __record_page__ = RecordPage("competence.stances", id_attr=None)
+    __table_args__ = (
+        # A region's latest stance on a day: one step back from the day (regions/queries.py).
+        sa.Index("ix_region_stances_latest", "organisation_id", "recorded_on", "id", "archived_at", "stance"),
+        # Every registration, newest first, a page at a time.
+        sa.Index("ix_region_stances_list_order", "recorded_on", "id", "archived_at"),
+    )
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "organisation_id": _l("Region"), "stance": _l("Inställning"),
                         "recorded_on": _l("Datum"), "source": _l("Källa"), "note": _l("Kommentar")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     stance: Mapped[Stance] = mapped_column(enum_column(Stance, "stance"))
     recorded_on: Mapped[date]
     source: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -59,14 +65,18 @@ class MaturityAssessment(AuditedMixin, db.Model):
 
     __tablename__ = "maturity_assessments"
     __record_page__ = RecordPage("competence.maturity", id_attr=None)
-    __table_args__ = (sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_1_to_4"),)
+    __table_args__ = (
+        sa.CheckConstraint("level BETWEEN 1 AND 4", name="level_1_to_4"),
+        # A region's latest level in an area on a day: one step back from the day (regions/queries.py).
+        sa.Index("ix_maturity_assessments_latest", "organisation_id", "area", "assessed_on", "id", "archived_at"),
+    )
     __permission_area__ = AREA
     __field_labels__ = {"is_demo": _l("Demodata"), "organisation_id": _l("Region"), "area": _l("Område"),
                         "level": _l("Nivå"),
                         "assessed_on": _l("Datum"), "source": _l("Källa")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     area: Mapped[MaturityArea] = mapped_column(enum_column(MaturityArea, "maturity_area"))
     level: Mapped[int]
     assessed_on: Mapped[date]

@@ -22,8 +22,10 @@ def report():
     if months not in REPORT_MONTHS:
         abort(404)
     today = date.today()
-    data = report_data(months, today, plan_queries.packages(), plan_queries.activities(),
-                       follow_up(load_kpis(), today))
+    # Who is responsible is in the workbook only.
+    activities = plan_queries.activities(with_responsible=request.args.get("format") == "xlsx")
+    data = report_data(months, today, plan_queries.packages(), activities,
+                       follow_up(load_kpis(), today, series=False))
     if request.args.get("format") == "xlsx":
         body = report_xlsx(data)
         filename = f"uppfoljning-{months}-manader-{today.isoformat()}.xlsx"

@@ -154,3 +154,23 @@ def test_a_new_kpi_is_created_given_targets_and_archived(world, centre_staff, lo
     assert f"/competence/kpis/{kpi.id}\"" not in centre_staff.get("/competence/kpis").get_data(as_text=True)
     archived = centre_staff.get(page).get_data(as_text=True)
     assert "Arkiverad" in archived and "Hälften" in archived  # still readable, with its target
+
+
+def test_a_kpis_measurements_are_listed_newest_first_a_page_at_a_time(world, centre_staff):
+    from datetime import timedelta
+
+    from app.competence.kpis.queries import MEASUREMENTS_PER_PAGE
+
+    for i in range(MEASUREMENTS_PER_PAGE + 5):
+        ops.create(KpiMeasurement(), None, kpi_id=world.count.id, measured_on=date(2025, 7, 1) + timedelta(days=i),
+                   value=D(i), comment=f"Mätning {i}")
+    db.session.commit()
+    url = f"/competence/kpis/{world.count.id}"
+    html = centre_staff.get(url).get_data(as_text=True)
+    shown = [int(n) for n in re.findall(r"<td>Mätning (\d+)</td>", html)]
+    assert shown == list(range(MEASUREMENTS_PER_PAGE + 4, 4, -1))
+    assert html.count('class="point"') == MEASUREMENTS_PER_PAGE + 5  # the chart has every value
+    older = re.search(r'href="([^"]*measurements=[^"#]*)#measurements" rel="next"', html).group(1)
+    html = centre_staff.get(older.replace("&amp;", "&")).get_data(as_text=True)
+    assert [int(n) for n in re.findall(r"<td>Mätning (\d+)</td>", html)] == [4, 3, 2, 1, 0]
+    assert '#measurements" rel="prev"' in html and '#measurements" rel="next"' not in html

@@ -110,3 +110,22 @@ def test_activity_codes_sort_as_numbers(world, centre_staff):
     db.session.commit()
     html = centre_staff.get("/competence/activities").get_data(as_text=True)
     assert html.index(">A.3</a>") < html.index(">A.10</a>")
+
+
+def test_an_activitys_progress_updates_are_listed_newest_first_a_page_at_a_time(world, centre_staff):
+    from datetime import date, timedelta
+
+    from app.assignments.models import TrafficLight
+    from app.competence.plan.queries import UPDATES_PER_PAGE
+
+    for i in range(UPDATES_PER_PAGE + 3):
+        update = ops.create(ActivityUpdate(), None, activity_id=world.late.id, reported_on=date(2025, 7, 1) +
+                            timedelta(days=i), traffic_light=TrafficLight.ON_TRACK, progress=f"Steg {i}")
+        if i == 1:
+            ops.archive(update, None)  # archived: not listed
+    db.session.commit()
+    html = centre_staff.get(f"/competence/activities/{world.late.id}").get_data(as_text=True)
+    assert [int(n) for n in re.findall(r"Steg (\d+)</div>", html)] == list(range(UPDATES_PER_PAGE + 2, 2, -1))
+    older = re.search(r'href="([^"]*updates=[^"#]*)#updates" rel="next"', html).group(1)
+    html = centre_staff.get(older.replace("&amp;", "&")).get_data(as_text=True)
+    assert [int(n) for n in re.findall(r"Steg (\d+)</div>", html)] == [2, 0]
