@@ -335,7 +335,9 @@ def test_main_pages_have_no_axe_violations(app, chrome, browser_as, width):
              "account page": "/account/", "assignment page": f"/assignments/{a.id}",
              "assignment form": "/assignments/new", "meeting list": "/meetings/",
              "assignment list sorted": "/assignments/?sort=-title", "search": "/search/?q=uppdrag",
-             "secretariat's dashboard": "/followup/", "steering dashboard": f"/followup/groups/{w.principal.id}"}
+             "secretariat's dashboard": "/followup/", "steering dashboard": f"/followup/groups/{w.principal.id}",
+             "KPI list narrowed": "/competence/kpis?months=12&status=met",
+             "a region's meetings": f"/competence/regions/maturity/{w.region.id}/meetings"}
     found = []
     for name, path in pages.items():
         chrome.get(chrome.base + path)
