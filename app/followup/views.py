@@ -21,8 +21,8 @@ from app.competence.kpis.derived import competence_centre_group
 from app.core import tallies
 from app.core.crud import load, require
 from app.core.permissions import governed_group_ids
-from app.decisions.models import Decision, DecisionState, ExecutionStatus
-from app.decisions.queries import AWAITING_TALLY
+from app.decisions.models import Decision
+from app.decisions.queries import AWAITING_TALLY, awaiting_execution_criterion
 from app.extensions import db
 from app.groups.models import Group
 from app.meetings.models import Meeting
@@ -34,11 +34,6 @@ LIST_LIMIT = 20  # each dashboard list shows this many, then links to the full l
 def _assignments(stmt, limit=LIST_LIMIT):
     return db.session.scalars(stmt.options(selectinload(Assignment.principal_group),
                                            selectinload(Assignment.recipient_group)).limit(limit)).all()
-
-
-def _awaiting_execution():
-    return sa.and_(Decision.active(), Decision.state == DecisionState.TAKEN,
-                   Decision.execution_status.in_((ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS)))
 
 
 @bp.route("/")
@@ -56,7 +51,8 @@ def secretariat():
     list_urls = {"open": url_for("assignments.index", **first),
                  "overdue": url_for("assignments.index", **{**args, "overdue": "1"}),
                  "missing": url_for("assignments.index", **{**args, "missing_report": "1"})}
-    decisions = sa.select(Decision).where(_awaiting_execution(), Decision.execute_sort < today)
+    decisions = sa.select(Decision).where(Decision.active(), awaiting_execution_criterion(),
+                                          Decision.execute_sort < today)
     # Unfiltered, the figures are the kept tallies; a filter counts the assignments it selects.
     counts = figures(base, today) if any(filters.values()) else kept_figures(today)
     return render_template(
@@ -93,7 +89,8 @@ def steering(group_id: int):
     open_assignments = base.where(Assignment.status.in_(OPEN_STATUSES)).order_by(Assignment.due_sort, Assignment.id)
     shown_open = _assignments(open_assignments, LIST_LIMIT)
     overdue_rows, missing_rows = _assignments(overdue), _assignments(missing)
-    decisions = sa.select(Decision).where(_awaiting_execution(), in_scope(Decision.group_id))
+    decisions = sa.select(Decision).where(Decision.active(), awaiting_execution_criterion(),
+                                          in_scope(Decision.group_id))
     counted, less = (scope, None) if outside is None else (None, outside)
     counts = kept_figures(today, counted, less)
     decisions_count = tallies.total(AWAITING_TALLY.kind, counted, less)
