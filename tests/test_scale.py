@@ -426,13 +426,11 @@ def test_the_nightly_job_gives_the_planner_statistics(app):
 
 
 def test_two_writers_in_one_group_both_count(app):
-    """Two transactions adding an assignment to one group at once on PostgreSQL: the second waits for the
-    first's recount (its advisory lock), so the group's count holds both. SQLite lets one writer in at a
-    time: there the second transaction, which read before the first committed, is refused instead."""
+    """Two transactions adding an assignment to one group at once: the second waits for the first's
+    recount (on PostgreSQL its advisory lock, on SQLite the one writer's lock, which a transaction takes
+    at its first write), so the group's count holds both."""
     import threading
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's concurrent writers; SQLite has one writer at a time")
     w = g.world()
     principal_id, recipient_id = w.principal.id, w.recipient.id
     db.session.commit()
