@@ -5,7 +5,6 @@ Each rule computes its value for several dates at once in one query, the databas
 however many meetings, memberships or stances there are.
 """
 
-import functools
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,6 +17,7 @@ from app.competence.kpis.models import Kpi, KpiDerivation
 from app.competence.regions import queries as region_queries
 from app.competence.regions.models import RegionStance
 from app.competence.usecases.models import UseCasePriorityEntry, UseCasePriorityVersion
+from app.core.db import PerDay
 from app.core.models import current_on
 from app.extensions import db
 from app.groups.models import Group
@@ -51,11 +51,6 @@ RULES = {
 
 def competence_centre_group() -> Group | None:
     return db.session.scalar(sa.select(Group).where(Group.seed_key == COMPETENCE_CENTRE_KEY))
-
-
-def _centre_id() -> int | None:
-    # The id alone where the figures need no more (a dashboard asks for it once per rule).
-    return db.session.scalar(sa.select(Group.id).where(Group.seed_key == COMPETENCE_CENTRE_KEY))
 
 
 def attendee_organisation(group_id: int):
@@ -127,32 +122,33 @@ MEETING_KINDS = {
 }
 
 
-@functools.lru_cache(maxsize=64)
-def _meeting_counts_statement(derivation: KpiDerivation, days: int):
-    # Built once per rule and number of days, values bound at each execution: building it took longer than
-    # running it.
-    criterion = _meetings_with(MEETING_KINDS[derivation], sa.bindparam("centre"), sa.bindparam("baseline"))
-    columns = [sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_on <= sa.bindparam(f"d{n}"), 1), else_=0)), 0)
-               for n in range(days)]
-    return sa.select(*columns).where(criterion)
+def _centre():
+    # The centre's id inside the statement that needs it: no query of its own (a dashboard asks per rule).
+    return sa.select(Group.id).where(Group.seed_key == COMPETENCE_CENTRE_KEY).scalar_subquery()
+
+
+def _meeting_counts_statement(kinds: tuple[OrganisationKind, ...]) -> PerDay:
+    return PerDay(lambda days: sa.select(*(
+        sa.func.coalesce(sa.func.sum(sa.case((Meeting.starts_on <= day, 1), else_=0)), 0) for day in days))
+        .where(_meetings_with(kinds, _centre(), sa.bindparam("baseline"))))
+
+
+_MEETING_COUNTS = {derivation: _meeting_counts_statement(kinds) for derivation, kinds in MEETING_KINDS.items()}
+
+# Without a centre (a register seeded without it) every count is 0: nothing matches its group.
+_STAFFING = PerDay(lambda days: sa.select(*(
+    sa.func.count(sa.distinct(sa.case((current_on(Membership.start_on, Membership.end_on, day),
+                                        Membership.person_id)))) for day in days))
+    .where(Membership.group_id == _centre(), Membership.active()))
 
 
 def _meeting_counts(derivation, baseline: date, days: list[date]) -> dict[date, Decimal]:
-    centre_id = _centre_id()
-    if centre_id is None:
-        return {d: Decimal(0) for d in days}
-    row = db.session.execute(_meeting_counts_statement(derivation, len(days)), {
-        "centre": centre_id, "baseline": baseline, **{f"d{n}": d for n, d in enumerate(days)}}).one()
+    row = _MEETING_COUNTS[derivation].one(db.session, days, baseline=baseline)
     return {d: Decimal(int(n)) for d, n in zip(days, row, strict=True)}
 
 
 def _staffing(days: list[date]) -> dict[date, Decimal]:
-    centre_id = _centre_id()
-    if centre_id is None:
-        return {d: Decimal(0) for d in days}
-    columns = [sa.func.count(sa.distinct(sa.case(
-        (current_on(Membership.start_on, Membership.end_on, d), Membership.person_id)))) for d in days]
-    row = db.session.execute(sa.select(*columns).where(Membership.group_id == centre_id, Membership.active())).one()
+    row = _STAFFING.one(db.session, days)
     return {d: Decimal(int(n)) for d, n in zip(days, row, strict=True)}
 
 
@@ -162,14 +158,18 @@ def _latest_version():
         UseCasePriorityVersion.adopted_on.desc(), UseCasePriorityVersion.number.desc()).limit(1)
 
 
-def _use_cases_prioritised(days: list[date]) -> dict[date, Decimal]:
-    def entries_on(day: date):
-        version = _latest_version().where(UseCasePriorityVersion.adopted_on <= day) \
-            .with_only_columns(UseCasePriorityVersion.id).scalar_subquery()
-        return sa.select(sa.func.count(UseCasePriorityEntry.id)).where(
-            UseCasePriorityEntry.version_id == version).scalar_subquery()
+def _entries_on(day):
+    version = _latest_version().where(UseCasePriorityVersion.adopted_on <= day) \
+        .with_only_columns(UseCasePriorityVersion.id).scalar_subquery()
+    return sa.select(sa.func.count(UseCasePriorityEntry.id)).where(
+        UseCasePriorityEntry.version_id == version).scalar_subquery()
 
-    row = db.session.execute(sa.select(*(entries_on(day) for day in days))).one()
+
+_USE_CASES_PRIORITISED = PerDay(lambda days: sa.select(*(_entries_on(day) for day in days)))
+
+
+def _use_cases_prioritised(days: list[date]) -> dict[date, Decimal]:
+    row = _USE_CASES_PRIORITISED.one(db.session, days)
     return {day: Decimal(n or 0) for day, n in zip(days, row, strict=True)}
 
 

@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.competence.regions.models import MaturityArea, MaturityAssessment, RegionStance, Stance
+from app.core.db import PerDay
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
 
@@ -47,12 +48,15 @@ def latest_stances(day: date) -> list[tuple[Organisation, RegionStance | None]]:
         .order_by(Organisation.name_sort))]
 
 
+_POSITIVE = PerDay(lambda days: sa.select(sa.func.count(), *(
+    sa.func.count(sa.case((_latest_stance("stance", day) == Stance.POSITIVE, 1))) for day in days))
+    .select_from(Organisation).where(_is_region()))
+
+
 def positive_counts(days: list[date]) -> tuple[int, dict[date, int]]:
     """The number of regions, and of them those whose latest stance on each of `days` is positive (one
     query)."""
-    columns = [sa.func.count(sa.case((_latest_stance("stance", day) == Stance.POSITIVE, 1))) for day in days]
-    regions_, *positive = db.session.execute(
-        sa.select(sa.func.count(), *columns).select_from(Organisation).where(_is_region())).one()
+    regions_, *positive = _POSITIVE.one(db.session, days)
     return regions_, dict(zip(days, positive, strict=True))
 
 
