@@ -31,6 +31,9 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.Index("ix_meetings_id_order", "id", "archived_at"),
         # Upcoming meetings (the list, the dashboards, calendars): a range of last days.
         sa.Index("ix_meetings_upcoming", "last_day", "archived_at", "group_id"),
+        # A group's meetings by date (its page, the competence centre's meeting figures): a range within the
+        # group, however many meetings other groups have had in the same months.
+        sa.Index("ix_meetings_group_date", "group_id", "starts_on", "id", "archived_at"),
     )
     __permission_area__ = "governance"
     # "approve" (minutes, as one of their adjusters) is given by name, not by a group role; recording an
@@ -60,7 +63,7 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"), index=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("groups.id"))  # ix_meetings_group_date begins with it
     title: Mapped[str] = mapped_column(sa.String(300), default="")
     starts_on: Mapped[date] = mapped_column(index=True)
     start_time: Mapped[str] = mapped_column(sa.String(5), default="")  # "09:30"; a day often has no time
