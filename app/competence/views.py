@@ -20,7 +20,7 @@ def dashboard():
     today = date.today()
     packages = plan_queries.packages()
     activities = plan_queries.activities(with_responsible=False)
-    kpis = load_kpis()
+    kpis = load_kpis(with_package=False)
     results = follow_up(kpis, today, series=False)
     baseline = min((k.baseline_date for k in kpis), default=None)
     next_months = next_checkpoint_months(baseline, today) if baseline else None

@@ -50,12 +50,13 @@ class KpiFollowUp:
         return next(c for c in self.checkpoints if c.months == months)
 
 
-def load_kpis(*criteria, include_archived: bool = False) -> list[Kpi]:
-    """KPIs with what follow_up reads of them (not their measurements: it asks for what it needs)."""
+def load_kpis(*criteria, include_archived: bool = False, with_package: bool = True) -> list[Kpi]:
+    """KPIs with what follow_up reads of them (not their measurements: it asks for what it needs), and unless
+    `with_package` is False their work package (the dashboard does not show it)."""
     if not include_archived:
         criteria = (Kpi.active(), *criteria)
-    return db.session.scalars(sa.select(Kpi).where(*criteria).order_by(Kpi.code).options(
-        selectinload(Kpi.work_package), selectinload(Kpi.targets))).all()
+    options = [selectinload(Kpi.targets)] + ([selectinload(Kpi.work_package)] if with_package else [])
+    return db.session.scalars(sa.select(Kpi).where(*criteria).order_by(Kpi.code).options(*options)).all()
 
 
 def month_ends(start: date, end: date) -> list[date]:

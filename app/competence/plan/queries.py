@@ -80,9 +80,12 @@ def next_code(package: WorkPackage) -> str:
     return f"{package.code}.{max(numbers, default=0) + 1}"
 
 
-def packages() -> list[WorkPackage]:
+def packages(with_recommendations: bool = False) -> list[WorkPackage]:
+    """Active work packages by code; with the recommendations they answer only where those are shown (the
+    list of packages): elsewhere that is a query for nothing."""
+    options = [selectinload(WorkPackage.recommendations)] if with_recommendations else []
     return db.session.scalars(sa.select(WorkPackage).where(WorkPackage.active()).order_by(WorkPackage.code)
-                              .options(selectinload(WorkPackage.recommendations))).all()
+                              .options(*options)).all()
 
 
 def recent_updates(limit: int = 8) -> list[ActivityUpdate]:

@@ -34,7 +34,7 @@ PLAN_HORIZON = Quarter(2026, 3)
 def work_packages():
     require("view", WorkPackage)
     today = date.today()
-    packages = plan_queries.packages()
+    packages = plan_queries.packages(with_recommendations=True)
     recommendations = db.session.scalars(sa.select(Recommendation).where(Recommendation.active())
                                          .order_by(Recommendation.code)).all()
     answered_by = {r.id: [p for p in packages if r in p.recommendations] for r in recommendations}
