@@ -16,12 +16,13 @@ from app.auth.sessions import rate_limit_key
 from app.competence.kpis.derived import RULES
 from app.competence.kpis.models import Kpi, KpiMeasurement
 from app.competence.kpis.status import follow_up
+from app.competence.plan import queries as plan_queries
 from app.competence.plan.models import STATUS_FROM_ASSIGNMENT, Activity, ActivityStatus, ActivityUpdate, WorkPackage
-from app.competence.plan.queries import activity_ids_in_order, effective_status_in, late_on
+from app.competence.plan.queries import effective_status_in, late_on
 from app.core.args import Args
 from app.core.crud import require
 from app.core.models import search_text
-from app.core.pagination import MAX_PAGE, paginate_ids, paginate_stmt
+from app.core.pagination import MAX_PAGE, paginate_stmt
 from app.decisions import queries as decision_queries
 from app.decisions.models import Decision
 from app.extensions import db, limiter
@@ -44,16 +45,12 @@ limiter.limit(lambda: current_app.config["API_REFUSED_RATE_LIMIT"], key_func=cli
 MAX_PER_PAGE = 200
 
 
-def _page(stmt, serialize, ordered_ids: list[int] | None = None, total: int | None = None):
-    """A page of `stmt`'s rows in its order, or in the order of `ordered_ids` (all its rows' ids) when given;
-    `total` when the caller knows the exact number of rows."""
+def _page(stmt, serialize, total: int | None = None):
+    """A page of `stmt`'s rows in its order; `total` when the caller knows the exact number of rows."""
     args = Args()
     page = args.number("page", 1, 1, MAX_PAGE)
     per_page = args.number("per_page", 50, 1, MAX_PER_PAGE)
-    if ordered_ids is not None:
-        result = paginate_ids(stmt, ordered_ids, page, per_page)
-    else:
-        result = paginate_stmt(stmt, page, per_page, total)
+    result = paginate_stmt(stmt, page, per_page, total)
     # Beyond COUNT_CAP matches the total is a lower bound and pages unknown: follow has_next.
     return jsonify({"items": serialize(result.items), "page": result.page, "per_page": result.per_page,
                     "total": result.total, "total_exact": result.total_exact, "pages": result.pages,
@@ -243,7 +240,7 @@ def activities():
     if args.flag("late"):
         stmt = stmt.where(late_on(today))
     # As on the pages: "A.2" before "A.10".
-    return _page(stmt, lambda items: [serializers.activity(a, today) for a in items], activity_ids_in_order(stmt))
+    return _page(stmt.order_by(*plan_queries.ORDER), lambda items: [serializers.activity(a, today) for a in items])
 
 
 @bp.route("/activities/<int:record_id>")

@@ -1,6 +1,7 @@
 """The API's competence-centre part: work packages, activities and KPIs with their follow-up,
 read over HTTP with a bearer token or a session, described in the OpenAPI document."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -232,6 +233,31 @@ def test_activities_are_in_the_same_order_in_the_api_as_on_the_pages(get, login_
     assert [i["code"] for i in get("/api/v1/activities?per_page=2&page=2")["items"]] == ["A.10"]
     html = login_as(Role.READER).get("/competence/activities").get_data(as_text=True)
     assert html.index(">A.1</a>") < html.index(">A.2</a>") < html.index(">A.10</a>")
+
+
+def test_the_search_the_api_and_the_pages_share_the_activity_order(get, login_as, app, monkeypatch):
+    """One order in SQL everywhere, the same on SQLite and PostgreSQL: numbers as numbers, a code before its
+    continuations, codes that read alike ("A.01", "A.1") by the code as written."""
+    a, b = work_package("A"), work_package("B")
+    for code in ("A.10", "B.1", "A.2", "A.9", "A.1", "A.2.1", "A.01"):
+        activity(b if code.startswith("B") else a, code, area="Gemensamt arbete")
+    expected = ["A.01", "A.1", "A.2", "A.2.1", "A.9", "A.10", "B.1"]
+
+    paged = [i["code"] for n in (1, 2, 3) for i in get(f"/api/v1/activities?per_page=3&page={n}")["items"]]
+    assert paged == expected
+    reader = login_as(Role.READER)
+    page = reader.get("/competence/activities").get_data(as_text=True)
+    assert re.findall(r">([AB]\.[\d.]+)</a>", page) == expected
+
+    def searched(query):
+        html = reader.get(f"/search/?q={query}&kind=activities").get_data(as_text=True)
+        return re.findall(r'/competence/activities/\d+">([AB]\.[\d.]+) ', html)
+
+    # Ranked: equally good matches in activity order (A.2.1, a word longer, ranks apart).
+    assert [c for c in searched("gemensamt") if c != "A.2.1"] == [c for c in expected if c != "A.2.1"]
+    # Past the ranked hits the activity order alone decides.
+    monkeypatch.setattr("app.search.views.RANKED_UP_TO", 1)
+    assert searched("gemensamt") == expected
 
 
 def test_a_bad_status_is_refused(client, token, plan):

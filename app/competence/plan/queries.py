@@ -43,15 +43,9 @@ def late_on(today: date) -> sa.ColumnElement[bool]:
                    effective_status_in(set(ActivityStatus) - FINISHED_ACTIVITY))
 
 
-def code_key(code: str) -> tuple:
-    """"A.10" after "A.9": numbers in a code sort as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", code))
-
-
-def activity_key(code: str, record_id: int) -> tuple:
-    """The activities' one order, on the pages and in the API: by code with its numbers as numbers ("A.2"
-    before "A.10"); the code as written, then the id, decide between codes that read alike ("A.01", "A.1")."""
-    return code_key(code), code, record_id
+# The activities' one order, on the pages, in the API and in the search: by code with its numbers as numbers
+# ("A.2" before "A.10"), the key's tie-break the code as written, then the id (ix_activities_code_order).
+ORDER = (Activity.code_sort, Activity.id)
 
 
 def activities(*criteria, with_responsible: bool = True) -> list[Activity]:
@@ -62,15 +56,8 @@ def activities(*criteria, with_responsible: bool = True) -> list[Activity]:
     if with_responsible:
         options += [selectinload(Activity.work_package), selectinload(Activity.responsible_group),
                     selectinload(Activity.responsible_person)]
-    rows = db.session.scalars(sa.select(Activity).where(Activity.active(), *criteria).options(*options)).all()
-    return sorted(rows, key=lambda a: activity_key(a.code, a.id))
-
-
-def activity_ids_in_order(stmt) -> list[int]:
-    """The ids of the activities `stmt` selects, in activity order, for a list paged by ids. SQLite and
-    PostgreSQL share no natural sort, so the codes are compared here: two columns per activity."""
-    rows = db.session.execute(stmt.with_only_columns(Activity.id, Activity.code, maintain_column_froms=True)).all()
-    return [record_id for record_id, code in sorted(rows, key=lambda row: activity_key(row.code, row.id))]
+    return db.session.scalars(sa.select(Activity).where(Activity.active(), *criteria).order_by(*ORDER)
+                              .options(*options)).all()
 
 
 def next_code(package: WorkPackage) -> str:
