@@ -333,7 +333,8 @@ COMPETENCE_URLS = ["/competence/", "/competence/kpis", "/competence/kpis/{positi
                    "/competence/kpis/{positive}/records", "/competence/regions/stances",
                    "/competence/regions/stances?page=2", "/competence/regions/maturity", "/competence/report",
                    "/competence/work-packages/{package}", "/competence/activities/{late}", "/api/v1/kpis",
-                   "/api/v1/kpis/{count}"]
+                   "/api/v1/kpis/{count}", "/api/v1/kpis/{count}/measurements", "/api/v1/activities",
+                   "/api/v1/activities/{late}", "/api/v1/activities/{late}/updates"]
 
 
 @pytest.mark.parametrize("url", COMPETENCE_URLS)

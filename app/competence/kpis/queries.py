@@ -107,3 +107,11 @@ def measurements_page(kpi: Kpi) -> Slice:
     return newest_first(sa.select(KpiMeasurement).where(KpiMeasurement.kpi_id == kpi.id),
                         (KpiMeasurement.measured_on, KpiMeasurement.id), "measurements", MEASUREMENTS_PER_PAGE,
                         options=(selectinload(KpiMeasurement.entered_by), selectinload(KpiMeasurement.target)))
+
+
+def measurements_newest_first(kpi_id: int):
+    """The KPI's active measurements, newest first (newest date, then the later entered), with who entered
+    them and the milestone they report on: a statement for the caller to page (ix_kpi_measurements_latest)."""
+    m = KpiMeasurement
+    return (sa.select(m).where(m.kpi_id == kpi_id, m.active()).order_by(m.measured_on.desc(), m.id.desc())
+            .options(selectinload(m.entered_by), selectinload(m.target)))

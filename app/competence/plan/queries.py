@@ -24,6 +24,8 @@ from app.core.pagination import Slice, newest_first
 from app.extensions import db
 
 UPDATES_PER_PAGE = 20
+# The updates a subquery looks the latest up among, apart from the enclosing query's activities.
+_updates = ActivityUpdate.__table__.alias("latest_update")
 
 
 def effective_status_in(statuses) -> sa.ColumnElement[bool]:
@@ -78,12 +80,34 @@ def recent_updates(limit: int = 8) -> list[ActivityUpdate]:
                               .options(selectinload(ActivityUpdate.activity))).all()
 
 
+def _active_updates(activity_id: int):
+    return sa.select(ActivityUpdate).where(ActivityUpdate.activity_id == activity_id, ActivityUpdate.active())
+
+
 def updates_page(activity: Activity) -> Slice:
     """The activity's progress updates, newest first, a page at a time (`?updates=<key>`)."""
-    return newest_first(sa.select(ActivityUpdate).where(ActivityUpdate.activity_id == activity.id,
-                                                        ActivityUpdate.active()),
-                        (ActivityUpdate.reported_on, ActivityUpdate.id), "updates", UPDATES_PER_PAGE,
-                        options=(selectinload(ActivityUpdate.filed_by),))
+    return newest_first(_active_updates(activity.id), (ActivityUpdate.reported_on, ActivityUpdate.id), "updates",
+                        UPDATES_PER_PAGE, options=(selectinload(ActivityUpdate.filed_by),))
+
+
+def updates_newest_first(activity_id: int):
+    """The activity's active progress updates, newest first (newest date, then the later filed), with who
+    filed them: a statement for the caller to page (ix_activity_updates_activity)."""
+    return (_active_updates(activity_id).order_by(ActivityUpdate.reported_on.desc(), ActivityUpdate.id.desc())
+            .options(selectinload(ActivityUpdate.filed_by)))
+
+
+def latest_updates(activity_ids: list[int]) -> dict[int, ActivityUpdate]:
+    """Each activity's latest active progress update, by activity id: one query, each activity's found one
+    step back in ix_activity_updates_activity however many updates it has."""
+    if not activity_ids:
+        return {}
+    u = _updates.c
+    latest = (sa.select(u.id).where(u.activity_id == Activity.id, u.archived_at.is_(None))
+              .order_by(u.reported_on.desc(), u.id.desc()).limit(1).correlate(Activity).scalar_subquery())
+    ids = sa.select(latest).where(Activity.id.in_(activity_ids))
+    return {row.activity_id: row for row in db.session.scalars(
+        sa.select(ActivityUpdate).where(ActivityUpdate.id.in_(ids)))}
 
 
 def package_progress(packages, activities, today):
