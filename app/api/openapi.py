@@ -158,8 +158,9 @@ SCHEMAS = {
         "measurements_next": {**NEXT, "description": "The page of /kpis/{id}/measurements that continues after "
                                                      "`measurements`; null when they are all."},
         "series": {"type": "array", "items": KPI_VALUE, "description":
-                   "Values over time, oldest first: the measurements, or for a derived KPI its count at each "
-                   "month's end and checkpoint up to today."}})]},
+                   "A value a month, oldest first, at most five years back: for an entered KPI the latest "
+                   "measurement of each month, those its checkpoints rest on and the latest of all; for a "
+                   "derived KPI its count at each month's end and checkpoint up to today."}})]},
 }
 
 GROUP_ATTRIBUTE_FILTERS = [
