@@ -71,6 +71,12 @@ def _one(model, record_id: int, options, serialize):
     return jsonify(serialize(_record(model, record_id, options)))
 
 
+def _own_list(model, record_id: int, stmt, serialize):
+    """A page of a record's own growing list (`stmt`, newest first), if the record exists and may be read."""
+    _record(model, record_id)
+    return _page(stmt, lambda items: [serialize(row) for row in items])
+
+
 def _newest(stmt, endpoint: str, record_id: int) -> tuple[list, str | None]:
     """The first EMBEDDED rows of `stmt` (a record's own list, newest first) and, when it holds more, the URL
     of the page of its sub-resource `endpoint` that continues after them."""
@@ -270,9 +276,7 @@ def activity(record_id: int):
 
 @bp.route("/activities/<int:record_id>/updates")
 def activity_updates(record_id: int):
-    _record(Activity, record_id)
-    return _page(plan_queries.updates_newest_first(record_id),
-                 lambda items: [serializers.activity_update(u) for u in items])
+    return _own_list(Activity, record_id, plan_queries.updates_newest_first(record_id), serializers.activity_update)
 
 
 def _kpi_options():
@@ -308,6 +312,4 @@ def kpi(record_id: int):
 
 @bp.route("/kpis/<int:record_id>/measurements")
 def kpi_measurements(record_id: int):
-    _record(Kpi, record_id)
-    return _page(kpi_queries.measurements_newest_first(record_id),
-                 lambda items: [serializers.kpi_measurement(m) for m in items])
+    return _own_list(Kpi, record_id, kpi_queries.measurements_newest_first(record_id), serializers.kpi_measurement)
