@@ -810,6 +810,8 @@ API_ROUTES = [
     ("/api/v1/work-packages/<int:record_id>", "/api/v1/work-packages/{wp}"),
     ("/api/v1/activities", "/api/v1/activities"), ("/api/v1/activities/<int:record_id>", "/api/v1/activities/{act}"),
     ("/api/v1/kpis", "/api/v1/kpis"), ("/api/v1/kpis/<int:record_id>", "/api/v1/kpis/{kpi}"),
+    ("/api/v1/activities/<int:record_id>/updates", "/api/v1/activities/{act}/updates"),
+    ("/api/v1/kpis/<int:record_id>/measurements", "/api/v1/kpis/{kpi}/measurements"),
 ]
 for _rule, _url in API_ROUTES:
     row(_rule, "GET", _url, PUBLIC if _rule.endswith("openapi.json") else API_READ)

@@ -121,3 +121,23 @@ def test_the_tallies_migration_counts_the_register_as_it_stands(app, runner):
     assert {kind for kind, *_ in kept} == set(tallies.SPECS)
     assert sorted(db.session.execute(nonzero).all()) == sorted(kept)
     assert all(tallies.differences(kind) == [] for kind in tallies.SPECS)
+
+
+def test_the_activity_order_migration_gives_existing_activities_their_sort_key(app, runner):
+    """Upgrading a register with activities fills their code keys as the model keeps them, and the order
+    the pages read from the index is then the numbers' (A.2 before A.10)."""
+    from app.competence.plan.models import Activity
+    from app.core.sorting import code_sort_key
+
+    _empty_database()
+    upgrade()
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    kept = dict(db.session.execute(sa.select(Activity.id, Activity.code_sort)).all())
+    assert len(kept) > 1
+    db.session.remove()
+    downgrade(revision="3e8a6c1f0b72")
+    assert "code_sort" not in {c["name"] for c in sa.inspect(db.engine).get_columns("activities")}
+    upgrade()
+    rows = db.session.execute(sa.select(Activity.id, Activity.code, Activity.code_sort)).all()
+    assert {r.id: r.code_sort for r in rows} == kept
+    assert all(r.code_sort == code_sort_key(r.code) for r in rows)

@@ -282,7 +282,8 @@ def plans_for(browser, url: str) -> list[tuple[str, list[str]]]:
 # dashboards' short lists sort what their filters narrowed down).
 HOT_URLS = [(u, True) for u in ("/assignments/", "/assignments/?page=40", "/api/v1/assignments",
                                 "/api/v1/assignments?page=9", "/decisions/", "/decisions/?page=30",
-                                "/api/v1/decisions", "/api/v1/meetings", "/meetings/?when=past&page=20")]
+                                "/api/v1/decisions", "/api/v1/meetings", "/meetings/?when=past&page=20",
+                                "/api/v1/activities")]
 HOT_URLS += [(f"/assignments/?sort={sign}{name}&page=30", True) for name in SORTS for sign in ("", "-")]
 HOT_URLS += [(u, False) for u in ("/followup/", "/followup/groups/{top}", "/meetings/", "/",
                                   "/assignments/?overdue=1", "/assignments/?missing_report=1",
@@ -332,7 +333,8 @@ COMPETENCE_URLS = ["/competence/", "/competence/kpis", "/competence/kpis/{positi
                    "/competence/kpis/{positive}/records", "/competence/regions/stances",
                    "/competence/regions/stances?page=2", "/competence/regions/maturity", "/competence/report",
                    "/competence/work-packages/{package}", "/competence/activities/{late}", "/api/v1/kpis",
-                   "/api/v1/kpis/{count}"]
+                   "/api/v1/kpis/{count}", "/api/v1/kpis/{count}/measurements", "/api/v1/activities",
+                   "/api/v1/activities/{late}", "/api/v1/activities/{late}/updates"]
 
 
 @pytest.mark.parametrize("url", COMPETENCE_URLS)

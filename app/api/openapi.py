@@ -26,6 +26,10 @@ NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 STRING = {"type": "string"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
 NULLABLE_BOOL = {"type": ["boolean", "null"]}
+NEXT = {"type": ["string", "null"], "format": "uri-reference"}
+# A single record carries the newest rows of its own growing lists (an activity's updates, a KPI's
+# measurements), so that it stays small at any size; the rest page through its sub-resource.
+EMBEDDED = 20
 
 
 def _nullable_enum(cls) -> dict:
@@ -133,21 +137,30 @@ SCHEMAS = {
         "late_activities": {"type": "integer", "description": "Active activities that are late today."},
         "archived": {"type": "boolean"}}),
     "Activity": ACTIVITY,
+    "ActivityUpdate": _object({
+        "id": {"type": "integer"}, "reported_on": DATE, "traffic_light": _enum(TrafficLight),
+        "progress": STRING, "filed_by": {"type": ["string", "null"]}}),
     "ActivityDetail": {"allOf": [{"$ref": "#/components/schemas/Activity"}, _object({
-        "updates": {"type": "array", "description": "Progress updates, newest first.", "items": _object({
-            "id": {"type": "integer"}, "reported_on": DATE, "traffic_light": _enum(TrafficLight),
-            "progress": STRING, "filed_by": {"type": ["string", "null"]}})}})]},
+        "updates": {"type": "array", "description": f"The newest {EMBEDDED} progress updates, newest first.",
+                    "items": {"$ref": "#/components/schemas/ActivityUpdate"}},
+        "updates_next": {**NEXT, "description": "The page of /activities/{id}/updates that continues after "
+                                                "`updates`; null when they are all."}})]},
     "Kpi": KPI,
+    "KpiMeasurement": _object({
+        "id": {"type": "integer"}, "measured_on": DATE, "value": NULLABLE_NUMBER,
+        "target_months": {"type": ["integer", "null"], "description": "The milestone's checkpoint."},
+        "milestone_reached": NULLABLE_BOOL, "comment": STRING, "source": STRING,
+        "entered_by": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"}}),
     "KpiDetail": {"allOf": [{"$ref": "#/components/schemas/Kpi"}, _object({
-        "measurements": {"type": "array", "description": "Entered measurements, oldest first (none for a derived "
-                                                         "KPI).", "items": _object({
-            "id": {"type": "integer"}, "measured_on": DATE, "value": NULLABLE_NUMBER,
-            "target_months": {"type": ["integer", "null"], "description": "The milestone's checkpoint."},
-            "milestone_reached": NULLABLE_BOOL, "comment": STRING, "source": STRING,
-            "entered_by": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"}})},
+        "measurements": {"type": "array", "description": f"The newest {EMBEDDED} entered measurements, newest "
+                                                         "first (none for a derived KPI).",
+                         "items": {"$ref": "#/components/schemas/KpiMeasurement"}},
+        "measurements_next": {**NEXT, "description": "The page of /kpis/{id}/measurements that continues after "
+                                                     "`measurements`; null when they are all."},
         "series": {"type": "array", "items": KPI_VALUE, "description":
-                   "Values over time, oldest first: the measurements, or for a derived KPI its count at each "
-                   "month's end and checkpoint up to today."}})]},
+                   "A value a month, oldest first, at most five years back: for an entered KPI the latest "
+                   "measurement of each month, those its checkpoints rest on and the latest of all; for a "
+                   "derived KPI its count at each month's end and checkpoint up to today."}})]},
 }
 
 GROUP_ATTRIBUTE_FILTERS = [
@@ -216,6 +229,14 @@ COLLECTIONS = [
 ]
 # Single records that carry more than the list shows.
 DETAIL_SCHEMAS = {"/activities": "ActivityDetail", "/kpis": "KpiDetail"}
+# A record's own growing list, a page at a time: path, schema name, summary.
+SUB_COLLECTIONS = [
+    ("/activities/{id}/updates", "ActivityUpdate", "An activity's active progress updates, newest first (newest "
+     "date, then the later filed)"),
+    ("/kpis/{id}/measurements", "KpiMeasurement", "A KPI's active entered measurements, newest first (newest "
+     "date, then the later entered)"),
+]
+PATH_ID = {"name": "id", "in": "path", "required": True, "schema": INT}
 
 ERROR = {"type": "object", "required": ["error", "description"], "properties": {
     "error": {"type": "string", "description": "The HTTP status in words."},
@@ -238,33 +259,42 @@ ERRORS = {
 }
 
 
+def _page_response(ref: dict) -> dict:
+    return {"description": "One page of items.", "content": {"application/json": {
+        "schema": {"type": "object", "required": ["items", "page", "per_page", "total", "total_exact", "pages",
+                                                  "has_next"],
+                   "properties": {
+                       "items": {"type": "array", "items": ref}, "page": {"type": "integer"},
+                       "per_page": {"type": "integer"},
+                       "total": {"type": "integer", "description": "Exact up to 10,000 matches; beyond that 10,000 "
+                                 "and total_exact is false."},
+                       "total_exact": {"type": "boolean"},
+                       "pages": {"type": ["integer", "null"], "description": "Null when the total is not exact: "
+                                 "follow has_next."},
+                       "has_next": {"type": "boolean"}}}}}}
+
+
+BAD_ARGUMENT = _error("A query argument that cannot be understood (an unknown status, a malformed id, date or "
+                      "page): refused, never ignored; `parameter` names it.")
+
+
 def build_openapi(app) -> dict:
     paths = {}
     for path, schema, summary, filters in COLLECTIONS:
         ref = {"$ref": f"#/components/schemas/{schema}"}
         paths[path] = {"get": {
             "summary": summary, "parameters": filters + PAGING,
-            "responses": {"200": {"description": "One page of items.", "content": {"application/json": {
-                "schema": {"type": "object", "required": ["items", "page", "per_page", "total", "total_exact",
-                                                          "pages", "has_next"],
-                           "properties": {
-                               "items": {"type": "array", "items": ref}, "page": {"type": "integer"},
-                               "per_page": {"type": "integer"},
-                               "total": {"type": "integer", "description": "Exact up to 10,000 matches; beyond "
-                                         "that 10,000 and total_exact is false."},
-                               "total_exact": {"type": "boolean"},
-                               "pages": {"type": ["integer", "null"], "description": "Null when the total is not "
-                                         "exact: follow has_next."},
-                               "has_next": {"type": "boolean"}}}}}},
-                          "400": _error("A query argument that cannot be understood (an unknown status, a malformed "
-                                        "id, date or page): refused, never ignored; `parameter` names it."),
-                          **ERRORS}}}
+            "responses": {"200": _page_response(ref), "400": BAD_ARGUMENT, **ERRORS}}}
         detail = DETAIL_SCHEMAS.get(path, schema)
         paths[path + "/{id}"] = {"get": {
-            "summary": f"One {schema}", "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": INT}],
+            "summary": f"One {schema}", "parameters": [PATH_ID],
             "responses": {"200": {"description": detail, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{detail}"}}}},
+                          "404": _error("No such record."), **ERRORS}}}
+    for path, schema, summary in SUB_COLLECTIONS:
+        paths[path] = {"get": {
+            "summary": summary, "parameters": [PATH_ID, *PAGING[1:]],
+            "responses": {"200": _page_response({"$ref": f"#/components/schemas/{schema}"}), "400": BAD_ARGUMENT,
                           "404": _error("No such record."), **ERRORS}}}
     return {
         "openapi": "3.1.0",

@@ -106,8 +106,8 @@ def activity_update(u) -> dict:
             "progress": u.progress, "filed_by": str(u.filed_by) if u.filed_by else None}
 
 
-def activity(a, today: date, with_updates: bool = False) -> dict:
-    updates = [u for u in a.updates if not u.is_archived]  # newest first
+def activity(a, today: date, latest=None) -> dict:
+    """An activity as listed; `latest` its latest active progress update."""
     start, end = a.start, a.end
     data = {
         "id": a.id, "code": a.code, "work_package": work_package_ref(a.work_package), "area": a.area,
@@ -119,13 +119,17 @@ def activity(a, today: date, with_updates: bool = False) -> dict:
         "ends_on": _value(end.last_day) if end and not a.open_ended else None,
         "open_ended": a.open_ended, "status": a.status.value, "effective_status": a.effective_status.value,
         "assignment_id": a.assignment_id, "late": a.is_late(today), "plan_note": a.plan_note, "source": a.source,
-        "latest_traffic_light": updates[0].traffic_light.value if updates else None,
-        "latest_update_on": _value(updates[0].reported_on) if updates else None,
+        "latest_traffic_light": latest.traffic_light.value if latest else None,
+        "latest_update_on": _value(latest.reported_on) if latest else None,
         "archived": a.is_archived,
     }
-    if with_updates:
-        data["updates"] = [activity_update(u) for u in updates]
     return data
+
+
+def activity_detail(a, today: date, updates: list, updates_next: str | None) -> dict:
+    """An activity with its newest progress updates (newest first) and where the older ones continue."""
+    return {**activity(a, today, updates[0] if updates else None),
+            "updates": [activity_update(u) for u in updates], "updates_next": updates_next}
 
 
 def kpi_target(t) -> dict | None:
@@ -142,7 +146,7 @@ def kpi_value(m) -> dict | None:
     return {"measured_on": _value(m.measured_on), "value": _number(m.value), "milestone_reached": m.milestone_reached}
 
 
-def kpi(result, rule: str | None, with_measurements: bool = False) -> dict:
+def kpi(result, rule: str | None) -> dict:
     """One KPI with its follow-up (status.KpiFollowUp)."""
     k = result.kpi
     data = {
@@ -157,12 +161,17 @@ def kpi(result, rule: str | None, with_measurements: bool = False) -> dict:
         "current": kpi_value(result.current),
         "archived": k.is_archived,
     }
-    if with_measurements:
-        data["measurements"] = [{
-            "id": m.id, "measured_on": _value(m.measured_on), "value": _number(m.value),
+    return data
+
+
+def kpi_measurement(m) -> dict:
+    return {"id": m.id, "measured_on": _value(m.measured_on), "value": _number(m.value),
             "target_months": m.target.months if m.target else None, "milestone_reached": m.milestone_reached,
             "comment": m.comment, "source": m.source, "entered_by": str(m.entered_by) if m.entered_by else None,
-            "created_at": _value(m.created_at),
-        } for m in k.measurements if not m.is_archived]
-        data["series"] = [kpi_value(m) for m in result.series]
-    return data
+            "created_at": _value(m.created_at)}
+
+
+def kpi_detail(result, rule: str | None, measurements: list, measurements_next: str | None) -> dict:
+    """A KPI with its newest measurements (newest first), where the older ones continue, and its series."""
+    return {**kpi(result, rule), "measurements": [kpi_measurement(m) for m in measurements],
+            "measurements_next": measurements_next, "series": [kpi_value(m) for m in result.series]}

@@ -3,25 +3,27 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from sqlalchemy.orm import selectinload
 
 from app.api import serializers
-from app.api.openapi import build_openapi
+from app.api.openapi import EMBEDDED, build_openapi
 from app.assignments.models import Assignment, StatusReport, TrafficLight
 from app.assignments.queries import apply_filters, group_attribute_filters, kept_total, list_loading
 from app.auth.security_log import client_address
 from app.auth.security_log import logger as security_logger
 from app.auth.sessions import rate_limit_key
+from app.competence.kpis import queries as kpi_queries
 from app.competence.kpis.derived import RULES
-from app.competence.kpis.models import Kpi, KpiMeasurement
+from app.competence.kpis.models import Kpi
 from app.competence.kpis.status import follow_up
-from app.competence.plan.models import STATUS_FROM_ASSIGNMENT, Activity, ActivityStatus, ActivityUpdate, WorkPackage
-from app.competence.plan.queries import activity_ids_in_order, effective_status_in, late_on
+from app.competence.plan import queries as plan_queries
+from app.competence.plan.models import STATUS_FROM_ASSIGNMENT, Activity, ActivityStatus, WorkPackage
+from app.competence.plan.queries import effective_status_in, late_on
 from app.core.args import Args
 from app.core.crud import require
 from app.core.models import search_text
-from app.core.pagination import MAX_PAGE, paginate_ids, paginate_stmt
+from app.core.pagination import MAX_PAGE, paginate_stmt
 from app.decisions import queries as decision_queries
 from app.decisions.models import Decision
 from app.extensions import db, limiter
@@ -44,28 +46,43 @@ limiter.limit(lambda: current_app.config["API_REFUSED_RATE_LIMIT"], key_func=cli
 MAX_PER_PAGE = 200
 
 
-def _page(stmt, serialize, ordered_ids: list[int] | None = None, total: int | None = None):
-    """A page of `stmt`'s rows in its order, or in the order of `ordered_ids` (all its rows' ids) when given;
-    `total` when the caller knows the exact number of rows."""
+def _page(stmt, serialize, total: int | None = None):
+    """A page of `stmt`'s rows in its order; `total` when the caller knows the exact number of rows."""
     args = Args()
     page = args.number("page", 1, 1, MAX_PAGE)
     per_page = args.number("per_page", 50, 1, MAX_PER_PAGE)
-    if ordered_ids is not None:
-        result = paginate_ids(stmt, ordered_ids, page, per_page)
-    else:
-        result = paginate_stmt(stmt, page, per_page, total)
+    result = paginate_stmt(stmt, page, per_page, total)
     # Beyond COUNT_CAP matches the total is a lower bound and pages unknown: follow has_next.
     return jsonify({"items": serialize(result.items), "page": result.page, "per_page": result.per_page,
                     "total": result.total, "total_exact": result.total_exact, "pages": result.pages,
                     "has_next": result.has_next})
 
 
-def _one(model, record_id: int, options, serialize):
+def _record(model, record_id: int, options=()):
+    """The record the URL names, archived or not, if the user may read it (else 404 or 403)."""
     record = db.session.scalar(sa.select(model).where(model.id == record_id).options(*options))
     if record is None:
         abort(404)
     require("view", record)
-    return jsonify(serialize(record))
+    return record
+
+
+def _one(model, record_id: int, options, serialize):
+    return jsonify(serialize(_record(model, record_id, options)))
+
+
+def _own_list(model, record_id: int, stmt, serialize):
+    """A page of a record's own growing list (`stmt`, newest first), if the record exists and may be read."""
+    _record(model, record_id)
+    return _page(stmt, lambda items: [serialize(row) for row in items])
+
+
+def _newest(stmt, endpoint: str, record_id: int) -> tuple[list, str | None]:
+    """The first EMBEDDED rows of `stmt` (a record's own list, newest first) and, when it holds more, the URL
+    of the page of its sub-resource `endpoint` that continues after them."""
+    rows = db.session.scalars(stmt.limit(EMBEDDED + 1)).all()
+    more = url_for(endpoint, record_id=record_id, page=2, per_page=EMBEDDED) if len(rows) > EMBEDDED else None
+    return rows[:EMBEDDED], more
 
 
 @bp.before_request
@@ -225,11 +242,14 @@ def work_package(record_id: int):
                 lambda wp: _serialize_work_packages([wp])[0])
 
 
-def _activity_options(with_filer: bool = False):
-    updates = selectinload(Activity.updates)
+def _activity_options():
     return (selectinload(Activity.work_package), selectinload(Activity.responsible_group),
-            selectinload(Activity.responsible_person), selectinload(Activity.assignment),
-            updates.selectinload(ActivityUpdate.filed_by) if with_filer else updates)
+            selectinload(Activity.responsible_person), selectinload(Activity.assignment))
+
+
+def _serialize_activities(items, today: date):
+    latest = plan_queries.latest_updates([a.id for a in items])
+    return [serializers.activity(a, today, latest.get(a.id)) for a in items]
 
 
 @bp.route("/activities")
@@ -243,28 +263,33 @@ def activities():
     if args.flag("late"):
         stmt = stmt.where(late_on(today))
     # As on the pages: "A.2" before "A.10".
-    return _page(stmt, lambda items: [serializers.activity(a, today) for a in items], activity_ids_in_order(stmt))
+    return _page(stmt.order_by(*plan_queries.ORDER), lambda items: _serialize_activities(items, today))
 
 
 @bp.route("/activities/<int:record_id>")
 def activity(record_id: int):
-    return _one(Activity, record_id, _activity_options(with_filer=True),
-                lambda a: serializers.activity(a, date.today(), with_updates=True))
+    def serialize(a):
+        updates, more = _newest(plan_queries.updates_newest_first(a.id), "api.activity_updates", a.id)
+        return serializers.activity_detail(a, date.today(), updates, more)
+    return _one(Activity, record_id, _activity_options(), serialize)
 
 
-def _kpi_options(with_measurements: bool = False):
-    # As status.load_kpis, which follow_up expects; every measurement only where they are listed.
-    options = (selectinload(Kpi.work_package), selectinload(Kpi.targets))
-    if with_measurements:
-        options += (selectinload(Kpi.measurements).selectinload(KpiMeasurement.entered_by),
-                    selectinload(Kpi.measurements).selectinload(KpiMeasurement.target))
-    return options
+@bp.route("/activities/<int:record_id>/updates")
+def activity_updates(record_id: int):
+    return _own_list(Activity, record_id, plan_queries.updates_newest_first(record_id), serializers.activity_update)
 
 
-def _serialize_kpis(items, with_measurements: bool = False):
-    return [serializers.kpi(result, str(RULES[result.kpi.derivation]) if result.kpi.is_derived else None,
-                            with_measurements)
-            for result in follow_up(list(items), date.today(), series=with_measurements)]
+def _kpi_options():
+    # As status.load_kpis, which follow_up expects.
+    return (selectinload(Kpi.work_package), selectinload(Kpi.targets))
+
+
+def _rule(kpi: Kpi) -> str | None:
+    return str(RULES[kpi.derivation]) if kpi.is_derived else None
+
+
+def _serialize_kpis(items):
+    return [serializers.kpi(result, _rule(result.kpi)) for result in follow_up(list(items), date.today(), series=False)]
 
 
 @bp.route("/kpis")
@@ -278,5 +303,13 @@ def kpis():
 
 @bp.route("/kpis/<int:record_id>")
 def kpi(record_id: int):
-    return _one(Kpi, record_id, _kpi_options(with_measurements=True),
-                lambda k: _serialize_kpis([k], with_measurements=True)[0])
+    def serialize(k):
+        result = follow_up([k], date.today())[0]
+        measurements, more = _newest(kpi_queries.measurements_newest_first(k.id), "api.kpi_measurements", k.id)
+        return serializers.kpi_detail(result, _rule(k), measurements, more)
+    return _one(Kpi, record_id, _kpi_options(), serialize)
+
+
+@bp.route("/kpis/<int:record_id>/measurements")
+def kpi_measurements(record_id: int):
+    return _own_list(Kpi, record_id, kpi_queries.measurements_newest_first(record_id), serializers.kpi_measurement)

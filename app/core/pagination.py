@@ -88,16 +88,6 @@ def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap:
     return Page(items=items, page=page, per_page=per_page, total=total, total_exact=exact, has_next=has_next)
 
 
-def paginate_ids(stmt, ordered_ids: list[int], page: int, per_page: int) -> Page:
-    """Page `page` of the rows `stmt` selects, given all their ids in the list's order: for an order the
-    databases cannot give alike (codes whose numbers sort as numbers), computed by the caller."""
-    page = min(max(page, 1), MAX_PAGE)
-    offset = (page - 1) * per_page
-    items = _rows_by_ids(stmt, _entity(stmt), ordered_ids[offset:offset + per_page])
-    return Page(items=items, page=page, per_page=per_page, total=len(ordered_ids),
-                has_next=offset + per_page < len(ordered_ids))
-
-
 def _rows_by_ids(stmt, model, ids: list[int]) -> list:
     """The rows by their ids alone (with the list's loader options), in the ids' order: the filters, a
     full-text match among them, are not evaluated again."""

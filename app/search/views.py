@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.assignments.models import Assignment
 from app.competence.kpis.models import Kpi
+from app.competence.plan import queries as plan_queries
 from app.competence.plan.models import Activity
 from app.competence.usecases.models import UseCase
 from app.core.forms import GroupFilterForm
@@ -33,7 +34,7 @@ KINDS = {
     "use_cases": (UseCase, _lp("plural", "Användningsfall"), ()),
 }
 ORDER = {"assignments": (Assignment.id.desc(),), "decisions": (Decision.decided_on.desc(), Decision.id.desc()),
-         "meetings": (Meeting.starts_on.desc(), Meeting.id.desc()), "activities": (Activity.code,),
+         "meetings": (Meeting.starts_on.desc(), Meeting.id.desc()), "activities": plan_queries.ORDER,
          "kpis": (Kpi.code,), "use_cases": (UseCase.code,)}
 # Kinds whose order is the id's, newest first: past RANKED_UP_TO hits they are read in the full-text
 # index's own order (TextSearch.key), not sorted.

@@ -1,6 +1,7 @@
 """The API's competence-centre part: work packages, activities and KPIs with their follow-up,
 read over HTTP with a bearer token or a session, described in the OpenAPI document."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from app.auth import operations as auth_ops
 from app.auth.models import Role
 from app.competence.kpis import operations as kpi_ops
 from app.competence.kpis.derived import COMPETENCE_CENTRE_KEY
-from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiTarget
+from app.competence.kpis.models import Kpi, KpiDerivation, KpiMeasure, KpiMeasurement, KpiTarget
 from app.competence.kpis.targets import TargetKind, add_months
 from app.competence.plan import operations as plan_ops
 from app.competence.plan.models import Activity, ActivityStatus, Recommendation, WorkPackage, WorkPackageOwner
@@ -234,6 +235,31 @@ def test_activities_are_in_the_same_order_in_the_api_as_on_the_pages(get, login_
     assert html.index(">A.1</a>") < html.index(">A.2</a>") < html.index(">A.10</a>")
 
 
+def test_the_search_the_api_and_the_pages_share_the_activity_order(get, login_as, app, monkeypatch):
+    """One order in SQL everywhere, the same on SQLite and PostgreSQL: numbers as numbers, a code before its
+    continuations, codes that read alike ("A.01", "A.1") by the code as written."""
+    a, b = work_package("A"), work_package("B")
+    for code in ("A.10", "B.1", "A.2", "A.9", "A.1", "A.2.1", "A.01"):
+        activity(b if code.startswith("B") else a, code, area="Gemensamt arbete")
+    expected = ["A.01", "A.1", "A.2", "A.2.1", "A.9", "A.10", "B.1"]
+
+    paged = [i["code"] for n in (1, 2, 3) for i in get(f"/api/v1/activities?per_page=3&page={n}")["items"]]
+    assert paged == expected
+    reader = login_as(Role.READER)
+    page = reader.get("/competence/activities").get_data(as_text=True)
+    assert re.findall(r">([AB]\.[\d.]+)</a>", page) == expected
+
+    def searched(query):
+        html = reader.get(f"/search/?q={query}&kind=activities").get_data(as_text=True)
+        return re.findall(r'/competence/activities/\d+">([AB]\.[\d.]+) ', html)
+
+    # Ranked: equally good matches in activity order (A.2.1, a word longer, ranks apart).
+    assert [c for c in searched("gemensamt") if c != "A.2.1"] == [c for c in expected if c != "A.2.1"]
+    # Past the ranked hits the activity order alone decides.
+    monkeypatch.setattr("app.search.views.RANKED_UP_TO", 1)
+    assert searched("gemensamt") == expected
+
+
 def test_a_bad_status_is_refused(client, token, plan):
     assert client.get("/api/v1/activities?status=klar", headers=bearer(token)).status_code == 400
 
@@ -284,6 +310,38 @@ def test_activity_carries_its_progress_updates_newest_first(get, plan):
     assert (listed["latest_traffic_light"], listed["latest_update_on"]) == (
         "off_track", (TODAY - timedelta(days=5)).isoformat())
     assert "updates" not in listed
+
+
+def test_an_activitys_updates_page_newest_first_past_the_newest_the_activity_carries(get, client, token, plan):
+    """The activity carries its newest 20 updates; /updates pages through all of them, newest first (of one
+    day's, the later filed first), without the archived ones, in pages that neither repeat nor skip."""
+    a = plan["B.2"]
+    made = []
+    for i in range(45):
+        made.append(plan_ops.add_activity_update(a, {"reported_on": TODAY - timedelta(days=i // 2),
+                                                     "traffic_light": TrafficLight.ON_TRACK,
+                                                     "progress": f"Steg {i}"}, None))
+    ops.archive(made[3], None)
+    db.session.commit()
+    newest_first = [u.id for u in sorted((u for u in made if u is not made[3]),
+                                         key=lambda u: (u.reported_on, u.id), reverse=True)]
+
+    one = get(f"/api/v1/activities/{a.id}")
+    assert [u["id"] for u in one["updates"]] == newest_first[:20]
+    assert one["latest_update_on"] == TODAY.isoformat() and one["updates"][0]["progress"] == "Steg 1"
+    pages = [get(f"/api/v1/activities/{a.id}/updates?per_page=20&page={n}") for n in (1, 2, 3)]
+    assert [p["items"] == pages[0]["items"] for p in pages] == [True, False, False]
+    assert [u["id"] for p in pages for u in p["items"]] == newest_first
+    assert pages[0]["items"] == one["updates"]
+    assert [(p["total"], p["has_next"]) for p in pages] == [(44, True), (44, True), (44, False)]
+    assert get(one["updates_next"])["items"] == pages[1]["items"]
+    assert len(get(f"/api/v1/activities/{a.id}/updates")["items"]) == 44  # 50 a page by default
+
+    # Bounded like any list; refused without a token; 404 for an activity that does not exist.
+    assert client.get(f"/api/v1/activities/{a.id}/updates?per_page=500", headers=bearer(token)).status_code == 400
+    assert client.get(f"/api/v1/activities/{a.id}/updates").status_code == 401
+    assert client.get("/api/v1/activities/999999/updates", headers=bearer(token)).status_code == 404
+    assert get(f"/api/v1/activities/{plan['A.1'].id}/updates")["items"] == []
 
 
 # --- KPIs
@@ -373,14 +431,38 @@ def test_kpi_page_lists_the_measurements_with_who_entered_them(get, kpis):
     item = get(f"/api/v1/kpis/{kpis['number'].id}")
     rows = [(m["measured_on"], m["value"], m["comment"], m["source"], m["entered_by"], m["target_months"])
             for m in item["measurements"]]
-    assert rows == [((BASELINE + timedelta(days=60)).isoformat(), 30, "Första", "Enkät", "Matare", None),
+    assert rows == [(TODAY.isoformat(), 55, "", "", "Matare", None),
                     ((kpis["cp12"] - timedelta(days=10)).isoformat(), 35.5, "", "", "Matare", None),
-                    (TODAY.isoformat(), 55, "", "", "Matare", None)]
+                    ((BASELINE + timedelta(days=60)).isoformat(), 30, "Första", "Enkät", "Matare", None)]
+    assert item["measurements_next"] is None
     assert [p["value"] for p in item["series"]] == [30, 35.5, 55]
     milestone = get(f"/api/v1/kpis/{kpis['milestone'].id}")
     assert [(m["target_months"], m["milestone_reached"], m["value"]) for m in milestone["measurements"]] == [
         (6, True, None)]
     assert "measurements" not in by(get("/api/v1/kpis")["items"])["KPI-A1"]
+
+
+def test_a_kpis_measurements_page_newest_first_past_the_newest_the_kpi_carries(get, client, token, kpis):
+    k = kpis["number"]
+    user = make_user("inmatare", Role.COMPETENCE_CENTRE)
+    for i in range(30):
+        measure(k, user, BASELINE + timedelta(days=100 + i), i)
+    expected = [m.id for m in db.session.scalars(sa.select(KpiMeasurement).where(
+        KpiMeasurement.kpi_id == k.id, KpiMeasurement.archived_at.is_(None))
+        .order_by(KpiMeasurement.measured_on.desc(), KpiMeasurement.id.desc()))]
+    assert len(expected) == 33
+
+    one = get(f"/api/v1/kpis/{k.id}")
+    assert [m["id"] for m in one["measurements"]] == expected[:20]
+    assert one["measurements"][0]["measured_on"] == TODAY.isoformat()
+    first, rest = get(f"/api/v1/kpis/{k.id}/measurements?per_page=20"), get(one["measurements_next"])
+    assert first["items"] == one["measurements"]
+    assert [m["id"] for m in first["items"] + rest["items"]] == expected
+    assert (first["total"], first["has_next"], rest["has_next"]) == (33, True, False)
+    # A derived KPI has no entered measurements: an empty list, not an error.
+    assert get(f"/api/v1/kpis/{kpis['staffing'].id}/measurements")["items"] == []
+    assert client.get(f"/api/v1/kpis/{k.id}/measurements").status_code == 401
+    assert client.get("/api/v1/kpis/999999/measurements", headers=bearer(token)).status_code == 404
 
 
 def test_kpi_filters(get, kpis):
@@ -422,6 +504,9 @@ def test_openapi_describes_the_competence_endpoints_and_their_answers(get, clien
         assert path in spec["paths"] and path + "/{id}" in spec["paths"]
         ok = spec["paths"][path + "/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         assert ok == {"$ref": f"#/components/schemas/{detail}"}
+    for path, item in (("/activities/{id}/updates", "ActivityUpdate"), ("/kpis/{id}/measurements", "KpiMeasurement")):
+        ok = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok["properties"]["items"]["items"] == {"$ref": f"#/components/schemas/{item}"}
     names = {p["name"] for p in spec["paths"]["/activities"]["get"]["parameters"]}
     assert {"work_package", "work_package_id", "status", "late", "page", "per_page"} <= names
 
@@ -442,6 +527,13 @@ def test_openapi_describes_the_competence_endpoints_and_their_answers(get, clien
         one = get(f"{url}/{record_id}")
         _schema_validator(spec, detail_schema).validate(one)
         assert set(one) == _documented_properties(spec, detail_schema), url
+    for url, schema in ((f"/api/v1/activities/{plan['A.1'].id}/updates", "ActivityUpdate"),
+                        (f"/api/v1/kpis/{kpis['number'].id}/measurements", "KpiMeasurement")):
+        rows = get(url)["items"]
+        assert rows
+        for row in rows:
+            _schema_validator(spec, schema).validate(row)
+            assert set(row) == _documented_properties(spec, schema), url
     # The validator does look: a wrong type is caught.
     with pytest.raises(jsonschema.ValidationError):
         _schema_validator(spec, "Kpi").validate({**items[0], "checkpoints": [{"months": 7}]})
@@ -526,7 +618,10 @@ def test_kpi_page_query_count_does_not_grow_with_measurements(client, token, app
         plan_ops.add_activity_update(a, {"reported_on": TODAY, "traffic_light": TrafficLight.ON_TRACK}, other)
     db.session.commit()
     many = [queries_for(client, token, url) for url in urls]
-    assert len(client.get(urls[0], headers=bearer(token)).json["measurements"]) == 43
-    assert len(client.get(urls[1], headers=bearer(token)).json["updates"]) == 43
+    # The newest 20 of each, and where the rest continue.
+    kpi_data, activity_data = (client.get(url, headers=bearer(token)).json for url in urls)
+    assert len(kpi_data["measurements"]) == 20 and len(activity_data["updates"]) == 20
+    assert kpi_data["measurements_next"] == f"/api/v1/kpis/{k.id}/measurements?page=2&per_page=20"
+    assert activity_data["updates_next"] == f"/api/v1/activities/{a.id}/updates?page=2&per_page=20"
     assert all(m <= n for m, n in zip(many, few, strict=True)), (few, many)
 

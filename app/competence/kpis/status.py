@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.competence.kpis import derived, queries
+from app.competence.kpis import derived
 from app.competence.kpis.models import Kpi, KpiMeasure, KpiTarget
 from app.competence.kpis.queries import Pick, picked_measurements
 from app.competence.kpis.targets import Evaluation, Measurement, TargetStatus, add_months, checkpoint, evaluate
@@ -42,7 +42,7 @@ class CheckpointResult:
 class KpiFollowUp:
     kpi: Kpi
     checkpoints: list[CheckpointResult]
-    series: list[Measurement] = field(default_factory=list)  # values over time, oldest first (if asked for)
+    series: list[Measurement] = field(default_factory=list)  # a value a month, oldest first (if asked for)
     current: Measurement | None = None  # the latest value as of today
     current_target: KpiTarget | None = None  # for a milestone KPI: the milestone `current` reports on
 
@@ -91,6 +91,20 @@ def _checkpoint_pick(kpi: Kpi, target: KpiTarget, today: date) -> Pick:
     return Pick(kpi.id, min(due, today), target.id if kpi.measure == KpiMeasure.MILESTONE else None)
 
 
+def _series_picks(kpi: Kpi, today: date) -> list[Pick]:
+    """What a typed KPI's series shows, however many measurements it has: the latest of each month (at most
+    five years back, as a derived KPI's), the ones its checkpoints rest on, and the latest of all."""
+    months = month_ends(max(kpi.baseline_date, add_months(today, -60)), today)
+    return ([Pick(kpi.id, day, last_of_day=True) for day in months] + [Pick(kpi.id)]
+            + [_checkpoint_pick(kpi, t, today) for t in kpi.targets if not t.is_archived])
+
+
+def _series(picks: list[Pick], picked: dict) -> list[Measurement]:
+    """The picked measurements, each once, oldest first (of one day's, the first entered first)."""
+    found = {hit.measurement_id: hit.measurement for p in picks if (hit := picked[p]) is not None}
+    return [found[i] for i in sorted(found, key=lambda i: (found[i].measured_on, i))]
+
+
 def _picks(kpis: list[Kpi], today: date) -> list[Pick]:
     picks = []
     for kpi in kpis:
@@ -102,12 +116,12 @@ def _picks(kpis: list[Kpi], today: date) -> list[Pick]:
 
 def follow_up(kpis: list[Kpi], today: date | None = None, series: bool = True) -> list[KpiFollowUp]:
     """Each KPI's status at its checkpoints and its current value; with `series` also its values over time
-    (a KPI's page), which reads every measurement's value of a typed KPI and a value a month of a derived one.
-    Without it, the database finds the few values the statuses rest on (kpis/queries.py)."""
+    (a KPI's page): a value a month, for a typed KPI the latest measurement of the month (_series_picks). The
+    database finds the few measurements these rest on (kpis/queries.py), all in the same two queries."""
     today = today or date.today()
     derived_values = _derived_values(kpis, today, series)
-    picked = picked_measurements(_picks(kpis, today))
-    typed_series = queries.series([k.id for k in kpis if not k.is_derived]) if series else {}
+    series_picks = {k.id: _series_picks(k, today) for k in kpis if series and not k.is_derived}
+    picked = picked_measurements(_picks(kpis, today) + [p for picks in series_picks.values() for p in picks])
     results = []
     for kpi in kpis:
         targets = {t.months: t for t in kpi.targets if not t.is_archived}
@@ -138,7 +152,7 @@ def follow_up(kpis: list[Kpi], today: date | None = None, series: bool = True) -
             if evaluation.status == TargetStatus.NOT_YET_DUE and evaluation.measurement is not None:
                 met_today = target.rule().is_met_by(evaluation.measurement)
             checkpoints.append(CheckpointResult(months, due, target, evaluation, met_today))
-        over_time = (values if kpi.is_derived else typed_series[kpi.id]) if series else []
+        over_time = (values if kpi.is_derived else _series(series_picks[kpi.id], picked)) if series else []
         results.append(KpiFollowUp(kpi, checkpoints, over_time, current, current_target))
     return results
 

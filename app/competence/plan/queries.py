@@ -24,6 +24,8 @@ from app.core.pagination import Slice, newest_first
 from app.extensions import db
 
 UPDATES_PER_PAGE = 20
+# The updates a subquery looks the latest up among, apart from the enclosing query's activities.
+_updates = ActivityUpdate.__table__.alias("latest_update")
 
 
 def effective_status_in(statuses) -> sa.ColumnElement[bool]:
@@ -43,15 +45,9 @@ def late_on(today: date) -> sa.ColumnElement[bool]:
                    effective_status_in(set(ActivityStatus) - FINISHED_ACTIVITY))
 
 
-def code_key(code: str) -> tuple:
-    """"A.10" after "A.9": numbers in a code sort as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", code))
-
-
-def activity_key(code: str, record_id: int) -> tuple:
-    """The activities' one order, on the pages and in the API: by code with its numbers as numbers ("A.2"
-    before "A.10"); the code as written, then the id, decide between codes that read alike ("A.01", "A.1")."""
-    return code_key(code), code, record_id
+# The activities' one order, on the pages, in the API and in the search: by code with its numbers as numbers
+# ("A.2" before "A.10"), the key's tie-break the code as written, then the id (ix_activities_code_order).
+ORDER = (Activity.code_sort, Activity.id)
 
 
 def activities(*criteria, with_responsible: bool = True) -> list[Activity]:
@@ -62,15 +58,8 @@ def activities(*criteria, with_responsible: bool = True) -> list[Activity]:
     if with_responsible:
         options += [selectinload(Activity.work_package), selectinload(Activity.responsible_group),
                     selectinload(Activity.responsible_person)]
-    rows = db.session.scalars(sa.select(Activity).where(Activity.active(), *criteria).options(*options)).all()
-    return sorted(rows, key=lambda a: activity_key(a.code, a.id))
-
-
-def activity_ids_in_order(stmt) -> list[int]:
-    """The ids of the activities `stmt` selects, in activity order, for a list paged by ids. SQLite and
-    PostgreSQL share no natural sort, so the codes are compared here: two columns per activity."""
-    rows = db.session.execute(stmt.with_only_columns(Activity.id, Activity.code, maintain_column_froms=True)).all()
-    return [record_id for record_id, code in sorted(rows, key=lambda row: activity_key(row.code, row.id))]
+    return db.session.scalars(sa.select(Activity).where(Activity.active(), *criteria).order_by(*ORDER)
+                              .options(*options)).all()
 
 
 def next_code(package: WorkPackage) -> str:
@@ -94,12 +83,34 @@ def recent_updates(limit: int = 8) -> list[ActivityUpdate]:
                               .options(selectinload(ActivityUpdate.activity))).all()
 
 
+def _active_updates(activity_id: int):
+    return sa.select(ActivityUpdate).where(ActivityUpdate.activity_id == activity_id, ActivityUpdate.active())
+
+
 def updates_page(activity: Activity) -> Slice:
     """The activity's progress updates, newest first, a page at a time (`?updates=<key>`)."""
-    return newest_first(sa.select(ActivityUpdate).where(ActivityUpdate.activity_id == activity.id,
-                                                        ActivityUpdate.active()),
-                        (ActivityUpdate.reported_on, ActivityUpdate.id), "updates", UPDATES_PER_PAGE,
-                        options=(selectinload(ActivityUpdate.filed_by),))
+    return newest_first(_active_updates(activity.id), (ActivityUpdate.reported_on, ActivityUpdate.id), "updates",
+                        UPDATES_PER_PAGE, options=(selectinload(ActivityUpdate.filed_by),))
+
+
+def updates_newest_first(activity_id: int):
+    """The activity's active progress updates, newest first (newest date, then the later filed), with who
+    filed them: a statement for the caller to page (ix_activity_updates_activity)."""
+    return (_active_updates(activity_id).order_by(ActivityUpdate.reported_on.desc(), ActivityUpdate.id.desc())
+            .options(selectinload(ActivityUpdate.filed_by)))
+
+
+def latest_updates(activity_ids: list[int]) -> dict[int, ActivityUpdate]:
+    """Each activity's latest active progress update, by activity id: one query, each activity's found one
+    step back in ix_activity_updates_activity however many updates it has."""
+    if not activity_ids:
+        return {}
+    u = _updates.c
+    latest = (sa.select(u.id).where(u.activity_id == Activity.id, u.archived_at.is_(None))
+              .order_by(u.reported_on.desc(), u.id.desc()).limit(1).correlate(Activity).scalar_subquery())
+    ids = sa.select(latest).where(Activity.id.in_(activity_ids))
+    return {row.activity_id: row for row in db.session.scalars(
+        sa.select(ActivityUpdate).where(ActivityUpdate.id.in_(ids)))}
 
 
 def package_progress(packages, activities, today):

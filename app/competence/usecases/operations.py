@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.competence.usecases.models import ProblemArea, UseCase, UseCasePriorityEntry, UseCasePriorityVersion
+from app.competence.usecases.queries import latest_priority_version
 from app.core import operations as ops
 from app.core.operations import BusinessRuleError
 from app.extensions import db
@@ -34,11 +35,6 @@ def update_use_case(use_case: UseCase, values: dict, user, expected_version=None
     changes = ops.update(use_case, user, values)
     changes |= ops.set_links(use_case, user, {"problem_areas": (ProblemArea, problem_area_ids)})
     return changes
-
-
-def latest_priority_version() -> UseCasePriorityVersion | None:
-    return db.session.scalar(sa.select(UseCasePriorityVersion).where(UseCasePriorityVersion.active())
-                             .order_by(UseCasePriorityVersion.number.desc()).limit(1))
 
 
 def adopt_priority_list(ranking: list[int], values: dict, user) -> UseCasePriorityVersion:

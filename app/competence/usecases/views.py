@@ -2,37 +2,29 @@
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from app.competence.blueprint import bp
-from app.competence.usecases import operations
+from app.competence.usecases import operations, queries
 from app.competence.usecases.forms import PriorityVersionForm, UseCaseForm
-from app.competence.usecases.models import ProblemArea, UseCase, UseCasePriorityEntry, UseCasePriorityVersion
+from app.competence.usecases.models import UseCase, UseCasePriorityVersion
 from app.core.crud import archive_page, create_page, edit_page, history, load, require, save
-from app.extensions import db
 from app.picker.queries import offer
 
 
 def _use_case_form(form: UseCaseForm) -> UseCaseForm:
-    form.problem_area_ids.set_choices(db.session.scalars(sa.select(ProblemArea).where(ProblemArea.active())
-                                                         .order_by(ProblemArea.code)))
+    form.problem_area_ids.set_choices(queries.problem_areas())
     return form
 
 
 @bp.route("/use-cases")
 def use_cases():
     require("view", UseCase)
-    cases = db.session.scalars(sa.select(UseCase).where(UseCase.active()).order_by(UseCase.code)
-                               .options(selectinload(UseCase.problem_areas))).all()
-    areas = db.session.scalars(sa.select(ProblemArea).where(ProblemArea.active()).order_by(ProblemArea.code)).all()
-    versions = db.session.scalars(sa.select(UseCasePriorityVersion).where(UseCasePriorityVersion.active())
-                                  .order_by(UseCasePriorityVersion.number.desc())
-                                  .options(selectinload(UseCasePriorityVersion.entries)
-                                           .selectinload(UseCasePriorityEntry.use_case))).all()
+    cases = queries.use_cases(with_problem_areas=True)
+    areas = queries.problem_areas()
+    versions = queries.priority_versions()
     current = next((v for v in versions if v.adopted_on <= date.today()), None)
     return render_template("competence/use_cases.html", cases=cases, areas=areas, versions=versions,
                            current=current)
@@ -72,10 +64,10 @@ def archive_use_case(record_id: int):
 @bp.route("/use-cases/priorities/new", methods=["GET", "POST"])
 def new_priority_version():
     require("create", UseCasePriorityVersion)
-    cases = db.session.scalars(sa.select(UseCase).where(UseCase.active()).order_by(UseCase.code)).all()
+    cases = queries.use_cases()
     form = PriorityVersionForm()
     offer(form.decision_id)
-    latest = operations.latest_priority_version()
+    latest = queries.latest_priority_version()
     places = {}  # use-case id -> the place typed (kept as typed on error)
     place_errors = {}
     if request.method == "POST":
@@ -123,15 +115,11 @@ def archive_priority_version(record_id: int):
 
 @bp.route("/use-cases/priorities/<int:record_id>")
 def priority_version(record_id: int):
-    # Each entry's use case with the list (one query), not one query per entry.
-    version = db.session.get(UseCasePriorityVersion, record_id, options=[
-        selectinload(UseCasePriorityVersion.entries).selectinload(UseCasePriorityEntry.use_case)])
+    version = queries.priority_version(record_id)
     if version is None:
         abort(404)
     require("view", version)
-    previous = db.session.scalar(sa.select(UseCasePriorityVersion).where(
-        UseCasePriorityVersion.number < version.number, UseCasePriorityVersion.active())
-        .order_by(UseCasePriorityVersion.number.desc()).limit(1))
+    previous = queries.previous_version(version)
     before = {e.use_case_id: e.position for e in previous.entries} if previous else {}
     return render_template("competence/priority_version.html", version=version, previous=previous, before=before,
                            history=history(version))

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+from app.competence.kpis.charts import kpi_chart
 from app.competence.kpis.models import Kpi, KpiMeasure, KpiMeasurement, KpiTarget
-from app.competence.kpis.status import CHECKPOINT_MONTHS, follow_up, load_kpis
-from app.competence.kpis.targets import Measurement, TargetKind, checkpoint, evaluate
+from app.competence.kpis.status import CHECKPOINT_MONTHS, follow_up, load_kpis, month_ends
+from app.competence.kpis.targets import Measurement, TargetKind, add_months, checkpoint, evaluate
 from app.core import operations as ops
 from app.extensions import db
 from tests.competence.conftest import BASELINE
@@ -51,6 +53,24 @@ def _followed(result) -> tuple:
     return statuses, current, result.current_target.id if result.current_target else None
 
 
+def _series_reference(kpi: Kpi, today: date) -> list[Measurement]:
+    """The series as chosen from all of a KPI's measurements: the latest of each month (the last entered of its
+    day) up to today, at most five years back, the one each checkpoint rests on, and the latest of all."""
+    active = sorted((m for m in kpi.measurements if not m.is_archived), key=lambda m: (m.measured_on, m.id))
+    chosen = {active[-1].id} if active else set()
+    for day in month_ends(max(kpi.baseline_date, add_months(today, -60)), today):
+        upto = [m for m in active if m.measured_on <= day]
+        if upto:
+            chosen.add(upto[-1].id)
+    for target in kpi.targets:
+        due = min(checkpoint(kpi.baseline_date, target.months), today)
+        mine = [m for m in active if m.measured_on <= due
+                and (kpi.measure != KpiMeasure.MILESTONE or m.target_id == target.id)]
+        if mine:
+            chosen.add(next(m.id for m in mine if m.measured_on == mine[-1].measured_on))
+    return [Measurement(m.measured_on, m.value, m.milestone_reached) for m in active if m.id in chosen]
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_the_database_picks_what_the_rule_picks_from_all_measurements(wp, seed):
     rng = random.Random(seed)
@@ -73,6 +93,32 @@ def test_the_database_picks_what_the_rule_picks_from_all_measurements(wp, seed):
         kpis = load_kpis(Kpi.id.in_([number.id, milestone.id]))
         for kpi, result, full in zip(kpis, follow_up(kpis, today, series=False), follow_up(kpis, today), strict=True):
             assert _followed(result) == _followed(full) == _reference(kpi, today), (kpi.code, today)
-            active = sorted((m for m in kpi.measurements if not m.is_archived), key=lambda m: (m.measured_on, m.id))
-            assert result.series == [] and full.series == [
-                Measurement(m.measured_on, m.value, m.milestone_reached) for m in active]
+            assert result.series == [] and full.series == _series_reference(kpi, today), (kpi.code, today)
+
+
+def test_the_chart_of_years_of_measurements_plots_a_point_a_month_and_always_the_latest(wp):
+    """10,000 measurements over eight years: the chart draws the latest of each month of the last five
+    years, the values the checkpoints rest on and the latest, and its targets as before."""
+    today = date.today()
+    baseline = add_months(today, -96)
+    kpi = ops.create(Kpi(), None, code="KPI-M", work_package_id=wp.id, indicator="Många", measure=KpiMeasure.NUMBER,
+                     baseline_date=baseline)
+    for months in CHECKPOINT_MONTHS:
+        ops.create(KpiTarget(), None, kpi_id=kpi.id, months=months, kind=TargetKind.NUMBER, comparison=">=",
+                   value=Decimal(months), text=f"{months}")
+    span = (today - baseline).days
+    rows = [{"kpi_id": kpi.id, "measured_on": baseline + timedelta(days=i * span // 9_999), "value": Decimal(i % 97),
+             "milestone_reached": None, "comment": "", "source": "", "version": 1, "is_demo": False}
+            for i in range(10_000)]
+    db.session.execute(sa.insert(KpiMeasurement), rows)
+    db.session.commit()
+    latest = db.session.scalars(sa.select(KpiMeasurement).where(KpiMeasurement.kpi_id == kpi.id)
+                                .order_by(KpiMeasurement.measured_on.desc(), KpiMeasurement.id.desc())).first()
+    assert latest.measured_on == today
+
+    result = follow_up(load_kpis(Kpi.id == kpi.id), today)[0]
+    chart = kpi_chart(result, today)
+    assert 60 <= len(chart.points) <= 61 + 1 + len(CHECKPOINT_MONTHS)
+    assert chart.points[-1][2:] == (latest.measured_on, latest.value)
+    assert result.series == _series_reference(db.session.get(Kpi, kpi.id), today)
+    assert [t["months"] for t in chart.targets] == list(CHECKPOINT_MONTHS)

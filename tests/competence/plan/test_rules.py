@@ -1,6 +1,7 @@
 """The plan's business rules (app/competence/plan/operations.py, models.py): which activities are refused,
 on which field, how their status and lateness follow from the plan and a linked assignment."""
 
+import re
 from datetime import date
 
 import pytest
@@ -8,8 +9,10 @@ import sqlalchemy as sa
 
 from app.assignments.models import AssignmentStatus
 from app.competence.plan import operations as plan_ops
+from app.competence.plan import queries as plan_queries
 from app.competence.plan.models import Activity, ActivityStatus
 from app.competence.quarters import Quarter
+from app.core.sorting import code_sort_key
 from app.extensions import db
 from tests import factories as f
 from tests.competence.conftest import refused
@@ -138,3 +141,31 @@ def test_an_open_ended_activity_is_never_late_even_with_an_end_quarter_left_in_i
     assert activity.is_late(date(2026, 1, 1)) is False
     activity.open_ended = False
     assert activity.is_late(date(2026, 1, 1)) is True
+
+
+def test_changing_an_activitys_code_changes_its_place_in_the_order(wp):
+    """The stored sort key follows the code through the operation, and stays out of the history."""
+    first = plan_ops.create_activity(activity_values(wp, code="A.2"), None)
+    second = plan_ops.create_activity(activity_values(wp, code="A.10"), None)
+    db.session.commit()
+    assert first.code_sort == code_sort_key("A.2") and first.code_sort < second.code_sort
+    assert [a.code for a in plan_queries.activities()] == ["A.2", "A.10"]
+
+    changes = plan_ops.update_activity(first, {"code": "A.11"}, None, first.version)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.scalar(sa.select(Activity.code_sort).where(Activity.id == first.id))
+    assert stored == code_sort_key("A.11") and "code_sort" not in changes
+    assert [a.code for a in plan_queries.activities()] == ["A.10", "A.11"]
+
+
+@pytest.mark.parametrize("codes", [
+    ["A.1", "A.2", "A.9", "A.10", "A.100"],
+    ["A", "A.01", "A.1", "A1", "A.1.1", "A.2"],  # alike numbers by the code as written; a code before its parts
+    ["a.3", "B.2", "Z.1", "Å.1", "Ä.1", "Ö.1"],  # letters case-insensitively in Swedish order
+    ["KPI-A2", "KPI-A10", "KPI-B1"],
+])
+def test_the_code_sort_key_orders_codes_as_people_read_them(codes):
+    assert sorted(reversed(codes), key=code_sort_key) == codes
+    # Only digits and lower-case letters: text every collation orders alike.
+    assert all(re.fullmatch("[0-9a-z]+", code_sort_key(c)) for c in codes)
