@@ -5,7 +5,7 @@ one they read the centre's own. It replaces the single-column index on group_id,
 Reviewed by hand.
 
 Revision ID: b2e9d4a6c3f1
-Revises: 3e8a6c1f0b72
+Revises: 5d1f8a2c7e40
 Create Date: 2026-11-30 23:40:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b2e9d4a6c3f1'
-down_revision = '3e8a6c1f0b72'
+down_revision = '5d1f8a2c7e40'
 branch_labels = None
 depends_on = None
 
