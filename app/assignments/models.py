@@ -89,6 +89,8 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.Index("ix_assignments_principal", "principal_group_id", "status", "latest_light", "archived_at",
                  "open_due_on", "next_report_due_on"),
         sa.Index("ix_assignments_report_due", "next_report_due_on", "archived_at", "principal_group_id", "status"),
+        # An assignment's sub-assignments newest first, a page at a time (its page).
+        sa.Index("ix_assignments_parent", "parent_id", "id", "archived_at"),
     )
     __permission_area__ = "governance"
     # The principal's chair or secretary commissions and changes the assignment; the
@@ -136,7 +138,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     due_on: Mapped[date | None] = mapped_column(index=True)
     status: Mapped[AssignmentStatus] = mapped_column(enum_column(AssignmentStatus, "assignment_status"),
                                                      default=AssignmentStatus.DRAFT, index=True)
-    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id"))  # ix_assignments_parent
     given_by_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     closed_by_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     # Set by the secretariat when it asks for a report; cleared by the report that answers it.
@@ -255,9 +257,11 @@ class AssignmentTransition(db.Model):
     """One step in an assignment's lifecycle: who moved it from which status to which, when."""
 
     __tablename__ = "assignment_transitions"
+    # An assignment's transitions newest first, a page at a time (its page).
+    __table_args__ = (sa.Index("ix_assignment_transitions_assignment", "assignment_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))  # ix_assignment_transitions_assignment
     from_status: Mapped[AssignmentStatus | None] = mapped_column(
         enum_column(AssignmentStatus, "transition_from_status"))
     to_status: Mapped[AssignmentStatus] = mapped_column(enum_column(AssignmentStatus, "transition_to_status"))
