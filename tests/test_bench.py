@@ -154,3 +154,18 @@ def test_the_deep_page_runs_in_every_order_the_list_offers():
                     "assignments-deep:due": "/assignments/?sort=due&page=4000",
                     "assignments-deep:-due": "/assignments/?sort=-due&page=4000",
                     "assignments-deep:title": "/assignments/?sort=title&page=4000"}
+
+
+def test_the_deep_page_runs_in_each_order_of_the_real_list(app, login_as):
+    """The benchmark takes its orders from the list's own headers: every order the list has (the status and
+    latest-report orders too) gets a deep page, without a list of them to keep in step here."""
+    from app.assignments.queries import SORTS
+    from app.auth.models import Role
+
+    sorts = bench_run.offered_sorts(login_as(Role.SECRETARIAT).get("/assignments/").get_data(as_text=True))
+    assert {s.lstrip("-") for s in sorts} == set(SORTS)
+    targets = Targets(list_pages=4000, ordinary_assignment={"id": 1}, busiest_assignment={"id": 2},
+                      top_group={"id": 3}, sorts=sorts)
+    deep = {p.name: p.path for p in pages(targets) if p.name.startswith("assignments-deep")}
+    assert deep["assignments-deep:status"] == "/assignments/?sort=status&page=4000"
+    assert deep["assignments-deep:-report"] == "/assignments/?sort=-report&page=4000"  # the newest report first

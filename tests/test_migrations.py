@@ -141,3 +141,27 @@ def test_the_activity_order_migration_gives_existing_activities_their_sort_key(a
     rows = db.session.execute(sa.select(Activity.id, Activity.code, Activity.code_sort)).all()
     assert {r.id: r.code_sort for r in rows} == kept
     assert all(r.code_sort == code_sort_key(r.code) for r in rows)
+
+
+def test_the_order_keys_migration_keys_the_assignments_already_there(app):
+    """Upgrading a register with assignments gives each the status and latest-report keys the models and
+    the operations give: the lifecycle's place, the latest report's date or the unreported's dates."""
+    from app.assignments.models import Assignment, AssignmentStatus, TrafficLight
+    from app.assignments.queries import kept_state_differences
+    from app.core.sorting import UNDATED, UNDATED_DESC
+    from tests import gov_factories as gov
+
+    _empty_database()
+    upgrade()
+    w = gov.world()
+    reported = gov.assignment(w.principal, w.recipient, status=AssignmentStatus.PAUSED)
+    gov.report(reported, TrafficLight.AT_RISK, reported_on=date(2026, 5, 4))
+    gov.assignment(w.principal, w.unrelated, status=AssignmentStatus.DELIVERED)
+    keys = sa.select(Assignment.id, Assignment.status_sort, Assignment.report_sort, Assignment.report_desc_sort)
+    kept = sorted(db.session.execute(keys).all())
+    db.session.remove()
+    downgrade(revision="3e8a6c1f0b72")
+    upgrade()
+    assert sorted(db.session.execute(keys).all()) == kept
+    assert {row[1:] for row in kept} == {(3, date(2026, 5, 4), date(2026, 5, 4)), (4, UNDATED, UNDATED_DESC)}
+    assert kept_state_differences() == []

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.assignments.models import StatusReport, TrafficLight
+from app.assignments.models import Assignment, AssignmentStatus, AssignmentTransition, StatusReport, TrafficLight
 from app.auth.models import Role
 from app.core.audit import ChangeAction, ChangeLog
 from app.core.models import utcnow
@@ -19,6 +19,7 @@ from tests import gov_factories as g
 
 REPORTS_PER_PAGE = 10
 HISTORY_PER_PAGE = 20
+TRANSITIONS_PER_PAGE = CHILDREN_PER_PAGE = 20
 
 
 def bulk_reports(a, n: int, per_day: int = 1) -> list[int]:
@@ -39,6 +40,27 @@ def bulk_history(record, n: int, per_second: int = 1) -> None:
          "version": 1, "created_at": first + timedelta(seconds=i // per_second),
          "changes": {"title": {"old": f"Rubrik {i - 1}", "new": f"Rubrik {i}"}}} for i in range(n)])
     db.session.commit()
+
+
+def bulk_transitions(a, n: int) -> list[int]:
+    """`n` more status transitions on `a` (back and forth between in progress and paused), oldest first."""
+    steps = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.PAUSED)
+    db.session.execute(sa.insert(AssignmentTransition), [
+        {"assignment_id": a.id, "from_status": steps[i % 2], "to_status": steps[(i + 1) % 2], "note": f"Steg {i}"}
+        for i in range(n)])
+    db.session.commit()
+    step = AssignmentTransition
+    return list(db.session.scalars(sa.select(step.id).where(step.assignment_id == a.id).order_by(step.id)))
+
+
+def bulk_children(a, n: int) -> list[int]:
+    """`n` sub-assignments of `a`, given by its recipient, oldest first."""
+    db.session.execute(sa.insert(Assignment), [
+        {"title": f"Deluppdrag {i}", "parent_id": a.id, "principal_group_id": a.recipient_group_id,
+         "recipient_group_id": a.principal_group_id, "status": AssignmentStatus.IN_PROGRESS} for i in range(n)])
+    db.session.commit()
+    return list(db.session.scalars(sa.select(Assignment.id).where(Assignment.parent_id == a.id)
+                                   .order_by(Assignment.id)))
 
 
 def section(page: str, section_id: str) -> str:
@@ -138,8 +160,36 @@ def test_every_record_page_pages_its_history(scene, login_as):
     assert [int(t.split()[1]) for p in pages for t in p] == list(reversed(range(25)))
 
 
+def test_the_assignment_page_pages_its_transitions_and_sub_assignments(scene, login_as):
+    w, a = scene
+    steps = bulk_transitions(a, 60)  # and the one that created it
+    children = bulk_children(a, 60)
+    g.archive(db.session.get(Assignment, children[-1]))  # an archived sub-assignment is not listed
+    b = login_as(Role.READER)
+    pages = walk(b, f"/assignments/{a.id}", "status", r'<li id="transition-(\d+)">')
+    assert [len(p) for p in pages] == [20, 20, 20, 1]
+    assert [int(i) for p in pages for i in p] == list(reversed(steps))
+    pages = walk(b, f"/assignments/{a.id}", "children", r'<li><a href="/assignments/(\d+)">')
+    assert [len(p) for p in pages] == [20, 20, 19]
+    assert [int(i) for p in pages for i in p] == list(reversed(children[:-1]))
+    # Each list keeps its own place: paging one leaves the other (and the reports) where they were.
+    first = b.get(f"/assignments/{a.id}").get_data(as_text=True)
+    older_steps = link(section(first, "status"), "next")
+    assert "children=" not in older_steps
+    page = b.get(older_steps).get_data(as_text=True)
+    assert re.findall(r'<li><a href="/assignments/(\d+)">', section(page, "children")) == [
+        str(i) for i in reversed(children[-21:-1])]
+
+
+def test_an_assignment_without_sub_assignments_has_no_such_section(scene, login_as):
+    w, a = scene
+    page = login_as(Role.READER).get(f"/assignments/{a.id}").get_data(as_text=True)
+    assert 'id="children"' not in page and len(re.findall(r'<li id="transition-\d+">', section(page, "status"))) == 1
+
+
 @pytest.mark.parametrize("url", ["/assignments/{a}?reports=igår", "/assignments/{a}?reports=2024-01-01",
-                                 "/assignments/{a}?history=2024-01-01_x", "/decisions/{d}?history=1_2_3"])
+                                 "/assignments/{a}?history=2024-01-01_x", "/decisions/{d}?history=1_2_3",
+                                 "/assignments/{a}?transitions=x", "/assignments/{a}?children=1_2"])
 def test_a_malformed_page_key_is_a_400(scene, login_as, url):
     w, a = scene
     d = g.decision(w.principal)
@@ -147,10 +197,11 @@ def test_a_malformed_page_key_is_a_400(scene, login_as, url):
 
 
 class Counter:
-    """SQL statements run and rows read into reports and change-log entries during one request."""
+    """SQL statements run and rows read into reports and change-log entries (or `models`) during one request."""
 
-    def __init__(self):
-        self.statements, self.loaded = [], {"status_reports": 0, "change_log": 0}
+    def __init__(self, models=(StatusReport, ChangeLog)):
+        self.models = models
+        self.statements, self.loaded = [], {m.__tablename__: 0 for m in models}
 
     def statement(self, conn, cursor, statement, parameters, context, executemany):
         self.statements.append((statement, parameters))
@@ -160,7 +211,7 @@ class Counter:
 
     def request(self, browser, url: str):
         listeners = [(db.engine, "before_cursor_execute", self.statement),
-                     (StatusReport, "load", self.load), (ChangeLog, "load", self.load)]
+                     *((model, "load", self.load) for model in self.models)]
         for args in listeners:
             sa.event.listen(*args)
         try:
@@ -196,8 +247,31 @@ def test_ten_thousand_reports_and_log_rows_cost_what_a_dozen_do(scene, login_as)
     assert deep.loaded == {"status_reports": REPORTS_PER_PAGE + 1, "change_log": HISTORY_PER_PAGE + 1}
 
 
-def _plans(statements) -> list[tuple[str, str]]:
-    """(statement, plan) of each statement that reads status reports or the change log."""
+def test_sixty_transitions_and_sub_assignments_cost_what_two_do(scene, login_as):
+    w, a = scene
+    small = g.assignment(w.principal, w.recipient, title="Litet uppdrag")
+    bulk_transitions(small, 1)
+    bulk_children(small, 2)
+    bulk_transitions(a, 60)
+    bulk_children(a, 60)
+    b = login_as(Role.READER)
+    b.get(f"/assignments/{a.id}")  # warm, as above
+    models = (AssignmentTransition, Assignment)
+    few = Counter(models).request(b, f"/assignments/{small.id}")
+    many = Counter(models).request(b, f"/assignments/{a.id}")
+    assert len(many.statements) == len(few.statements)
+    # One more row than a page tells whether there is an older page; the assignment itself besides.
+    assert many.loaded == {"assignment_transitions": TRANSITIONS_PER_PAGE + 1, "assignments": CHILDREN_PER_PAGE + 2}
+    steps = list(db.session.scalars(sa.select(AssignmentTransition.id)
+                                    .where(AssignmentTransition.assignment_id == a.id)))
+    children = list(db.session.scalars(sa.select(Assignment.id).where(Assignment.parent_id == a.id)))
+    deep = Counter(models).request(b, f"/assignments/{a.id}?transitions={steps[30]}&children={children[30]}")
+    assert len(deep.statements) == len(few.statements) + 2  # where each list's newer page starts
+    assert deep.loaded == many.loaded
+
+
+def _plans(statements, tables=("status_reports", "change_log")) -> list[tuple[str, str]]:
+    """(statement, plan) of each statement that reads `tables` (status reports or the change log)."""
     found = []
     with db.engine.connect() as conn:
         postgres = conn.dialect.name == "postgresql"
@@ -205,7 +279,7 @@ def _plans(statements) -> list[tuple[str, str]]:
             # Tables this small would be read whole by choice; what matters is that an index can serve.
             conn.exec_driver_sql("SET enable_seqscan = off")
         for statement, parameters in statements:
-            if not re.search(r"FROM (status_reports|change_log)\b", statement):
+            if not re.search(rf"FROM ({'|'.join(tables)})\b", statement):
                 continue
             if postgres:
                 rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
@@ -234,4 +308,23 @@ def test_the_report_and_history_queries_are_read_through_an_index(scene, login_a
         assert not re.search(r"SCAN (status_reports|change_log)\b|Seq Scan on (status_reports|change_log)\b",
                              plan), f"{statement}\n{plan}"
         # The order comes from the index: no sort of every row of the record.
+        assert "TEMP B-TREE" not in plan and not re.search(r"^\s*(->\s*)?Sort\b", plan, re.M), f"{statement}\n{plan}"
+
+
+def test_the_transition_and_sub_assignment_queries_are_read_through_an_index(scene, login_as):
+    w, a = scene
+    bulk_transitions(a, 40)
+    bulk_children(a, 40)
+    b = login_as(Role.READER)
+    first = b.get(f"/assignments/{a.id}").get_data(as_text=True)
+    older_steps = link(section(first, "status"), "next").split("#")[0].split("transitions=")[1]
+    older_children = link(section(first, "children"), "next").split("#")[0].split("children=")[1]
+    statements = Counter().request(b, f"/assignments/{a.id}?transitions={older_steps}&children={older_children}")
+    plans = _plans(statements.statements, ("assignment_transitions", "assignments"))
+    paged = [(statement, plan) for statement, plan in plans
+             if re.search(r"assignment_transitions\.assignment_id = |assignments\.parent_id = ", statement)]
+    assert len(paged) == 4  # each list's page and where its newer page starts
+    for statement, plan in paged:
+        assert not re.search(r"SCAN (assignment_transitions|assignments)\b|Seq Scan on (assignment_transitions|"
+                             r"assignments)\b", plan), f"{statement}\n{plan}"
         assert "TEMP B-TREE" not in plan and not re.search(r"^\s*(->\s*)?Sort\b", plan, re.M), f"{statement}\n{plan}"

@@ -117,9 +117,13 @@ def test_keeping_the_state_moves_no_version_and_writes_no_history(app):
     db.session.expire_all()
     a = db.session.get(Assignment, a.id)
     assert (a.latest_light, a.latest_reported_on) == (TrafficLight.OFF_TRACK, TODAY)
+    assert (a.report_sort, a.report_desc_sort) == (TODAY, TODAY)
     assert a.version == version  # the chair's open edit form is not made stale by a report
+    assignment_ops.transition(a, AssignmentStatus.PAUSED, None)  # moves the status key, not the history
+    db.session.commit()
     fields = {field for entry in history_for(a) for field in (entry.changes or {})}
-    assert fields and not fields & {"latest_light", "latest_reported_on", "open_due_on", "title_sort", "due_sort"}
+    assert fields and not fields & {"latest_light", "latest_reported_on", "open_due_on", "title_sort", "due_sort",
+                                    "status_sort", "report_sort", "report_desc_sort"}
 
 
 def test_recompute_repairs_kept_state_and_check_reports_it(runner):
@@ -172,7 +176,7 @@ def test_every_sort_order_sorts_the_list(app, login_as):
                        ("alfa", date(2032, 1, 1)), ("Beta", date(2030, 1, 1))):
         f.assignment(nsg, nag, title, due_on=due)
     b = login_as(Role.READER)
-    assert set(SORTS) == {"due", "title"}
+    assert set(SORTS) == {"due", "title", "status", "report"}
     assert _titles(b, "/assignments/") == ["Beta", "Ärende", "Öppen fråga", "alfa", "Zeta"]
     assert _titles(b, "/assignments/?sort=-due") == ["Zeta", "alfa", "Öppen fråga", "Ärende", "Beta"]
     assert _titles(b, "/assignments/?sort=title") == ["alfa", "Beta", "Zeta", "Ärende", "Öppen fråga"]
@@ -182,6 +186,55 @@ def test_every_sort_order_sorts_the_list(app, login_as):
     assert 'aria-sort="ascending"' in html and 'href="/assignments/?sort=-title"' in html
     assert 'href="/assignments/?sort=due"' in html
     assert b.get("/assignments/?sort=bogus").status_code == 400
+
+
+def test_the_list_sorts_by_lifecycle_and_by_latest_report_with_the_unreported_last(app, login_as):
+    nsg, nag = f.group("NSG Läge"), f.group("NAG Läge", GroupType.NAG)
+    rows = [("Pausat", AssignmentStatus.PAUSED, date(2030, 1, 1), date(2026, 3, 1)),
+            ("Levererat", AssignmentStatus.DELIVERED, None, None),
+            ("Beställt sent", AssignmentStatus.COMMISSIONED, date(2031, 1, 1), date(2026, 5, 1)),
+            ("Utkast", AssignmentStatus.DRAFT, None, None),
+            ("Pågår", AssignmentStatus.IN_PROGRESS, None, date(2026, 1, 1)),
+            ("Avbrutet", AssignmentStatus.CANCELLED, None, None),
+            ("Beställt tidigt", AssignmentStatus.COMMISSIONED, date(2030, 1, 1), None)]
+    for title, status, due, reported_on in rows:
+        a = f.assignment(nsg, nag, title, status=status, due_on=due)
+        if reported_on:
+            g.report(a, TrafficLight.ON_TRACK, reported_on=reported_on)
+    b = login_as(Role.READER)
+    every = "/assignments/?status=&archived=1"
+    # The lifecycle, not the alphabet; within a status the soonest due first.
+    assert _titles(b, f"{every}&sort=status") == ["Utkast", "Beställt tidigt", "Beställt sent", "Pågår", "Pausat",
+                                                   "Levererat", "Avbrutet"]
+    assert _titles(b, f"{every}&sort=-status") == ["Avbrutet", "Levererat", "Pausat", "Pågår", "Beställt sent",
+                                                    "Beställt tidigt", "Utkast"]
+    # The unreported last both ways (on SQLite, which sorts NULL first, as on PostgreSQL, which sorts it last).
+    assert _titles(b, f"{every}&sort=-report")[:3] == ["Beställt sent", "Pausat", "Pågår"]
+    assert _titles(b, f"{every}&sort=report")[:3] == ["Pågår", "Pausat", "Beställt sent"]
+    for order in ("report", "-report"):
+        assert set(_titles(b, f"{every}&sort={order}")[3:]) == {"Levererat", "Utkast", "Avbrutet", "Beställt tidigt"}
+
+    # The header offers the newest report first, then the oldest; status in lifecycle order first.
+    html = b.get("/assignments/").get_data(as_text=True)
+    assert 'href="/assignments/?sort=-report"' in html and 'href="/assignments/?sort=status"' in html
+    html = b.get("/assignments/?sort=-report").get_data(as_text=True)
+    assert 'aria-sort="descending"' in html and 'href="/assignments/?sort=report"' in html
+    html = b.get("/assignments/?sort=report").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in html and 'href="/assignments/?sort=-report"' in html
+
+
+def test_the_lifecycle_order_is_the_one_the_migration_writes():
+    """The migration writes the existing assignments' status keys from its own copy of the lifecycle."""
+    import importlib.util
+    from pathlib import Path
+
+    from app.assignments.models import STATUS_ORDER
+
+    path = next(Path("migrations/versions").glob("*_8a4c2e6f1b93_*.py"))
+    spec = importlib.util.spec_from_file_location("status_order_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert [s.value for s in sorted(STATUS_ORDER, key=STATUS_ORDER.get)] == list(migration.LIFECYCLE)
 
 
 def test_pages_neither_repeat_nor_skip_and_counts_are_capped(app, login_as, monkeypatch):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import enum_column
 from app.core.models import AuditedMixin, LabeledEnum, RecordPage, SearchableMixin, SeededMixin, utcnow
-from app.core.sorting import UNDATED, swedish_key
+from app.core.sorting import UNDATED, UNDATED_DESC, swedish_key
 from app.extensions import db
 
 
@@ -36,6 +36,9 @@ TRANSITIONS: dict[AssignmentStatus, tuple[AssignmentStatus, ...]] = {
 # Statuses in which the recipient is working and is expected to report.
 OPEN_STATUSES = (S.COMMISSIONED, S.IN_PROGRESS, S.PAUSED)
 FINISHED_STATUSES = (S.DELIVERED, S.ACCEPTED, S.CLOSED, S.CANCELLED)
+# The list's order by status: the lifecycle as the secretariat follows it (not yet given, at work,
+# handed in, finished), cancelled last; the enum is declared in this order.
+STATUS_ORDER = {status: position for position, status in enumerate(AssignmentStatus)}
 
 
 class TrafficLight(LabeledEnum):
@@ -72,6 +75,11 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.Index("ix_assignments_due_order", "due_sort", "id", "status", "archived_at", "principal_group_id"),
         sa.Index("ix_assignments_title_order", "title_sort", "id", "status", "archived_at"),
         sa.Index("ix_assignments_id_order", "id", "status", "archived_at"),
+        sa.Index("ix_assignments_status_order", "status_sort", "due_sort", "id", "status", "archived_at"),
+        # The latest report's date has a key per direction, each with the unreported last: one index
+        # cannot serve both (SQLite sorts NULL first, PostgreSQL last).
+        sa.Index("ix_assignments_report_order", "report_sort", "id", "status", "archived_at"),
+        sa.Index("ix_assignments_report_desc_order", "report_desc_sort", "id", "status", "archived_at"),
         # The dashboards' figures in one pass (app.assignments.queries.figures), grouped in index order,
         # and their overdue and unreported lists in date order, each holding the steering scope.
         sa.Index("ix_assignments_dashboard", "status", "latest_light", "archived_at", "principal_group_id",
@@ -81,6 +89,8 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         sa.Index("ix_assignments_principal", "principal_group_id", "status", "latest_light", "archived_at",
                  "open_due_on", "next_report_due_on"),
         sa.Index("ix_assignments_report_due", "next_report_due_on", "archived_at", "principal_group_id", "status"),
+        # An assignment's sub-assignments newest first, a page at a time (its page).
+        sa.Index("ix_assignments_parent", "parent_id", "id", "archived_at"),
     )
     __permission_area__ = "governance"
     # The principal's chair or secretary commissions and changes the assignment; the
@@ -88,8 +98,9 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     __group_actions__ = frozenset({"create", "edit", "transition", "request_report", "report", "delegate"})
     __search_fields__ = ("title", "description", "mandate")
     # Kept state (below) is bookkeeping derived from other rows, not an edit worth a history line.
-    __log_exclude__ = AuditedMixin.__log_exclude__ | {"title_sort", "due_sort", "latest_light",
-                                                      "latest_reported_on", "open_due_on"}
+    __log_exclude__ = AuditedMixin.__log_exclude__ | {"title_sort", "due_sort", "status_sort", "latest_light",
+                                                      "latest_reported_on", "report_sort", "report_desc_sort",
+                                                      "open_due_on"}
     __field_labels__ = {
         "title": _l("Titel"),
         "description": _l("Beskrivning"),
@@ -127,21 +138,28 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
     due_on: Mapped[date | None] = mapped_column(index=True)
     status: Mapped[AssignmentStatus] = mapped_column(enum_column(AssignmentStatus, "assignment_status"),
                                                      default=AssignmentStatus.DRAFT, index=True)
-    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id"))  # ix_assignments_parent
     given_by_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     closed_by_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     # Set by the secretariat when it asks for a report; cleared by the report that answers it.
     next_report_due_on: Mapped[date | None]
     report_requested_at: Mapped[datetime | None]
     source: Mapped[str] = mapped_column(sa.String(200), default="")
-    # Sort keys: the title in Swedish order; the due date with undated last on every database.
+    # Sort keys: the title in Swedish order; the due date with undated last on every database; the
+    # status's place in the lifecycle (STATUS_ORDER), not its name's in the alphabet.
     title_sort: Mapped[str] = mapped_column(sa.Text, default="")
     due_sort: Mapped[date] = mapped_column(default=UNDATED)
+    # (Server defaults as the migration added them: a column added with its default needs no table rebuild.)
+    status_sort: Mapped[int] = mapped_column(default=0, server_default="0")
     # Kept current state: written by the operations in the transaction that changes what it derives
     # from (keep_state in app.assignments.operations), rebuilt by `flask maintenance recompute`, so that lists and
     # dashboards read one row per assignment instead of ranking every status report.
     latest_light: Mapped[TrafficLight | None] = mapped_column(enum_column(TrafficLight, "latest_light"))
     latest_reported_on: Mapped[date | None]
+    # latest_reported_on as sort keys, the unreported last in either direction: UNDATED for the oldest
+    # first (ascending), UNDATED_DESC for the newest first (descending).
+    report_sort: Mapped[date] = mapped_column(default=UNDATED, server_default=UNDATED.isoformat())
+    report_desc_sort: Mapped[date] = mapped_column(default=UNDATED_DESC, server_default=UNDATED_DESC.isoformat())
     # The due date while the assignment is open, else NULL: "overdue" is one index range
     # (open_due_on < today), true whatever day it is read, with no nightly job to flip a flag.
     open_due_on: Mapped[date | None]
@@ -194,6 +212,7 @@ class Assignment(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
 def _assignment_before_write(mapper, connection, target: Assignment) -> None:
     target.title_sort = swedish_key(target.title)
     target.due_sort = target.due_on or UNDATED
+    target.status_sort = STATUS_ORDER[AssignmentStatus(target.status or AssignmentStatus.DRAFT)]
 
 
 class AssignmentPhase(AuditedMixin, db.Model):
@@ -238,9 +257,11 @@ class AssignmentTransition(db.Model):
     """One step in an assignment's lifecycle: who moved it from which status to which, when."""
 
     __tablename__ = "assignment_transitions"
+    # An assignment's transitions newest first, a page at a time (its page).
+    __table_args__ = (sa.Index("ix_assignment_transitions_assignment", "assignment_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))  # ix_assignment_transitions_assignment
     from_status: Mapped[AssignmentStatus | None] = mapped_column(
         enum_column(AssignmentStatus, "transition_from_status"))
     to_status: Mapped[AssignmentStatus] = mapped_column(enum_column(AssignmentStatus, "transition_to_status"))

@@ -10,6 +10,7 @@ from app.core import tallies
 from app.core.args import Args
 from app.core.fulltext import text_search
 from app.core.pagination import count_rows
+from app.core.sorting import UNDATED, UNDATED_DESC
 from app.extensions import db
 from app.groups.models import Group, GroupRelation, GroupType, Level, RelationKind
 from app.organisations.models import Organisation, OrganisationKind
@@ -90,11 +91,21 @@ def apply_filters(stmt, args, today: date | None = None):
     return stmt, f
 
 
-# The list's orders, each served by an index (Assignment.__table_args__): name → columns, ascending;
-# "-name" is the same order descending. The order ends in the id, so pages never repeat or skip a row.
+def _both_ways(*columns) -> tuple[tuple, tuple]:
+    """An order read one way for "name" and the other for "-name", from one index."""
+    return columns, tuple(c.desc() for c in columns)
+
+
+# The list's orders, each served by an index (Assignment.__table_args__): name → (ORDER BY for "name",
+# ascending; ORDER BY for "-name", descending). Each ends in the id, so pages never repeat or skip a row.
 SORTS = {
-    "due": (Assignment.due_sort, Assignment.id),
-    "title": (Assignment.title_sort, Assignment.id),
+    "due": _both_ways(Assignment.due_sort, Assignment.id),
+    "title": _both_ways(Assignment.title_sort, Assignment.id),
+    # By lifecycle, the soonest due first within a status.
+    "status": _both_ways(Assignment.status_sort, Assignment.due_sort, Assignment.id),
+    # By the latest report's date, the unreported last either way: a key (and an index) per direction.
+    "report": ((Assignment.report_sort, Assignment.id),
+               (Assignment.report_desc_sort.desc(), Assignment.id.desc())),
 }
 DEFAULT_SORT = "due"
 
@@ -103,8 +114,8 @@ def sort_order(args) -> tuple[str, tuple]:
     """The order `?sort=` asks for (a name of SORTS, "-" first for descending) and its ORDER BY columns;
     anything else is refused (400) like every other unknown argument value."""
     value = Args(args).word("sort", [f"{sign}{name}" for name in SORTS for sign in ("", "-")], DEFAULT_SORT)
-    columns = SORTS[value.lstrip("-")]
-    return value, tuple(c.desc() for c in columns) if value.startswith("-") else columns
+    ascending, descending = SORTS[value.lstrip("-")]
+    return value, descending if value.startswith("-") else ascending
 
 
 def group_attribute_filters(stmt, group_id_col, args):
@@ -228,9 +239,12 @@ def kept_state_columns() -> dict:
     a, r, n = Assignment.__table__, StatusReport.__table__, StatusReport.__table__.alias("newest")
     newest = (sa.select(n.c.id).where(n.c.assignment_id == a.c.id, n.c.archived_at.is_(None))
               .order_by(n.c.reported_on.desc(), n.c.id.desc()).limit(1).correlate(a).scalar_subquery())
+    reported_on = sa.select(r.c.reported_on).where(r.c.id == newest).scalar_subquery()
     return {
         "latest_light": sa.select(r.c.traffic_light).where(r.c.id == newest).scalar_subquery(),
-        "latest_reported_on": sa.select(r.c.reported_on).where(r.c.id == newest).scalar_subquery(),
+        "latest_reported_on": reported_on,
+        "report_sort": sa.func.coalesce(reported_on, sa.literal(UNDATED, sa.Date)),
+        "report_desc_sort": sa.func.coalesce(reported_on, sa.literal(UNDATED_DESC, sa.Date)),
         "open_due_on": sa.case((a.c.status.in_([s.value for s in OPEN_STATUSES]), a.c.due_on), else_=None),
     }
 

@@ -23,6 +23,7 @@ from app.assignments.models import (
     Assignment,
     AssignmentPhase,
     AssignmentStatus,
+    AssignmentTransition,
     ReportingRound,
     ReportRequest,
     StatusReport,
@@ -80,11 +81,14 @@ def index():
 
 # The assignment's page shows its latest reports and requests; older reports are paged by key
 # (`?reports=<date>_<id>`, through the index on assignment, date and id), so the page costs the same with
-# ten thousand reports as with one.
+# ten thousand reports as with one. Its status transitions and sub-assignments likewise, newest first
+# (`?transitions=<id>`, `?children=<id>`, through the indexes on assignment or parent, and id).
 REPORTS_PER_PAGE = 10
 REQUESTS_SHOWN = 10
 REPORT_ORDER = (StatusReport.reported_on, StatusReport.id)
 CORRECTABLE_REPORTS = 20
+TRANSITIONS_PER_PAGE = 20
+CHILDREN_PER_PAGE = 20
 
 
 def _reports_of(assignment: Assignment):
@@ -98,7 +102,6 @@ def show(record_id: int):
     # every request. What the rows refer to is joined in.
     assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == record_id).options(
         joinedload(Assignment.principal_group), joinedload(Assignment.recipient_group),
-        lazyload(Assignment.children).joinedload(Assignment.recipient_group),
         lazyload(Assignment.priorities).joinedload(PriorityItem.priority_list)))
     if assignment is None:
         abort(404)
@@ -108,6 +111,13 @@ def show(record_id: int):
         .options(joinedload(DecisionLink.decision))).all()
     reports = newest_first(_reports_of(assignment), REPORT_ORDER, "reports", REPORTS_PER_PAGE,
                            options=(joinedload(StatusReport.filed_by), joinedload(StatusReport.corrects)))
+    transitions = newest_first(
+        sa.select(AssignmentTransition).where(AssignmentTransition.assignment_id == assignment.id),
+        (AssignmentTransition.id,), "transitions", TRANSITIONS_PER_PAGE,
+        options=(joinedload(AssignmentTransition.user),))
+    children = newest_first(
+        sa.select(Assignment).where(Assignment.parent_id == assignment.id, Assignment.active()),
+        (Assignment.id,), "children", CHILDREN_PER_PAGE, options=(joinedload(Assignment.recipient_group),))
     # The latest requests: one more tells whether earlier ones exist.
     requests = db.session.scalars(sa.select(ReportRequest).where(ReportRequest.assignment_id == assignment.id)
                                   .order_by(ReportRequest.id.desc()).limit(REQUESTS_SHOWN + 1)).all()
@@ -121,7 +131,8 @@ def show(record_id: int):
             reporters_form.person_ids.data = [p.id for p in assignment.reporters]
         offer(reporters_form.person_ids)
     return render_template(
-        "assignments/show.html", a=assignment, links=links, reports=reports, requests=requests[:REQUESTS_SHOWN],
+        "assignments/show.html", a=assignment, links=links, reports=reports, transitions=transitions,
+        children=children, requests=requests[:REQUESTS_SHOWN],
         earlier_requests=len(requests) > REQUESTS_SHOWN, today=date.today(),
         transition_form=transition_form, request_form=ReportRequestForm(formdata=None),
         reporters_form=reporters_form, history=history(assignment))

@@ -12,6 +12,8 @@ from datetime import date
 # A date column's sort key for "no date": after every real date, the same on every database (SQLite
 # sorts NULL first, PostgreSQL last), so that an index on the key serves the list's order.
 UNDATED = date(9999, 12, 31)
+# The same for a key read in descending order: before every real date, so that "no date" comes last there too.
+UNDATED_DESC = date(1, 1, 1)
 
 _ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyzåäö"
 # Letters Swedish sorts as another letter.
