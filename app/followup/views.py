@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.assignments.models import OPEN_STATUSES, Assignment, AssignmentStatus, TrafficLight, assignment_reporters
 from app.assignments.queries import (
@@ -13,6 +13,7 @@ from app.assignments.queries import (
     figures,
     filter_context,
     kept_figures,
+    list_loading,
     missing_report_criterion,
     overdue_criterion,
     steered_group_ids,
@@ -32,8 +33,8 @@ LIST_LIMIT = 20  # each dashboard list shows this many, then links to the full l
 
 
 def _assignments(stmt, limit=LIST_LIMIT):
-    return db.session.scalars(stmt.options(selectinload(Assignment.principal_group),
-                                           selectinload(Assignment.recipient_group)).limit(limit)).all()
+    # Loaded as the assignment list loads its page: both groups joined into the one query.
+    return db.session.scalars(stmt.options(*list_loading()).limit(limit)).all()
 
 
 @bp.route("/")
@@ -59,7 +60,7 @@ def secretariat():
         "followup/secretariat.html", filters=filters, today=today,
         overdue=overdue_rows, overdue_count=counts["overdue"],
         missing=missing_rows, missing_count=counts["missing"],
-        late_decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
+        late_decisions=db.session.scalars(decisions.options(joinedload(Decision.group))
                                           .order_by(Decision.execute_sort, Decision.id).limit(LIST_LIMIT)).all(),
         late_decisions_count=tallies.total(AWAITING_TALLY.kind, before=today.isoformat()),
         open_count=counts["total"] if filters["status"] else counts["open"],
@@ -103,11 +104,11 @@ def steering(group_id: int):
         open_assignments=shown_open, open_count=counts["open"],
         overdue=overdue_rows, overdue_count=counts["overdue"],
         missing=missing_rows, missing_count=counts["missing"],
-        decisions=db.session.scalars(decisions.options(selectinload(Decision.group))
+        decisions=db.session.scalars(decisions.options(joinedload(Decision.group))
                                      .order_by(Decision.execute_sort, Decision.id)
                                      .limit(LIST_LIMIT)).all(),
         decisions_count=decisions_count,
-        meetings=db.session.scalars(meetings.options(selectinload(Meeting.group))
+        meetings=db.session.scalars(meetings.options(joinedload(Meeting.group, innerjoin=True))
                                     .order_by(Meeting.starts_on).limit(10)).all())
 
 
