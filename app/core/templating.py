@@ -4,7 +4,7 @@ from datetime import date
 from functools import lru_cache
 
 from flask import current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -20,6 +20,25 @@ def _formatted_date(value: date, fmt: str, _locale: str) -> str:
     """A date as the locale writes it. Lists show the same few hundred dates again and again, and Babel
     formats each anew; keyed by the locale, which is what the formatting depends on."""
     return format_date(value, fmt)
+
+
+# The badges a list draws on every row – an assignment's status, a report's traffic light – are the same
+# few pieces of HTML in each language: built once each, keyed by the locale as dates are, instead of a
+# macro call and a translation per row (a fifth of a list's rendering).
+LIGHT_SYMBOLS = {"on_track": "●", "at_risk": "▲", "off_track": "■"}
+
+
+@lru_cache(maxsize=256)
+def _light(value, _locale: str) -> Markup:
+    if not value:
+        return Markup('<span class="light light-none">{}</span>').format(gettext("Ingen rapport"))
+    return Markup('<span class="light light-{}"><span aria-hidden="true">{}</span> {}</span>').format(
+        value.value, LIGHT_SYMBOLS[value.value], value.label)
+
+
+@lru_cache(maxsize=256)
+def _status_badge(status, _locale: str) -> Markup:
+    return Markup('<span class="badge badge-status badge-{}">{}</span>').format(status.value, status.label)
 
 
 def register(app) -> None:
@@ -67,6 +86,15 @@ def register(app) -> None:
             "csrf_token": generate_csrf,
             "request_id": request_id(),
         }
+
+    @app.template_global()
+    def light(value) -> Markup:
+        """A traffic light with its symbol and word (None: no report yet)."""
+        return _light(value, str(get_locale()))
+
+    @app.template_global()
+    def status_badge(status) -> Markup:
+        return _status_badge(status, str(get_locale()))
 
     @app.template_filter("model")
     def _model(name: str):
