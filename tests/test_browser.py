@@ -29,7 +29,7 @@ from app.meetings import operations as meeting_ops
 from app.meetings.models import ApproverRole, AttendanceStatus
 from tests import gov_factories as g
 from tests.conftest import PASSWORD, make_user
-from tests.test_pages_stay_small import bulk_history, bulk_reports
+from tests.test_pages_stay_small import bulk_children, bulk_history, bulk_reports, bulk_transitions
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -326,6 +326,8 @@ def test_main_pages_have_no_axe_violations(app, chrome, browser_as, width):
     a = g.assignment(w.principal, w.recipient)
     bulk_reports(a, 12)
     bulk_history(a, 25)
+    bulk_transitions(a, 25)
+    bulk_children(a, 25)
     browser_as(Role.SECRETARIAT)
     if width:
         # 320 CSS pixels: a phone held upright, or 1280 px zoomed to 400 % (WCAG 1.4.10 reflow).
