@@ -60,7 +60,7 @@ def secretariat():
         "followup/secretariat.html", filters=filters, today=today,
         overdue=overdue_rows, overdue_count=counts["overdue"],
         missing=missing_rows, missing_count=counts["missing"],
-        late_decisions=db.session.scalars(decisions.options(joinedload(Decision.group))
+        late_decisions=db.session.scalars(decisions.options(joinedload(Decision.group, innerjoin=True))
                                           .order_by(Decision.execute_sort, Decision.id).limit(LIST_LIMIT)).all(),
         late_decisions_count=tallies.total(AWAITING_TALLY.kind, before=today.isoformat()),
         open_count=counts["total"] if filters["status"] else counts["open"],
@@ -104,7 +104,7 @@ def steering(group_id: int):
         open_assignments=shown_open, open_count=counts["open"],
         overdue=overdue_rows, overdue_count=counts["overdue"],
         missing=missing_rows, missing_count=counts["missing"],
-        decisions=db.session.scalars(decisions.options(joinedload(Decision.group))
+        decisions=db.session.scalars(decisions.options(joinedload(Decision.group, innerjoin=True))
                                      .order_by(Decision.execute_sort, Decision.id)
                                      .limit(LIST_LIMIT)).all(),
         decisions_count=decisions_count,

@@ -92,11 +92,17 @@ def picked_measurements(picks: list[Pick]) -> dict[Pick, Picked | None]:
     return result
 
 
+def _measurement_loading() -> tuple:
+    # What a listed measurement shows besides its own columns (built per call: loader options made at import
+    # would configure the mappers before every area's models are imported).
+    return selectinload(KpiMeasurement.entered_by), selectinload(KpiMeasurement.target)
+
+
 def measurements_page(kpi: Kpi) -> Slice:
     """The KPI's measurements, archived ones too, newest first, a page at a time (`?measurements=<key>`)."""
     return newest_first(sa.select(KpiMeasurement).where(KpiMeasurement.kpi_id == kpi.id),
                         (KpiMeasurement.measured_on, KpiMeasurement.id), "measurements", MEASUREMENTS_PER_PAGE,
-                        options=(selectinload(KpiMeasurement.entered_by), selectinload(KpiMeasurement.target)))
+                        options=_measurement_loading())
 
 
 def measurements_newest_first(kpi_id: int):
@@ -104,4 +110,4 @@ def measurements_newest_first(kpi_id: int):
     them and the milestone they report on: a statement for the caller to page (ix_kpi_measurements_latest)."""
     m = KpiMeasurement
     return (sa.select(m).where(m.kpi_id == kpi_id, m.active()).order_by(m.measured_on.desc(), m.id.desc())
-            .options(selectinload(m.entered_by), selectinload(m.target)))
+            .options(*_measurement_loading()))
