@@ -11,6 +11,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = {"sv": "Svenska", "en": "English"}
     PER_PAGE = 25
+    # Pieces of HTML kept by each worker, by the values they show (a list's rows, its filter form, the menu).
+    FRAGMENT_CACHE_SIZE = 4096
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still save
 
     # Cookies: HttpOnly and SameSite always; Secure whenever the request came over https
@@ -68,7 +70,7 @@ ENVIRONMENT_SETTINGS = {
     "API_REFUSED_RATE_LIMIT": str,
     "RATELIMIT_STORAGE_URI": str, "SECURITY_LOG_FILE": str, "BASE_URL": str, "HSTS_SECONDS": int, "LOG_FORMAT": str,
     "HUEY_URL": str, "OUTBOX_MAX_ATTEMPTS": int, "FILES_DIR": str, "MAX_UPLOAD_MB": int,
-    "CALENDAR_UID_DOMAIN": str, "CALENDAR_MEETING_HOURS": int,
+    "CALENDAR_UID_DOMAIN": str, "CALENDAR_MEETING_HOURS": int, "FRAGMENT_CACHE_SIZE": int,
 }
 
 

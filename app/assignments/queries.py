@@ -1,6 +1,8 @@
 """Reusable queries for assignment lists, dashboards and the API: filters and the kept state."""
 
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
@@ -21,6 +23,62 @@ def list_loading() -> tuple:
     assignment has both), cheaper than a query per relation for a page of rows."""
     return (joinedload(Assignment.principal_group, innerjoin=True),
             joinedload(Assignment.recipient_group, innerjoin=True))
+
+
+class ListRow(NamedTuple):
+    """An assignment as a list's row shows it (assignments/_row.html): values only, so that the row's
+    HTML can be kept by them (app.core.templating.fragment), and loaded without building records."""
+
+    id: int
+    title: str
+    status: AssignmentStatus
+    due_on: date | None
+    open_due_on: date | None
+    next_report_due_on: date | None
+    latest_light: TrafficLight | None
+    latest_reported_on: date | None
+    principal_name: str
+    recipient_name: str
+
+    is_overdue = Assignment.is_overdue
+    report_missing = Assignment.report_missing
+
+
+@cache
+def _row_parts():
+    # Built on first use, not at import: the aliases would configure the mappers before all are loaded.
+    principal, recipient = aliased(Group), aliased(Group)
+    a = Assignment
+    columns = (a.id, a.title, a.status, a.due_on, a.open_due_on, a.next_report_due_on, a.latest_light,
+               a.latest_reported_on, principal.name, recipient.name)
+    joins = ((principal, principal.id == a.principal_group_id), (recipient, recipient.id == a.recipient_group_id))
+    return columns, joins
+
+
+def _with_groups(stmt):
+    _columns, joins = _row_parts()
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    return stmt
+
+
+def list_rows(stmt) -> list[ListRow]:
+    """The rows of `stmt` – a select of Assignment, filtered, ordered and limited – as a list shows them,
+    both groups' names joined in: one query, no records built."""
+    columns, _joins = _row_parts()
+    return [ListRow(*row) for row in db.session.execute(
+        _with_groups(stmt.with_only_columns(*columns, maintain_column_froms=True)))]
+
+
+@cache
+def _rows_by_id():
+    columns, _joins = _row_parts()
+    return _with_groups(sa.select(*columns).where(Assignment.id.in_(sa.bindparam("ids", expanding=True))))
+
+
+def list_rows_by_id(ids: list[int]) -> list[ListRow]:
+    """The list's rows of these assignments, in no particular order (a page of ids loads so)."""
+    return [ListRow(*row) for row in db.session.execute(_rows_by_id(), {"ids": ids})] if ids else []
 
 
 def apply_filters(stmt, args, today: date | None = None):
@@ -220,15 +278,21 @@ def kept_total(filters: dict) -> int | None:
     return total
 
 
+@cache
+def _healthcare_regions():
+    return (sa.select(Organisation.id, Organisation.name)
+            .where(Organisation.kind == OrganisationKind.HEALTHCARE_REGION, Organisation.active())
+            .order_by(Organisation.name_sort))
+
+
 def filter_context() -> dict:
     """Choices for the filter form, shared by lists and dashboards."""
     return {
         "statuses": AssignmentStatus,
         "levels": Level,
         "group_types": GroupType,
-        "healthcare_regions": db.session.scalars(sa.select(Organisation).where(
-            Organisation.kind == OrganisationKind.HEALTHCARE_REGION, Organisation.active())
-            .order_by(Organisation.name_sort)).all(),
+        # Their ids and names only: the form is kept by the values it shows (app.core.templating.fragment).
+        "healthcare_regions": db.session.execute(_healthcare_regions()).all(),
     }
 
 

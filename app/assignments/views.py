@@ -28,7 +28,7 @@ from app.assignments.models import (
     ReportRequest,
     StatusReport,
 )
-from app.assignments.queries import apply_filters, filter_context, kept_total, list_loading, sort_order
+from app.assignments.queries import apply_filters, filter_context, kept_total, list_rows_by_id, sort_order
 from app.core.crud import (
     archive_page,
     create_page,
@@ -72,10 +72,9 @@ def _prepare(form: AssignmentForm, assignment: Assignment | None = None) -> Assi
 
 @bp.route("/")
 def index():
-    stmt = sa.select(Assignment).options(*list_loading())
-    stmt, filters = apply_filters(stmt, request.args)
+    stmt, filters = apply_filters(sa.select(Assignment), request.args)
     sort, order = sort_order(request.args)
-    page = paginate(stmt.order_by(*order), total=kept_total(filters))
+    page = paginate(stmt.order_by(*order), total=kept_total(filters), rows=list_rows_by_id)
     return render_template("assignments/index.html", page=page, filters=filters, sort=sort, **filter_context())
 
 

@@ -69,10 +69,13 @@ def _entity(stmt):
     return description["entity"] if description["expr"] is description["entity"] else None
 
 
-def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap: int | None = None) -> Page:
+def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap: int | None = None,
+                  rows=None) -> Page:
     """`stmt` (a select of one model, ordered) as page `page`. The order must end in a unique column
     (the id) so that pages neither repeat nor skip rows. `total`, when the caller counted the rows
-    already (exactly), saves the count query; else they are counted up to `cap`."""
+    already (exactly), saves the count query; else they are counted up to `cap`. `rows`, given a page's
+    ids, loads its items in any order (anything with an `id`); by default the records, with the
+    statement's loader options."""
     page = min(max(page, 1), MAX_PAGE)
     model = _entity(stmt)
     offset = (page - 1) * per_page
@@ -83,24 +86,30 @@ def paginate_stmt(stmt, page: int, per_page: int, total: int | None = None, cap:
         ids = db.session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)
                                  .limit(per_page + 1).offset(offset)).all()
         has_next, ids = len(ids) > per_page, ids[:per_page]
-        items = _rows_by_ids(stmt, model, ids)
+        items = _in_order(ids, rows(ids) if rows is not None else _rows_by_ids(stmt, model, ids))
     total, exact = (total, True) if total is not None else count_capped(stmt, cap)
     return Page(items=items, page=page, per_page=per_page, total=total, total_exact=exact, has_next=has_next)
 
 
 def _rows_by_ids(stmt, model, ids: list[int]) -> list:
-    """The rows by their ids alone (with the list's loader options), in the ids' order: the filters, a
-    full-text match among them, are not evaluated again."""
-    rows = sa.select(model).where(model.id.in_(ids)).options(*stmt._with_options)
-    by_id = {r.id: r for r in db.session.scalars(rows)} if ids else {}
+    """The records by their ids alone (with the list's loader options): the filters, a full-text match
+    among them, are not evaluated again."""
+    if not ids:
+        return []
+    return db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(*stmt._with_options)).all()
+
+
+def _in_order(ids: list[int], items) -> list:
+    by_id = {item.id: item for item in items}
     return [by_id[i] for i in ids if i in by_id]
 
 
-def paginate(stmt, per_page: int | None = None, total: int | None = None, cap: int | None = None) -> Page:
-    """`stmt` as the page the request asks for (`?page=`), PER_PAGE rows by default; `total` and `cap`
-    as in paginate_stmt."""
+def paginate(stmt, per_page: int | None = None, total: int | None = None, cap: int | None = None,
+             rows=None) -> Page:
+    """`stmt` as the page the request asks for (`?page=`), PER_PAGE rows by default; `total`, `cap` and
+    `rows` as in paginate_stmt."""
     return paginate_stmt(stmt, request.args.get("page", 1, type=int) or 1,
-                         min(per_page or current_app.config["PER_PAGE"], 200), total, cap)
+                         min(per_page or current_app.config["PER_PAGE"], 200), total, cap, rows)
 
 
 @dataclass

@@ -15,6 +15,7 @@ past the ORM; those (the scale seed's bulk insert, a repair by hand) run `rebuil
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -135,13 +136,27 @@ def differences(kind: str) -> list[tuple[int, str, int, int]]:
                   if kept.get((s, k), 0) != actual.get((s, k), 0))
 
 
-def _sum(kind: str, scopes, by_key: bool, before: str | None):
+@cache
+def _sum_statement(by_key: bool, every: bool, before: bool):
+    # Built once for each shape, with the kind, scopes and key bound at run: every list and dashboard
+    # reads tallies, and a statement built anew costs more than the sum.
     t = Tally.__table__
     stmt = sa.select(*((t.c.key,) if by_key else ()), sa.func.coalesce(sa.func.sum(t.c.n), 0)).where(
-        t.c.kind == kind, t.c.scope_id.in_(scopes) if scopes is not None else t.c.scope_id == EVERY)
-    if before is not None:
-        stmt = stmt.where(t.c.key < before)
+        t.c.kind == sa.bindparam("kind"),
+        t.c.scope_id == EVERY if every else t.c.scope_id.in_(sa.bindparam("scopes", expanding=True)))
+    if before:
+        stmt = stmt.where(t.c.key < sa.bindparam("before"))
     return stmt.group_by(t.c.key) if by_key else stmt
+
+
+def _sum(kind: str, scopes, by_key: bool, before: str | None):
+    """The statement and its parameters that sum tally `kind` over `scopes` (None: every group)."""
+    params = {"kind": kind}
+    if scopes is not None:
+        params["scopes"] = list(scopes)
+    if before is not None:
+        params["before"] = before
+    return _sum_statement(by_key, scopes is None, before is not None), params
 
 
 def counts(kind: str, scope_ids=None, less=None) -> dict[str, int]:
@@ -150,7 +165,7 @@ def counts(kind: str, scope_ids=None, less=None) -> dict[str, int]:
     for scopes, sign in ((scope_ids, 1), (less, -1)):
         if scopes is None and sign < 0 or scopes is not None and not scopes:
             continue
-        for key, n in db.session.execute(_sum(kind, scopes, True, None)):
+        for key, n in db.session.execute(*_sum(kind, scopes, True, None)):
             out[key] += sign * n
     return {key: n for key, n in out.items() if n}
 
@@ -162,7 +177,7 @@ def total(kind: str, scope_ids=None, less=None, before: str | None = None) -> in
     for scopes, sign in ((scope_ids, 1), (less, -1)):
         if scopes is None and sign < 0 or scopes is not None and not scopes:
             continue
-        n += sign * db.session.scalar(_sum(kind, scopes, False, before))
+        n += sign * db.session.scalar(*_sum(kind, scopes, False, before))
     return n
 
 

@@ -1,13 +1,16 @@
 """What every template gets: the permission check, languages, date formatting."""
 
 from datetime import date
+from enum import Enum
 from functools import lru_cache
 
+from cachetools import LRUCache
 from flask import current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import Row
 
 from app.core.i18n import install_template_gettext
 from app.core.logs import request_id
@@ -41,38 +44,84 @@ def _status_badge(status, _locale: str) -> Markup:
     return Markup('<span class="badge badge-status badge-{}">{}</span>').format(status.value, status.label)
 
 
+# What a fragment may be keyed by: values, compared by what they hold. A record would be compared by
+# identity and could change under its key. The types seen to be such values are remembered: a list's
+# rows ask the same few thousands of times a page.
+_KEY_TYPES = (str, int, float, date, Enum, type, type(None))
+_value_types: set[type] = set()
+
+
+def _key_part(value):
+    kind = type(value)
+    if kind in _value_types:
+        return value
+    if isinstance(value, tuple | Row):  # named tuples and rows compare and hash by their values
+        for item in value:
+            _key_part(item)
+        return value
+    if isinstance(value, list):
+        return tuple(_key_part(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _key_part(v)) for k, v in value.items())
+    if not isinstance(value, _KEY_TYPES):
+        raise TypeError(f"a fragment is keyed by the values it shows, not by {kind.__name__}")
+    _value_types.add(kind)
+    return value
+
+
 def register(app) -> None:
     install_template_gettext(app)
-    # The main menu differs only by language, page and two rights: drawn once for each, then reused
-    # (its links and words cost more than the rest of a short page's frame).
-    menus = {}
+    # Pieces of HTML that are a function of the values they show – a list's row, a filter form, the main
+    # menu – are drawn once for each set of values and language and then reused: no invalidation is
+    # needed, since changed values are a new key. Each worker keeps the most recently used, a bounded
+    # number, so its memory does not grow with the data.
+    fragments = app.extensions["fragments"] = LRUCache(maxsize=max(int(app.config["FRAGMENT_CACHE_SIZE"]), 1))
+
+    def cached(key: tuple, template: str, values: dict) -> Markup:
+        html = fragments.get(key)
+        if html is None:
+            html = fragments[key] = Markup(app.jinja_env.get_template(template).render(values))
+        return html
+
+    @app.template_global()
+    def fragment(template: str, **values) -> Markup:
+        """`template` rendered with `values` alone (no request context: what it shows must be in `values`,
+        which are plain values – tuples, named tuples, dicts of them, enums, dates, text, numbers)."""
+        key = (template, str(get_locale()), request.script_root,
+               *((name, _key_part(value)) for name, value in values.items()))
+        return cached(key, template, values)
+
+    @app.template_global()
+    def fragment_each(template: str, name: str, items, **values) -> Markup:
+        """`template` once for each of `items` (as `name`, with `values`), as `fragment` draws it: a list's
+        rows in one call."""
+        shared = (template, name, str(get_locale()), request.script_root,
+                  *((k, _key_part(v)) for k, v in values.items()))
+        return Markup("").join([cached((*shared, _key_part(item)), template, {**values, name: item})
+                                for item in items])
 
     @app.template_global()
     def main_menu():
+        # The same for every request with the same language, page and two rights.
         from app.core.outbox import OutboxMessage
 
-        may_see_outbox = can(current_user, "edit", OutboxMessage)
-        may_manage_users = can(current_user, "manage_users")
-        key = (str(get_locale()), request.endpoint, request.blueprint, request.script_root, may_see_outbox,
-               may_manage_users)
-        menu = menus.get(key)
-        if menu is None:
-            menu = menus[key] = Markup(app.jinja_env.get_template("_menu.html").render(
-                may_see_outbox=may_see_outbox, may_manage_users=may_manage_users))
-        return menu
+        return fragment("_menu.html", current_endpoint=request.endpoint, current_blueprint=request.blueprint,
+                        may_see_outbox=can(current_user, "edit", OutboxMessage),
+                        may_manage_users=can(current_user, "manage_users"))
 
     @app.context_processor
     def inject():
         def user_can(action, record=None):
             return can(current_user, action, record)
 
+        def query_args(*without) -> dict:
+            """The request's query arguments (the first value of each), less those named."""
+            return {k: v for k, v in request.args.to_dict().items() if k not in without}
+
         def url_with(**changes):
             """The current URL with some query arguments changed (filters, page)."""
-            args = request.args.to_dict()
+            args = query_args(*(k for k, v in changes.items() if v is None))
             args.update({k: v for k, v in changes.items() if v is not None})
-            for k, v in changes.items():
-                if v is None:
-                    args.pop(k, None)
             return url_for(request.endpoint, **(request.view_args or {}), **args)
 
         return {
@@ -83,6 +132,7 @@ def register(app) -> None:
             "today": date.today(),
             "now": utcnow(),
             "url_with": url_with,
+            "query_args": query_args,
             "csrf_token": generate_csrf,
             "request_id": request_id(),
         }

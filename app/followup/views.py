@@ -13,7 +13,7 @@ from app.assignments.queries import (
     figures,
     filter_context,
     kept_figures,
-    list_loading,
+    list_rows,
     missing_report_criterion,
     overdue_criterion,
     steered_group_ids,
@@ -33,8 +33,8 @@ LIST_LIMIT = 20  # each dashboard list shows this many, then links to the full l
 
 
 def _assignments(stmt, limit=LIST_LIMIT):
-    # Loaded as the assignment list loads its page: both groups joined into the one query.
-    return db.session.scalars(stmt.options(*list_loading()).limit(limit)).all()
+    # As the assignment list shows its rows (assignments/_table.html).
+    return list_rows(stmt.limit(limit))
 
 
 @bp.route("/")
