@@ -29,8 +29,11 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
         # so that any page and the count are read from index entries alone.
         sa.Index("ix_meetings_list_order", "starts_on", "id", "last_day", "archived_at"),
         sa.Index("ix_meetings_id_order", "id", "archived_at"),
-        # Upcoming meetings (the list, the dashboards, calendars): a range of last days.
+        # Upcoming meetings (the list, the dashboards, calendars): a range of last days; and the meetings
+        # of several days still going on, whose first day bounds the walk in date order (Meeting.upcoming).
         sa.Index("ix_meetings_upcoming", "last_day", "archived_at", "group_id"),
+        sa.Index("ix_meetings_ongoing", "ends_on", "starts_on", sqlite_where=sa.text("ends_on IS NOT NULL"),
+                 postgresql_where=sa.text("ends_on IS NOT NULL")),
         # A group's meetings by date (its page, the competence centre's meeting figures): a range within the
         # group, however many meetings other groups have had in the same months.
         sa.Index("ix_meetings_group_date", "group_id", "starts_on", "id", "archived_at"),
@@ -111,8 +114,17 @@ class Meeting(AuditedMixin, SeededMixin, SearchableMixin, db.Model):
 
     @classmethod
     def upcoming(cls, today: date):
-        """Criterion: the meeting's last day is today or later (an index range of last_day)."""
-        return cls.last_day >= today
+        """Criterion: the meeting's last day is today or later. Lists show them by date: the first day is
+        bounded below too – by today, or by the first day of a meeting of several days begun before today
+        and still going on (read in ix_meetings_ongoing) – so that the walk in date order starts there
+        rather than at the first meeting ever held."""
+        other = cls.__table__.alias("ongoing")
+        # Only the last day narrows the meetings read for it: a condition on the first day too would let
+        # the planner walk the date-order index instead, past every earlier meeting.
+        begun = sa.case((other.c.starts_on < today, other.c.starts_on))
+        first_day = (sa.select(sa.func.coalesce(sa.func.min(begun), today)).where(other.c.ends_on >= today)
+                     .scalar_subquery())
+        return sa.and_(cls.last_day >= today, cls.starts_on >= first_day)
 
     @classmethod
     def past(cls, today: date):
