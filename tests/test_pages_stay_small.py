@@ -276,8 +276,11 @@ def _plans(statements, tables=("status_reports", "change_log")) -> list[tuple[st
     with db.engine.connect() as conn:
         postgres = conn.dialect.name == "postgresql"
         if postgres:
-            # Tables this small would be read whole by choice; what matters is that an index can serve.
-            conn.exec_driver_sql("SET enable_seqscan = off")
+            # Tables this small would be read whole by choice, and a looked-up row joined by a merge that
+            # sorts both sides; what matters is that an index can serve the page and its order, as it
+            # does at scale (a nested loop under the LIMIT).
+            for setting in ("enable_seqscan", "enable_mergejoin", "enable_hashjoin"):
+                conn.exec_driver_sql(f"SET {setting} = off")
         for statement, parameters in statements:
             if not re.search(rf"FROM ({'|'.join(tables)})\b", statement):
                 continue
