@@ -158,3 +158,20 @@ def test_fragments_are_bounded_and_keyed_by_values_only(app):
         with pytest.raises(TypeError, match="keyed by the values"):
             fragment("assignments/_row.html", a=group, today=date.today())
         db.session.rollback()
+
+
+def test_kept_addresses_follow_the_blueprint_and_the_root_the_app_is_served_under(app, login_as):
+    from tests import gov_factories as gf
+
+    w = gf.world()
+    a = gf.assignment(w.principal, w.recipient, title="Uppdrag under roten")
+    secretariat = login_as(Role.SECRETARIAT)
+    for _ in range(2):  # built, then kept
+        assert 'href="/assignments/new"' in secretariat.get("/assignments/").get_data(as_text=True)
+        assert 'href="/decisions/new"' in secretariat.get("/decisions/").get_data(as_text=True)
+    # The same pages served under a path of a shared host: every kept address – the menu, the rows, the
+    # list's own links – carries the root.
+    page = secretariat.client.get("/assignments/?status=", environ_overrides={"SCRIPT_NAME": "/styr"}).get_data(
+        as_text=True)
+    assert 'href="/styr/assignments/new"' in page and f'href="/styr/assignments/{a.id}"' in page
+    assert 'href="/styr/decisions/"' in page and 'href="/assignments/' not in page

@@ -5,7 +5,7 @@ from enum import Enum
 from functools import lru_cache
 
 from cachetools import LRUCache
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -99,6 +99,26 @@ def register(app) -> None:
                   *((k, _key_part(v)) for k, v in values.items()))
         return Markup("").join([cached((*shared, _key_part(item)), template, {**values, name: item})
                                 for item in items])
+
+    # The templates' url_for: a page builds the same few dozen addresses as the one before it (the frame's,
+    # a list's), each anew through the URL map; kept by endpoint, arguments, blueprint (for ".name") and
+    # the app's root. Addresses with options (_external, _anchor …) are built each time.
+    build = app.url_for
+
+    @lru_cache(maxsize=4096)
+    def kept_url(endpoint: str, blueprint, script_root: str, values: tuple) -> str:
+        return build(endpoint, **dict(values))
+
+    def template_url_for(endpoint: str, **values) -> str:
+        if not has_request_context() or any(name[0] == "_" for name in values):
+            return build(endpoint, **values)
+        try:
+            return kept_url(endpoint, request.blueprint if endpoint[0] == "." else None, request.script_root,
+                            tuple(values.items()))
+        except TypeError:  # an argument that cannot be a key (a list)
+            return build(endpoint, **values)
+
+    app.jinja_env.globals["url_for"] = template_url_for
 
     @app.template_global()
     def main_menu():
