@@ -38,6 +38,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server may have closed a pooled connection (a restart, an idle timeout): test it before use. A
+        # SQLite file has no connection to lose, and the ping would cost every request a statement.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     # A request may carry one file of MAX_UPLOAD_MB and its form; the store refuses a larger file itself.
     app.config.setdefault("MAX_CONTENT_LENGTH", (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024)
     security.check_secret_key(app)

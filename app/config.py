@@ -6,7 +6,7 @@ import os
 class Config:
     SECRET_KEY = None  # required outside debug and tests: instance/config.py or env SECRET_KEY
     SQLALCHEMY_DATABASE_URI = None  # set in create_app: DATABASE_URL or SQLite in instance/
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}  # a database server's connections are checked before use (create_app)
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = {"sv": "Svenska", "en": "English"}

@@ -175,3 +175,10 @@ def test_kept_addresses_follow_the_blueprint_and_the_root_the_app_is_served_unde
         as_text=True)
     assert 'href="/styr/assignments/new"' in page and f'href="/styr/assignments/{a.id}"' in page
     assert 'href="/styr/decisions/"' in page and 'href="/assignments/' not in page
+
+
+def test_pooled_connections_are_tested_before_use_only_where_a_server_can_drop_them(app):
+    from app.extensions import db
+
+    # PostgreSQL: a restart or an idle timeout closes pooled connections; a SQLite file has none to lose.
+    assert db.engine.pool._pre_ping is (db.engine.dialect.name != "sqlite")
