@@ -110,10 +110,10 @@ def register(app) -> None:
         return build(endpoint, **dict(values))
 
     def template_url_for(endpoint: str, **values) -> str:
-        if not has_request_context() or any(name[0] == "_" for name in values):
+        if not has_request_context() or any(name.startswith("_") for name in values):
             return build(endpoint, **values)
         try:
-            return kept_url(endpoint, request.blueprint if endpoint[0] == "." else None, request.script_root,
+            return kept_url(endpoint, request.blueprint if endpoint.startswith(".") else None, request.script_root,
                             tuple(values.items()))
         except TypeError:  # an argument that cannot be a key (a list)
             return build(endpoint, **values)
